@@ -1,0 +1,42 @@
+# Chronology: the two set-up commands are `make run` and `make test`.
+# Both create .venv when it is missing and install the project into it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DIR := .demo
+DEMO_WS := $(DEMO_DIR)/demo.chronology
+export CHRONOLOGY_DEMO_PASSPHRASE ?= demo-passphrase-not-secret
+
+.PHONY: run test lint typecheck pytest bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	@mkdir -p $(DEMO_DIR)
+	@test -f $(DEMO_WS) || CHRONOLOGY_PASSPHRASE=$$CHRONOLOGY_DEMO_PASSPHRASE $(BIN)/chronology demo $(DEMO_WS)
+	CHRONOLOGY_PASSPHRASE=$$CHRONOLOGY_DEMO_PASSPHRASE $(BIN)/chronology cases $(DEMO_WS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check chronology_app tests benchmarks
+	$(BIN)/ruff format --check chronology_app tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+
+test: lint typecheck pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_casefile.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .pytest_cache .ruff_cache build *.egg-info

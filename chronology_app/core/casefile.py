@@ -1,0 +1,148 @@
+"""Case files: read, validate and write the JSON format of shared/spec/case-file.md.
+
+A document is kept as the plain JSON value it was read as, so that importing and exporting
+gives an equal document: every id, list order and unknown key survives. Validation reports every
+problem as `JSON-path: message` and a file with any problem is rejected whole.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from chronology_app.core import validation as v
+from chronology_app.core.errors import InvalidCaseFile, WorkspaceError
+from chronology_app.core.model import schemas
+
+log = logging.getLogger(__name__)
+
+Document = dict[str, Any]
+
+# A case file larger than this is refused before parsing: no real chronology comes near it,
+# and a hostile file should not be able to exhaust a laptop's memory.
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in a case file")
+
+
+def parse_json(data: bytes | str, source: str | None = None) -> Any:
+    """Parse JSON text strictly: UTF-8, no duplicate keys, no NaN or Infinity."""
+    if isinstance(data, bytes):
+        if len(data) > MAX_FILE_BYTES:
+            raise InvalidCaseFile(
+                [f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB"], source
+            )
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            raise InvalidCaseFile(
+                [f"not UTF-8 text (byte {err.start} cannot be read)"], source
+            ) from None
+    try:
+        return json.loads(data, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
+    except _DuplicateKey as err:
+        raise InvalidCaseFile([f'the key "{err}" appears twice in one object'], source) from None
+    except json.JSONDecodeError as err:
+        raise InvalidCaseFile(
+            [f"not valid JSON at line {err.lineno}, column {err.colno}: {err.msg}"], source
+        ) from None
+    except (ValueError, RecursionError) as err:
+        raise InvalidCaseFile([f"not valid JSON: {err}"], source) from None
+
+
+def validate(document: object) -> list[v.Problem]:
+    """Every problem in a case-file document, in document order. Empty means valid."""
+    if not isinstance(document, dict):
+        return [v.Problem("", "a case file must be a JSON object")]
+    problems = v.check_shape(schemas.CaseFileHeader, document, "")
+    if problems:
+        return problems
+    problems.extend(v.check_case(document["case"]))
+
+    persons = document["persons"]
+    for index, person in enumerate(persons):
+        problems.extend(v.check_person(person, f"persons[{index}]"))
+    problems.extend(v.check_unique_ids(persons, "persons"))
+    person_ids = v.ids_of(persons)
+
+    relationships = document.get("relationships") or []
+    for index, relationship in enumerate(relationships):
+        problems.extend(v.check_relationship(relationship, f"relationships[{index}]", person_ids))
+    problems.extend(v.check_unique_ids(relationships, "relationships"))
+    relationship_ids = v.ids_of(relationships)
+
+    entries = document["entries"]
+    for index, entry in enumerate(entries):
+        problems.extend(v.check_entry(entry, f"entries[{index}]", person_ids, relationship_ids))
+    problems.extend(v.check_unique_ids(entries, "entries"))
+    entry_ids = v.ids_of(entries)
+
+    for index, review in enumerate(document.get("flag_reviews") or []):
+        problems.extend(v.check_flag_review(review, f"flag_reviews[{index}]", entry_ids))
+    return problems
+
+
+def check(document: object, source: str | None = None) -> Document:
+    """Return the document if it is valid; otherwise raise InvalidCaseFile with every problem."""
+    problems = validate(document)
+    if problems:
+        raise InvalidCaseFile([str(p) for p in problems], source)
+    assert isinstance(document, dict)
+    return document
+
+
+def read(path: str | os.PathLike[str]) -> Document:
+    """Read and validate a case file. Raises InvalidCaseFile (problems) or WorkspaceError (I/O)."""
+    source = Path(path).name
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        raise WorkspaceError(f"{path}: cannot read the file ({err.strerror})") from None
+    return check(parse_json(data, source), source)
+
+
+def dumps(document: Document) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def write(document: Document, path: str | os.PathLike[str]) -> None:
+    """Write a case file atomically: a failure (full disk, no permission) leaves any earlier file
+    at `path` as it was. The temporary file lives beside the destination the user chose."""
+    target = Path(path)
+    text = dumps(document).encode("utf-8")
+    try:
+        descriptor, temporary = tempfile.mkstemp(
+            prefix=".chronology-export-", dir=target.parent or Path()
+        )
+    except OSError as err:
+        raise WorkspaceError(f"{target}: cannot write there ({err.strerror})") from None
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except OSError as err:
+        Path(temporary).unlink(missing_ok=True)
+        raise WorkspaceError(f"{target}: could not write the case file ({err.strerror})") from None
+    log.info("wrote a case file of %d bytes", len(text))

@@ -1,0 +1,234 @@
+"""Plain, read-only records of one case, built from a valid case-file document.
+
+Rules and reports take these and never open a database session: they are fast to build, easy
+to test, and the same whether the case came from a file or from a workspace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from chronology_app.core.dates import PartialDate, parse_expression
+from chronology_app.core.model.vocabulary import DEFAULT_PROTECTIVE_MARKING
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRecord:
+    reference: str
+    title: str
+    local_authority: str | None
+    worker: str | None
+    team: str | None
+    status: str
+    protective_marking: str
+    notes: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    date_of_birth: PartialDate | None
+    sex: str
+    roles: tuple[str, ...]
+    immigration_status: str | None
+    restricted: bool
+    notes: str | None
+
+    @property
+    def is_child(self) -> bool:
+        return "child" in self.roles
+
+
+@dataclass(frozen=True, slots=True)
+class RelationshipRecord:
+    id: str
+    kind: str
+    persons: tuple[str, str]
+    notes: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EntryPerson:
+    person: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRecord:
+    id: str
+    ref: str  # the app's short reference, E0042
+    position: int  # place in the file, the last tie-breaker of the sort order
+    date: PartialDate
+    date_text: str | None
+    sequence: int | None
+    kind: str
+    summary: str
+    detail: str | None
+    source_agency: str
+    source_type: str | None
+    source_reference: str | None
+    impact: str | None
+    action: str | None
+    significance: str | None
+    positive: bool
+    restricted: bool
+    restricted_reason: str | None
+    persons: tuple[EntryPerson, ...]
+    relationship: str | None
+    tags: frozenset[str]
+    attributes: Mapping[str, Any]
+    recorded_by: str | None
+    recorded_on: PartialDate | None
+
+    @property
+    def sort_key(self) -> tuple[Any, ...]:
+        """Earliest day, then `sequence`, then file order (spec: Date expressions)."""
+        return (self.date.earliest, self.sequence or 0, self.position)
+
+    @property
+    def date_shown(self) -> str:
+        return self.date_text or self.date.expression
+
+    def persons_in(self, *roles: str) -> tuple[str, ...]:
+        return tuple(link.person for link in self.persons if link.role in roles)
+
+    def names(self, person_id: str) -> bool:
+        return any(link.person == person_id for link in self.persons)
+
+
+@dataclass(frozen=True, slots=True)
+class FlagReviewRecord:
+    rule: str
+    evidence: tuple[str, ...]
+    decision: str
+    reason: str
+    by: str
+    on: PartialDate
+
+
+@dataclass(frozen=True, slots=True)
+class CaseData:
+    """One case, with its entries in chronological order."""
+
+    case: CaseRecord
+    persons: tuple[PersonRecord, ...]
+    relationships: tuple[RelationshipRecord, ...]
+    entries: tuple[EntryRecord, ...]
+    reviews: tuple[FlagReviewRecord, ...]
+    person_by_id: Mapping[str, PersonRecord] = field(default_factory=dict)
+    relationship_by_id: Mapping[str, RelationshipRecord] = field(default_factory=dict)
+    entry_by_id: Mapping[str, EntryRecord] = field(default_factory=dict)
+
+
+def entry_ref(number: int) -> str:
+    return f"E{number:04d}"
+
+
+def _opt_date(value: object) -> PartialDate | None:
+    return parse_expression(value) if isinstance(value, str) else None
+
+
+def case_record(case: Mapping[str, Any]) -> CaseRecord:
+    return CaseRecord(
+        reference=case["reference"],
+        title=case["title"],
+        local_authority=case.get("local_authority"),
+        worker=case.get("worker"),
+        team=case.get("team"),
+        status=case.get("status") or "open",
+        protective_marking=case.get("protective_marking") or DEFAULT_PROTECTIVE_MARKING,
+        notes=case.get("notes"),
+    )
+
+
+def person_record(doc: Mapping[str, Any]) -> PersonRecord:
+    roles = tuple(doc.get("roles") or ())
+    status = doc.get("immigration_status")
+    if status is None and "child" not in roles:
+        status = "not_checked"  # the spec's default for adults
+    return PersonRecord(
+        id=doc["id"],
+        name=doc["name"],
+        aliases=tuple(doc.get("aliases") or ()),
+        date_of_birth=_opt_date(doc.get("date_of_birth")),
+        sex=doc.get("sex") or "unknown",
+        roles=roles,
+        immigration_status=status,
+        restricted=bool(doc.get("restricted")),
+        notes=doc.get("notes"),
+    )
+
+
+def relationship_record(doc: Mapping[str, Any]) -> RelationshipRecord:
+    first, second = doc["persons"]
+    return RelationshipRecord(doc["id"], doc["kind"], (first, second), doc.get("notes"))
+
+
+def entry_record(doc: Mapping[str, Any], position: int, number: int | None = None) -> EntryRecord:
+    source = doc["source"]
+    recorded = doc.get("recorded") or {}
+    return EntryRecord(
+        id=doc["id"],
+        ref=entry_ref(number if number is not None else position + 1),
+        position=position,
+        date=parse_expression(doc["date"]),
+        date_text=doc.get("date_text"),
+        sequence=doc.get("sequence"),
+        kind=doc["kind"],
+        summary=doc["summary"],
+        detail=doc.get("detail"),
+        source_agency=source["agency"],
+        source_type=source.get("type"),
+        source_reference=source.get("reference"),
+        impact=doc.get("impact"),
+        action=doc.get("action"),
+        significance=doc.get("significance"),
+        positive=bool(doc.get("positive")),
+        restricted=bool(doc.get("restricted")),
+        restricted_reason=doc.get("restricted_reason"),
+        persons=tuple(EntryPerson(p["person"], p["role"]) for p in doc.get("persons") or ()),
+        relationship=doc.get("relationship"),
+        tags=frozenset(doc.get("tags") or ()),
+        attributes=MappingProxyType(dict(doc.get("attributes") or {})),
+        recorded_by=recorded.get("by"),
+        recorded_on=_opt_date(recorded.get("on")),
+    )
+
+
+def review_record(doc: Mapping[str, Any]) -> FlagReviewRecord:
+    return FlagReviewRecord(
+        rule=doc["rule"],
+        evidence=tuple(doc["evidence"]),
+        decision=doc["decision"],
+        reason=doc["reason"],
+        by=doc["by"],
+        on=parse_expression(doc["on"]),
+    )
+
+
+def case_data(document: Mapping[str, Any], numbers: Mapping[str, int] | None = None) -> CaseData:
+    """Records for a *valid* document. `numbers` gives the workspace's entry numbers (E0042) by
+    entry id; without it an entry's number is its place in the file."""
+    persons = tuple(person_record(p) for p in document["persons"])
+    relationships = tuple(relationship_record(r) for r in document.get("relationships") or ())
+    entries = [
+        entry_record(doc, position, (numbers or {}).get(doc["id"]))
+        for position, doc in enumerate(document["entries"])
+    ]
+    entries.sort(key=lambda entry: entry.sort_key)
+    reviews = tuple(review_record(r) for r in document.get("flag_reviews") or ())
+    return CaseData(
+        case=case_record(document["case"]),
+        persons=persons,
+        relationships=relationships,
+        entries=tuple(entries),
+        reviews=reviews,
+        person_by_id=MappingProxyType({p.id: p for p in persons}),
+        relationship_by_id=MappingProxyType({r.id: r for r in relationships}),
+        entry_by_id=MappingProxyType({e.id: e for e in entries}),
+    )

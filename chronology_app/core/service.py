@@ -1,0 +1,521 @@
+"""The facade every front end uses: one method per use case.
+
+Each writing method is one named transaction ("Add disclosure") that validates its input, makes
+the change, writes an audit record (who, when, what before and after, why) in the same
+transaction, and returns an `OpChanges` saying what changed, which the GUI refreshes from. Undo
+and redo of this session's changes live here too, with the same names.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import hashlib
+import json
+import logging
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from chronology_app.core import casefile, records, validation
+from chronology_app.core.errors import Conflict, InvalidInput, NotFound, NothingToUndo
+from chronology_app.core.model.tables import AuditRecord, Case, Entry, Person
+from chronology_app.core.model.vocabulary import ENTRY_KINDS
+from chronology_app.core.store import repository as repo
+from chronology_app.core.store.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+UNDO_LIMIT = 100
+GENESIS_HASH = "0" * 64
+
+
+@dataclass(frozen=True)
+class Change:
+    """One object before and after a change (None: it did not exist)."""
+
+    object: str  # "case_file", "case", "person", "relationship", "entry" or "flag_review"
+    key: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"object": self.object, "key": self.key, "before": self.before, "after": self.after}
+
+
+@dataclass(frozen=True)
+class OpChanges:
+    """What one service call changed, for the front end to refresh."""
+
+    action: str
+    case_reference: str | None
+    changes: tuple[Change, ...]
+    audit_id: int
+
+    def keys(self, kind: str) -> set[str]:
+        return {change.key for change in self.changes if change.object == kind}
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    reference: str
+    title: str
+    status: str
+    local_authority: str | None
+    entries: int
+    persons: int
+    updated_at: datetime.datetime
+
+
+@dataclass
+class _Step:
+    action: str
+    case_reference: str
+    changes: tuple[Change, ...]
+
+
+@dataclass
+class _History:
+    undo: list[_Step] = field(default_factory=list)
+    redo: list[_Step] = field(default_factory=list)
+
+
+def _new_id(prefix: str, taken: set[str]) -> str:
+    while True:
+        candidate = f"{prefix}-{secrets.token_hex(4)}"
+        if candidate not in taken:
+            return candidate
+
+
+def _problems(found: list[validation.Problem]) -> None:
+    if found:
+        raise InvalidInput({problem.path or "value": problem.message for problem in found})
+
+
+class Service:
+    """Use cases over one open workspace, on behalf of one user (named in the audit trail)."""
+
+    def __init__(self, workspace: Workspace, user: str) -> None:
+        self.workspace = workspace
+        self.user = user
+        self._history = _History()
+
+    # --- reading ------------------------------------------------------------------------
+
+    def cases(self) -> list[CaseSummary]:
+        with self.workspace.reading() as session:
+            entries: dict[int, int] = dict(
+                session.execute(
+                    select(col(Entry.case_id), func.count())
+                    .where(col(Entry.withdrawn).is_(False))
+                    .group_by(col(Entry.case_id))
+                ).all()
+            )
+            persons: dict[int, int] = dict(
+                session.execute(
+                    select(col(Person.case_id), func.count()).group_by(col(Person.case_id))
+                ).all()
+            )
+            rows = session.scalars(select(Case).order_by(col(Case.reference))).all()
+            return [
+                CaseSummary(
+                    reference=row.reference,
+                    title=row.title,
+                    status=row.status,
+                    local_authority=row.doc.get("local_authority"),
+                    entries=entries.get(repo.pk(row), 0),
+                    persons=persons.get(repo.pk(row), 0),
+                    updated_at=row.updated_at,
+                )
+                for row in rows
+            ]
+
+    def document(self, reference: str) -> dict[str, Any]:
+        """The case as a case-file document (what export writes)."""
+        with self.workspace.reading() as session:
+            return repo.export_document(session, repo.case_row(session, reference))
+
+    def case_data(self, reference: str) -> records.CaseData:
+        """Read-only records of the case, entries in chronological order, for rules and views."""
+        with self.workspace.reading() as session:
+            case = repo.case_row(session, reference)
+            document = repo.export_document(session, case)
+            numbers = repo.entry_numbers(session, repo.pk(case))
+        return records.case_data(document, numbers)
+
+    # --- cases --------------------------------------------------------------------------
+
+    def create_case(self, case: Mapping[str, Any]) -> OpChanges:
+        doc = copy.deepcopy(dict(case))
+        _problems(validation.check_case(doc, ""))
+        document = {
+            "format": "chronology-case",
+            "version": 1,
+            "case": doc,
+            "persons": [],
+            "relationships": [],
+            "entries": [],
+            "flag_reviews": [],
+        }
+        return self._import(document, f"Create case {doc['reference']}")
+
+    def import_case(self, document: Mapping[str, Any], source: str | None = None) -> OpChanges:
+        """Add a case from a case-file document. An invalid document changes nothing."""
+        checked = casefile.check(copy.deepcopy(dict(document)), source)
+        return self._import(checked, f"Import case {checked['case']['reference']}")
+
+    def _import(self, document: dict[str, Any], action: str) -> OpChanges:
+        reference = document["case"]["reference"]
+
+        def body(session: Session) -> list[Change]:
+            if repo.snapshot_case(session, reference) is not None:
+                raise Conflict(
+                    f'A case with reference "{reference}" is already in this workspace. '
+                    "Export or rename it first; nothing was imported."
+                )
+            return [self._apply(session, None, "case_file", reference, {"document": document})]
+
+        return self._run(action, reference, body)
+
+    def update_case(self, reference: str, case: Mapping[str, Any]) -> OpChanges:
+        doc = copy.deepcopy(dict(case))
+        _problems(validation.check_case(doc, ""))
+        if doc["reference"] != reference:
+            raise InvalidInput({"reference": "a case's reference cannot be changed"})
+
+        def body(session: Session) -> list[Change]:
+            return [self._apply(session, None, "case", reference, {"doc": doc})]
+
+        return self._run("Edit case details", reference, body)
+
+    # --- persons and relationships ------------------------------------------------------
+
+    def add_person(self, reference: str, person: Mapping[str, Any]) -> OpChanges:
+        doc = copy.deepcopy(dict(person))
+
+        def body(session: Session) -> list[Change]:
+            case = repo.case_row(session, reference)
+            taken = set(repo.person_ids(session, repo.pk(case)))
+            doc.setdefault("id", _new_id("p", taken))
+            _problems(validation.check_person(doc, ""))
+            if doc["id"] in taken:
+                raise InvalidInput({"id": f'"{doc["id"]}" is already the id of a person'})
+            state = {"doc": doc, "position": repo.next_position(session, Person, repo.pk(case))}
+            return [self._apply(session, case, "person", doc["id"], state)]
+
+        return self._run("Add person", reference, body)
+
+    def edit_person(self, reference: str, person_id: str, person: Mapping[str, Any]) -> OpChanges:
+        doc = {**copy.deepcopy(dict(person)), "id": person_id}
+        _problems(validation.check_person(doc, ""))
+
+        def body(session: Session) -> list[Change]:
+            case = repo.case_row(session, reference)
+            before = self._existing(
+                repo.snapshot_person(session, repo.pk(case), person_id), "person"
+            )
+            state = {**before, "doc": doc}
+            return [self._apply(session, case, "person", person_id, state)]
+
+        return self._run("Edit person", reference, body)
+
+    def add_relationship(self, reference: str, relationship: Mapping[str, Any]) -> OpChanges:
+        doc = copy.deepcopy(dict(relationship))
+
+        def body(session: Session) -> list[Change]:
+            case = repo.case_row(session, reference)
+            taken = set(repo.relationship_ids(session, repo.pk(case)))
+            doc.setdefault("id", _new_id("r", taken))
+            people = repo.person_ids(session, repo.pk(case))
+            _problems(validation.check_relationship(doc, "", people))
+            if doc["id"] in taken:
+                raise InvalidInput({"id": f'"{doc["id"]}" is already the id of a relationship'})
+            position = repo.next_position(session, repo.Relationship, repo.pk(case))
+            return [
+                self._apply(
+                    session, case, "relationship", doc["id"], {"doc": doc, "position": position}
+                )
+            ]
+
+        return self._run("Add relationship", reference, body)
+
+    # --- entries ------------------------------------------------------------------------
+
+    def add_entry(self, reference: str, entry: Mapping[str, Any]) -> OpChanges:
+        doc = copy.deepcopy(dict(entry))
+        kind = ENTRY_KINDS.get(str(doc.get("kind")), "entry")
+
+        def body(session: Session) -> list[Change]:
+            case = repo.case_row(session, reference)
+            taken = set(repo.entry_numbers(session, repo.pk(case)))
+            doc.setdefault("id", _new_id("e", taken))
+            self._check_entry(session, case, doc)
+            if doc["id"] in taken:
+                raise InvalidInput({"id": f'"{doc["id"]}" is already the id of an entry'})
+            state = {
+                "doc": doc,
+                "position": repo.next_position(session, Entry, repo.pk(case)),
+                "number": case.next_entry_number,
+                "withdrawn": None,
+            }
+            return [self._apply(session, case, "entry", doc["id"], state)]
+
+        return self._run(f"Add {kind.lower()}", reference, body)
+
+    def edit_entry(
+        self, reference: str, entry_id: str, entry: Mapping[str, Any], reason: str | None = None
+    ) -> OpChanges:
+        doc = {**copy.deepcopy(dict(entry)), "id": entry_id}
+
+        def body(session: Session) -> list[Change]:
+            case = repo.case_row(session, reference)
+            before = self._live_entry(session, case, entry_id)
+            self._check_entry(session, case, doc)
+            return [self._apply(session, case, "entry", entry_id, {**before, "doc": doc})]
+
+        return self._run("Edit entry", reference, body, reason=reason)
+
+    def link_person(self, reference: str, entry_id: str, person_id: str, role: str) -> OpChanges:
+        """Name a person in an entry, in a role (e.g. as alleged perpetrator)."""
+
+        def body(session: Session) -> list[Change]:
+            case = repo.case_row(session, reference)
+            before = self._live_entry(session, case, entry_id)
+            doc = copy.deepcopy(before["doc"])
+            doc.setdefault("persons", []).append({"person": person_id, "role": role})
+            self._check_entry(session, case, doc)
+            return [self._apply(session, case, "entry", entry_id, {**before, "doc": doc})]
+
+        return self._run("Link person to entry", reference, body)
+
+    def withdraw_entry(self, reference: str, entry_id: str, reason: str) -> OpChanges:
+        """Take an entry out of the chronology. It is kept, marked withdrawn, with the reason."""
+        if not reason or not reason.strip():
+            raise InvalidInput({"reason": "say why the entry is withdrawn"})
+
+        def body(session: Session) -> list[Change]:
+            case = repo.case_row(session, reference)
+            before = self._live_entry(session, case, entry_id)
+            withdrawn = {"reason": reason, "by": self.user, "at": repo.now().isoformat()}
+            state = {**before, "withdrawn": withdrawn}
+            return [self._apply(session, case, "entry", entry_id, state)]
+
+        return self._run("Withdraw entry", reference, body, reason=reason)
+
+    # --- flag reviews -------------------------------------------------------------------
+
+    def record_flag_review(self, reference: str, review: Mapping[str, Any]) -> OpChanges:
+        """Acknowledge or dismiss a flag. A later review of the same flag replaces it."""
+        doc = copy.deepcopy(dict(review))
+        doc.setdefault("by", self.user)
+        doc.setdefault("on", repo.now().date().isoformat())
+
+        def body(session: Session) -> list[Change]:
+            case = repo.case_row(session, reference)
+            live = repo.entry_numbers(session, repo.pk(case))
+            _problems(validation.check_flag_review(doc, "", live))
+            key = repo.review_key(doc)
+            before = repo.snapshot_review(session, repo.pk(case), key)
+            position = (
+                before["position"]
+                if before
+                else repo.next_position(session, repo.FlagReview, repo.pk(case))
+            )
+            return [
+                self._apply(session, case, "flag_review", key, {"doc": doc, "position": position})
+            ]
+
+        decision = "Dismiss flag" if doc.get("decision") == "dismissed" else "Acknowledge flag"
+        return self._run(decision, reference, body, reason=doc.get("reason"))
+
+    # --- undo and redo ------------------------------------------------------------------
+
+    @property
+    def undo_name(self) -> str | None:
+        return self._history.undo[-1].action if self._history.undo else None
+
+    @property
+    def redo_name(self) -> str | None:
+        return self._history.redo[-1].action if self._history.redo else None
+
+    def undo(self) -> OpChanges:
+        return self._replay(self._history.undo, self._history.redo, "Undo", backwards=True)
+
+    def redo(self) -> OpChanges:
+        return self._replay(self._history.redo, self._history.undo, "Redo", backwards=False)
+
+    def _replay(
+        self, source: list[_Step], target: list[_Step], verb: str, *, backwards: bool
+    ) -> OpChanges:
+        if not source:
+            raise NothingToUndo(f"There is nothing to {verb.lower()}.")
+        step = source[-1]
+        ordered = reversed(step.changes) if backwards else iter(step.changes)
+
+        def body(session: Session) -> list[Change]:
+            done = []
+            for change in ordered:
+                expected, wanted = (
+                    (change.after, change.before) if backwards else (change.before, change.after)
+                )
+                case = self._case_or_none(session, step.case_reference)
+                current = self._snapshot(session, case, change.object, change.key)
+                if current != expected:
+                    raise Conflict(
+                        f"Cannot {verb.lower()} “{step.action}”: it has been changed since."
+                    )
+                done.append(self._apply(session, case, change.object, change.key, wanted))
+            return done
+
+        result = self._run(f"{verb}: {step.action}", step.case_reference, body, record=False)
+        source.pop()
+        target.append(step)
+        return result
+
+    # --- the machinery ------------------------------------------------------------------
+
+    def _run(
+        self,
+        action: str,
+        reference: str,
+        body: Callable[[Session], list[Change]],
+        reason: str | None = None,
+        record: bool = True,
+    ) -> OpChanges:
+        try:
+            with self.workspace.writing() as session:
+                changes = body(session)
+                case = self._case_or_none(session, reference)
+                if case is not None:
+                    case.updated_at = repo.now()
+                audit = self._audit(session, action, case, reference, changes, reason)
+        except IntegrityError:
+            log.warning("refused a change that would break the workspace's links: %s", action)
+            raise Conflict(
+                f"“{action}” was refused: other records still depend on what it would change."
+            ) from None
+        if record:
+            self._history.undo.append(_Step(action, reference, tuple(changes)))
+            del self._history.undo[:-UNDO_LIMIT]
+            self._history.redo.clear()
+        log.info("%s (audit %s)", action.split(" ", 1)[0], audit)
+        return OpChanges(action, reference, tuple(changes), audit)
+
+    def _audit(
+        self,
+        session: Session,
+        action: str,
+        case: Case | None,
+        reference: str,
+        changes: list[Change],
+        reason: str | None,
+    ) -> int:
+        previous = session.scalar(
+            select(col(AuditRecord.hash)).order_by(col(AuditRecord.id).desc()).limit(1)
+        )
+        row = AuditRecord(
+            who=self.user,
+            action=action,
+            case_id=case.id if case else None,
+            case_reference=reference,
+            reason=reason,
+            changes=[change.as_json() for change in changes],
+            prev_hash=previous or GENESIS_HASH,
+            hash="",
+        )
+        row.at = repo.now()
+        row.hash = audit_hash(row)
+        session.add(row)
+        session.flush()
+        return row.id or 0
+
+    def _apply(
+        self,
+        session: Session,
+        case: Case | None,
+        kind: str,
+        key: str,
+        state: dict[str, Any] | None,
+    ) -> Change:
+        before = self._snapshot(session, case, kind, key)
+        if kind == "case_file":
+            repo.restore_case_file(session, key, state)
+            case = None
+        elif kind == "case":
+            repo.restore_case(session, key, state)
+        else:
+            assert case is not None
+            _RESTORE[kind](session, case, key, state)
+        case = case or self._case_or_none(session, key if kind == "case_file" else None)
+        return Change(kind, key, before, self._snapshot(session, case, kind, key))
+
+    def _snapshot(
+        self, session: Session, case: Case | None, kind: str, key: str
+    ) -> dict[str, Any] | None:
+        if kind == "case_file":
+            return repo.snapshot_case_file(session, key)
+        if kind == "case":
+            return repo.snapshot_case(session, key)
+        if case is None:
+            return None
+        return _SNAPSHOT[kind](session, repo.pk(case), key)
+
+    @staticmethod
+    def _case_or_none(session: Session, reference: str | None) -> Case | None:
+        if reference is None:
+            return None
+        return session.scalars(select(Case).where(col(Case.reference) == reference)).first()
+
+    @staticmethod
+    def _existing(snapshot: dict[str, Any] | None, what: str) -> dict[str, Any]:
+        if snapshot is None:
+            raise NotFound(f"That {what} is not in this case.")
+        return snapshot
+
+    def _live_entry(self, session: Session, case: Case, entry_id: str) -> dict[str, Any]:
+        before = self._existing(repo.snapshot_entry(session, repo.pk(case), entry_id), "entry")
+        if before["withdrawn"] is not None:
+            raise Conflict("That entry has been withdrawn; it cannot be changed.")
+        return before
+
+    @staticmethod
+    def _check_entry(session: Session, case: Case, doc: dict[str, Any]) -> None:
+        people = repo.person_ids(session, repo.pk(case))
+        links = repo.relationship_ids(session, repo.pk(case))
+        _problems(validation.check_entry(doc, "", people, links))
+
+
+_SNAPSHOT: dict[str, Callable[[Session, int, str], dict[str, Any] | None]] = {
+    "person": repo.snapshot_person,
+    "relationship": repo.snapshot_relationship,
+    "entry": repo.snapshot_entry,
+    "flag_review": repo.snapshot_review,
+}
+_RESTORE: dict[str, Callable[[Session, Case, str, dict[str, Any] | None], None]] = {
+    "person": repo.restore_person,
+    "relationship": repo.restore_relationship,
+    "entry": repo.restore_entry,
+    "flag_review": repo.restore_review,
+}
+
+
+def audit_hash(row: AuditRecord) -> str:
+    """The hash that chains one audit record to the one before it."""
+    content = {
+        "at": row.at.isoformat(),
+        "who": row.who,
+        "action": row.action,
+        "case_id": row.case_id,
+        "case_reference": row.case_reference,
+        "reason": row.reason,
+        "changes": row.changes,
+        "prev_hash": row.prev_hash,
+    }
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

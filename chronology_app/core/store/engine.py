@@ -1,0 +1,102 @@
+"""The one engine factory: an SQLCipher-encrypted SQLite file, opened with a passphrase.
+
+Every connection is keyed before anything else is read, then switched to WAL with foreign keys
+on. A wrong passphrase (or a file that is not a workspace) becomes `WrongPassphrase` with one
+clear sentence, never a driver traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3.dbapi2 as sqlcipher
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import QueuePool
+
+from chronology_app.core.errors import WorkspaceError, WrongPassphrase
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
+WRITE_OPTION = "chronology_write"
+
+
+def _check_passphrase(passphrase: str) -> None:
+    if not passphrase:
+        raise WrongPassphrase("A passphrase is needed to open a workspace.")
+    if "\x00" in passphrase:
+        raise WrongPassphrase("A passphrase cannot contain a NUL character.")
+
+
+def _key_pragma(passphrase: str) -> str:
+    # PRAGMA takes no bound parameters; a quoted string literal with quotes doubled is safe.
+    return "PRAGMA key = '" + passphrase.replace("'", "''") + "'"
+
+
+def connect(path: Path, passphrase: str) -> Any:
+    """A raw, keyed sqlcipher3 connection, proven to decrypt the file."""
+    _check_passphrase(passphrase)
+    try:
+        connection = sqlcipher.connect(
+            str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
+    except sqlcipher.Error as err:
+        raise WorkspaceError(f"{path}: cannot open the workspace ({err})") from None
+    try:
+        # SQLCipher logs decryption failures to stderr itself; a wrong passphrase is an
+        # expected event here, reported once as WrongPassphrase.
+        connection.execute("PRAGMA cipher_log_level = NONE")
+        connection.execute(_key_pragma(passphrase))
+        # The first read proves the key: with a wrong one SQLCipher reports "not a database".
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        connection.execute("PRAGMA journal_mode = WAL").fetchone()
+        connection.execute("PRAGMA synchronous = FULL")
+    except sqlcipher.DatabaseError as err:
+        connection.close()
+        if "not a database" in str(err) or "encrypted" in str(err):
+            raise WrongPassphrase(
+                f"The passphrase does not open {path.name} (or it is not a Chronology "
+                "workspace). Check the passphrase and try again."
+            ) from None
+        raise WorkspaceError(f"{path}: cannot open the workspace ({err})") from None
+    return connection
+
+
+def create_workspace_engine(path: str | os.PathLike[str], passphrase: str) -> Engine:
+    """An engine whose connections are all keyed with `passphrase`.
+
+    The first connection is made here, so a wrong passphrase fails now, not at first use."""
+    resolved = Path(path).resolve()
+    first = connect(resolved, passphrase)
+    pending = [first]
+
+    def creator() -> Any:
+        return pending.pop() if pending else connect(resolved, passphrase)
+
+    engine = create_engine(
+        "sqlite://",
+        creator=creator,
+        module=sqlcipher,
+        poolclass=QueuePool,
+        pool_size=2,
+        max_overflow=4,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _no_pysqlite_transactions(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy emit BEGIN itself so each service call is one real transaction.
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        # A writing transaction takes the write lock at once (BEGIN IMMEDIATE), so two writers
+        # queue on the busy timeout instead of failing half-way through a change.
+        writing = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+    return engine

@@ -1,0 +1,445 @@
+"""Reading and writing case-file objects in the workspace's tables.
+
+Every object is written from a *snapshot* (its case-file document plus where it sits: its place
+in the file, its entry number, whether it is withdrawn) and read back as one. The service
+records snapshots as the before and after of each change, and undo restores a snapshot through
+the same `restore_*` functions, so there is one way in and one way out of the tables.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from chronology_app.core.dates import parse_expression
+from chronology_app.core.errors import Conflict, NotFound
+from chronology_app.core.model.tables import (
+    Case,
+    Entry,
+    EntryPerson,
+    EntryTag,
+    FlagReview,
+    Person,
+    PersonAlias,
+    Relationship,
+)
+from chronology_app.core.model.vocabulary import FORMAT_NAME, FORMAT_VERSION
+
+Snapshot = dict[str, Any]
+SPEC_TOP_LEVEL = (
+    "format",
+    "version",
+    "case",
+    "persons",
+    "relationships",
+    "entries",
+    "flag_reviews",
+)
+
+
+def now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def pk(row: Any) -> int:
+    """The primary key of a row that has been flushed."""
+    assert row.id is not None
+    return int(row.id)
+
+
+def review_key(review: Mapping[str, Any]) -> str:
+    """A flag review is identified by its rule and the set of evidence it was made on."""
+    return review["rule"] + ":" + ",".join(sorted(review["evidence"]))
+
+
+# --- finding rows ---------------------------------------------------------------------------
+
+
+def case_row(session: Session, reference: str) -> Case:
+    row = session.scalars(select(Case).where(col(Case.reference) == reference)).first()
+    if row is None:
+        raise NotFound(f'No case with reference "{reference}" in this workspace.')
+    return row
+
+
+def person_ids(session: Session, case_id: int) -> dict[str, int]:
+    rows = session.execute(
+        select(col(Person.key), col(Person.id)).where(col(Person.case_id) == case_id)
+    )
+    return {key: pk_value for key, pk_value in rows if pk_value is not None}
+
+
+def relationship_ids(session: Session, case_id: int) -> dict[str, int]:
+    rows = session.execute(
+        select(col(Relationship.key), col(Relationship.id)).where(
+            col(Relationship.case_id) == case_id
+        )
+    )
+    return {key: pk_value for key, pk_value in rows if pk_value is not None}
+
+
+def _one(session: Session, table: Any, case_id: int, key: str) -> Any:
+    return session.scalars(select(table).where(table.case_id == case_id, table.key == key)).first()
+
+
+def next_position(session: Session, table: Any, case_id: int) -> int:
+    current = session.scalar(select(func.max(table.position)).where(table.case_id == case_id))
+    return 0 if current is None else current + 1
+
+
+# --- snapshots ------------------------------------------------------------------------------
+
+
+def snapshot_person(session: Session, case_id: int, key: str) -> Snapshot | None:
+    row = _one(session, Person, case_id, key)
+    return None if row is None else {"doc": row.doc, "position": row.position}
+
+
+def snapshot_relationship(session: Session, case_id: int, key: str) -> Snapshot | None:
+    row = _one(session, Relationship, case_id, key)
+    return None if row is None else {"doc": row.doc, "position": row.position}
+
+
+def snapshot_entry(session: Session, case_id: int, key: str) -> Snapshot | None:
+    row = _one(session, Entry, case_id, key)
+    if row is None:
+        return None
+    withdrawn = None
+    if row.withdrawn:
+        withdrawn = {
+            "reason": row.withdrawn_reason,
+            "by": row.withdrawn_by,
+            "at": row.withdrawn_at.isoformat() if row.withdrawn_at else None,
+        }
+    return {"doc": row.doc, "position": row.position, "number": row.number, "withdrawn": withdrawn}
+
+
+def snapshot_review(session: Session, case_id: int, key: str) -> Snapshot | None:
+    for row in session.scalars(select(FlagReview).where(col(FlagReview.case_id) == case_id)):
+        if review_key(row.doc) == key:
+            return {"doc": row.doc, "position": row.position}
+    return None
+
+
+def snapshot_case(session: Session, reference: str) -> Snapshot | None:
+    row = session.scalars(select(Case).where(col(Case.reference) == reference)).first()
+    return None if row is None else {"doc": row.doc}
+
+
+def snapshot_case_file(session: Session, reference: str) -> Snapshot | None:
+    """The whole case, as undo needs it to remove or bring back an imported case."""
+    row = session.scalars(select(Case).where(col(Case.reference) == reference)).first()
+    if row is None:
+        return None
+    numbers = dict(
+        session.execute(
+            select(col(Entry.key), col(Entry.number)).where(
+                col(Entry.case_id) == row.id, col(Entry.withdrawn).is_(False)
+            )
+        ).all()
+    )
+    return {"document": export_document(session, row), "numbers": numbers}
+
+
+# --- restoring (the one way in) -------------------------------------------------------------
+
+
+def restore_person(session: Session, case: Case, key: str, state: Snapshot | None) -> None:
+    row = _one(session, Person, pk(case), key)
+    if state is None:
+        if row is not None:
+            session.execute(delete(Person).where(col(Person.id) == row.id))
+        return
+    doc = state["doc"]
+    if row is None:
+        row = Person(
+            case_id=pk(case), key=key, position=state["position"], name=doc["name"], doc=doc
+        )
+        session.add(row)
+    row.position, row.name, row.doc = state["position"], doc["name"], doc
+    row.restricted = bool(doc.get("restricted"))
+    session.flush()
+    session.execute(delete(PersonAlias).where(col(PersonAlias.person_id) == row.id))
+    _insert_aliases(session, [(row.id or 0, doc)])
+
+
+def restore_relationship(session: Session, case: Case, key: str, state: Snapshot | None) -> None:
+    row = _one(session, Relationship, pk(case), key)
+    if state is None:
+        if row is not None:
+            session.execute(delete(Relationship).where(col(Relationship.id) == row.id))
+        return
+    doc = state["doc"]
+    people = person_ids(session, pk(case))
+    values = {
+        "position": state["position"],
+        "kind": doc["kind"],
+        "person_a_id": people[doc["persons"][0]],
+        "person_b_id": people[doc["persons"][1]],
+        "doc": doc,
+    }
+    if row is None:
+        session.add(Relationship(case_id=pk(case), key=key, **values))
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+    session.flush()
+
+
+def restore_entry(session: Session, case: Case, key: str, state: Snapshot | None) -> None:
+    row = _one(session, Entry, pk(case), key)
+    if state is None:
+        if row is not None:
+            session.execute(delete(Entry).where(col(Entry.id) == row.id))
+        return
+    people = person_ids(session, pk(case))
+    links = relationship_ids(session, pk(case))
+    values = _entry_values(state["doc"], state["position"], state["number"], links)
+    withdrawn = state.get("withdrawn")
+    values.update(
+        withdrawn=withdrawn is not None,
+        withdrawn_reason=withdrawn["reason"] if withdrawn else None,
+        withdrawn_by=withdrawn["by"] if withdrawn else None,
+        withdrawn_at=datetime.datetime.fromisoformat(withdrawn["at"])
+        if withdrawn and withdrawn.get("at")
+        else None,
+        updated_at=now(),
+    )
+    if row is None:
+        row = Entry(case_id=pk(case), key=key, **values)
+        session.add(row)
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+    session.flush()
+    session.execute(delete(EntryPerson).where(col(EntryPerson.entry_id) == row.id))
+    session.execute(delete(EntryTag).where(col(EntryTag.entry_id) == row.id))
+    _insert_entry_children(session, [(row.id or 0, state["doc"])], people)
+    case.next_entry_number = max(case.next_entry_number, state["number"] + 1)
+
+
+def restore_review(session: Session, case: Case, key: str, state: Snapshot | None) -> None:
+    for row in session.scalars(select(FlagReview).where(col(FlagReview.case_id) == case.id)):
+        if review_key(row.doc) == key:
+            session.delete(row)
+    session.flush()
+    if state is not None:
+        doc = state["doc"]
+        session.add(
+            FlagReview(
+                case_id=pk(case),
+                position=state["position"],
+                rule=doc["rule"],
+                decision=doc["decision"],
+                doc=doc,
+            )
+        )
+        session.flush()
+
+
+def restore_case(session: Session, reference: str, state: Snapshot | None) -> None:
+    row = case_row(session, reference)
+    if state is None:
+        raise Conflict("A case's details cannot be removed on their own.")
+    doc = state["doc"]
+    row.doc, row.title = doc, doc["title"]
+    row.status = doc.get("status") or "open"
+    row.updated_at = now()
+    session.flush()
+
+
+def restore_case_file(session: Session, reference: str, state: Snapshot | None) -> Case | None:
+    existing = session.scalars(select(Case).where(col(Case.reference) == reference)).first()
+    if existing is not None:
+        # Foreign keys from relationships and entry links to persons are not cascaded, so
+        # remove the case's rows child-first.
+        entry_ids = select(col(Entry.id)).where(col(Entry.case_id) == existing.id)
+        session.execute(delete(EntryPerson).where(col(EntryPerson.entry_id).in_(entry_ids)))
+        session.execute(delete(EntryTag).where(col(EntryTag.entry_id).in_(entry_ids)))
+        session.execute(delete(Entry).where(col(Entry.case_id) == existing.id))
+        session.execute(delete(Relationship).where(col(Relationship.case_id) == existing.id))
+        person_rows = select(col(Person.id)).where(col(Person.case_id) == existing.id)
+        session.execute(delete(PersonAlias).where(col(PersonAlias.person_id).in_(person_rows)))
+        session.execute(delete(Person).where(col(Person.case_id) == existing.id))
+        session.execute(delete(FlagReview).where(col(FlagReview.case_id) == existing.id))
+        session.execute(delete(Case).where(col(Case.id) == existing.id))
+        session.flush()
+    if state is None:
+        return None
+    return insert_document(session, state["document"], state.get("numbers"))
+
+
+# --- whole documents ------------------------------------------------------------------------
+
+
+def insert_document(
+    session: Session, document: Mapping[str, Any], numbers: Mapping[str, int] | None = None
+) -> Case:
+    """Write a validated case-file document as a new case, with bulk inserts."""
+    case_doc = document["case"]
+    extra = {key: value for key, value in document.items() if key not in SPEC_TOP_LEVEL}
+    entries = document["entries"]
+    numbering = dict(numbers or {})
+    for position, entry in enumerate(entries):
+        numbering.setdefault(entry["id"], position + 1)
+    case = Case(
+        reference=case_doc["reference"],
+        title=case_doc["title"],
+        status=case_doc.get("status") or "open",
+        doc=case_doc,
+        extra=extra,
+        has_relationships="relationships" in document,
+        has_flag_reviews="flag_reviews" in document,
+        next_entry_number=max(numbering.values(), default=0) + 1,
+    )
+    session.add(case)
+    session.flush()
+    case_id = pk(case)
+
+    persons = document["persons"]
+    person_rows = [
+        {
+            "case_id": case_id,
+            "key": p["id"],
+            "position": i,
+            "name": p["name"],
+            "restricted": bool(p.get("restricted")),
+            "doc": p,
+        }
+        for i, p in enumerate(persons)
+    ]
+    new_person_ids = _insert_returning(session, Person, person_rows)
+    people = {p["id"]: row_id for p, row_id in zip(persons, new_person_ids, strict=True)}
+    _insert_aliases(session, list(zip(new_person_ids, persons, strict=True)))
+
+    relationships = document.get("relationships") or []
+    relationship_rows = [
+        {
+            "case_id": case_id,
+            "key": r["id"],
+            "position": i,
+            "kind": r["kind"],
+            "person_a_id": people[r["persons"][0]],
+            "person_b_id": people[r["persons"][1]],
+            "doc": r,
+        }
+        for i, r in enumerate(relationships)
+    ]
+    new_relationship_ids = _insert_returning(session, Relationship, relationship_rows)
+    links = {r["id"]: row_id for r, row_id in zip(relationships, new_relationship_ids, strict=True)}
+
+    stamp = now()
+    entry_rows = []
+    for position, entry in enumerate(entries):
+        values = _entry_values(entry, position, numbering[entry["id"]], links)
+        values.update(case_id=case_id, key=entry["id"], created_at=stamp, updated_at=stamp)
+        entry_rows.append(values)
+    new_entry_ids = _insert_returning(session, Entry, entry_rows)
+    _insert_entry_children(session, list(zip(new_entry_ids, entries, strict=True)), people)
+
+    review_rows = [
+        {"case_id": case_id, "position": i, "rule": r["rule"], "decision": r["decision"], "doc": r}
+        for i, r in enumerate(document.get("flag_reviews") or [])
+    ]
+    if review_rows:
+        session.execute(insert(FlagReview), review_rows)
+    return case
+
+
+def export_document(session: Session, case: Case) -> dict[str, Any]:
+    """The case as a case-file document: what was imported, plus every change since."""
+    case_id = case.id
+
+    def docs(table: Any, *where: Any) -> list[Any]:
+        query = select(table.doc).where(table.case_id == case_id, *where)
+        return list(session.scalars(query.order_by(table.position)))
+
+    document: dict[str, Any] = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "case": case.doc,
+        "persons": docs(Person),
+    }
+    relationships = docs(Relationship)
+    if relationships or case.has_relationships:
+        document["relationships"] = relationships
+    document["entries"] = docs(Entry, col(Entry.withdrawn).is_(False))
+    reviews = docs(FlagReview)
+    if reviews or case.has_flag_reviews:
+        document["flag_reviews"] = reviews
+    document.update(case.extra)
+    return document
+
+
+def entry_numbers(session: Session, case_id: int) -> dict[str, int]:
+    rows = session.execute(
+        select(col(Entry.key), col(Entry.number)).where(col(Entry.case_id) == case_id)
+    )
+    return dict(rows.all())
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _entry_values(
+    doc: Mapping[str, Any], position: int, number: int, links: Mapping[str, int]
+) -> dict[str, Any]:
+    date = parse_expression(doc["date"])
+    relationship = doc.get("relationship")
+    return {
+        "number": number,
+        "position": position,
+        "kind": doc["kind"],
+        "date": doc["date"],
+        "earliest": date.earliest,
+        "latest": date.latest,
+        "sequence": doc.get("sequence") or 0,
+        "summary": doc["summary"],
+        "restricted": bool(doc.get("restricted")),
+        "relationship_id": links.get(relationship) if relationship else None,
+        "doc": doc,
+    }
+
+
+def _insert_returning(session: Session, table: Any, rows: list[dict[str, Any]]) -> list[int]:
+    if not rows:
+        return []
+    statement = insert(table).returning(table.id, sort_by_parameter_order=True)
+    return list(session.scalars(statement, rows))
+
+
+def _insert_aliases(session: Session, persons: Iterable[tuple[int, Mapping[str, Any]]]) -> None:
+    rows = [
+        {"person_id": person_id, "alias": alias}
+        for person_id, doc in persons
+        for alias in doc.get("aliases") or ()
+    ]
+    if rows:
+        session.execute(insert(PersonAlias), rows)
+
+
+def _insert_entry_children(
+    session: Session, entries: Iterable[tuple[int, Mapping[str, Any]]], people: Mapping[str, int]
+) -> None:
+    link_rows: list[dict[str, Any]] = []
+    tag_rows: list[dict[str, Any]] = []
+    for entry_id, doc in entries:
+        for index, link in enumerate(doc.get("persons") or ()):
+            link_rows.append(
+                {
+                    "entry_id": entry_id,
+                    "person_id": people[link["person"]],
+                    "role": link["role"],
+                    "position": index,
+                }
+            )
+        tag_rows.extend({"entry_id": entry_id, "tag": tag} for tag in doc.get("tags") or ())
+    if link_rows:
+        session.execute(insert(EntryPerson), link_rows)
+    if tag_rows:
+        session.execute(insert(EntryTag), tag_rows)

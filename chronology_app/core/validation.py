@@ -1,0 +1,238 @@
+"""Validation of case-file objects, one object at a time and as a whole document.
+
+Each check returns `Problem`s (a JSON path and a message) rather than raising, so that a file
+with ten mistakes reports all ten. The same per-object functions serve the importer (paths such
+as `entries[3].persons[0].person`) and the service's single writes (paths such as
+`persons[0].person`, which the GUI maps to the field next to which it shows the message).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from chronology_app.core.dates import parse_expression
+from chronology_app.core.errors import InvalidDate
+from chronology_app.core.model import schemas, vocabulary
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+def join_path(prefix: str, part: str | int) -> str:
+    if isinstance(part, int):
+        return f"{prefix}[{part}]"
+    return f"{prefix}.{part}" if prefix else part
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    """Turn one pydantic error into words a practitioner (or an integrator) can act on."""
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return "required"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    if kind == "literal_error":
+        return f"must be one of: {ctx.get('expected', '').replace(chr(39), '')}"
+    if kind in ("string_type", "string_sub_type"):
+        return "must be text"
+    if kind == "bool_type":
+        return "must be true or false"
+    if kind in ("int_type", "int_from_float"):
+        return "must be a whole number"
+    if kind == "list_type":
+        return "must be a list"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return "must be an object"
+    if kind == "too_short" and ctx.get("min_length") == 1:
+        return "must not be empty"
+    if kind in ("too_short", "too_long") and ctx.get("min_length", 2) == 2:
+        return "must name exactly two persons"
+    return str(error["msg"])
+
+
+def check_shape(schema: type[BaseModel], value: object, path: str) -> list[Problem]:
+    """Validate one object against its schema; every error becomes a Problem under `path`."""
+    try:
+        schema.model_validate(value)
+    except ValidationError as err:
+        problems = []
+        for error in err.errors(include_url=False):
+            where = path
+            for part in error["loc"]:
+                where = join_path(where, part)
+            problems.append(Problem(where, _message(error)))
+        return problems
+    return []
+
+
+def check_attributes(kind: str, attributes: Mapping[str, object], path: str) -> list[Problem]:
+    """Kind-specific attributes: known ones are checked, unknown ones are kept as they are.
+    A known attribute may be null, meaning "not recorded"."""
+    problems: list[Problem] = []
+    for key, value in attributes.items():
+        where = join_path(path, key)
+        if value is None:
+            continue
+        choices = vocabulary.ATTRIBUTE_CHOICES.get((kind, key))
+        if choices is not None and value not in choices:
+            problems.append(Problem(where, f"must be one of: {', '.join(choices)}"))
+        elif (kind, key) in vocabulary.ATTRIBUTE_BOOLEANS and not isinstance(value, bool):
+            problems.append(Problem(where, "must be true or false"))
+        elif (kind, key) in vocabulary.ATTRIBUTE_DATES:
+            problems.extend(_check_date_value(value, where))
+        elif kind == "risk_assessment" and key == "score":
+            if isinstance(value, bool) or not isinstance(value, int):
+                problems.append(Problem(where, "must be a whole number"))
+        elif kind == "risk_assessment" and key == "answers":
+            problems.extend(_check_dash_answers(value, where))
+    return problems
+
+
+def _check_date_value(value: object, where: str) -> list[Problem]:
+    if not isinstance(value, str):
+        return [Problem(where, "must be a date expression such as 2019-03-12 or 2019-03")]
+    try:
+        parse_expression(value)
+    except InvalidDate as err:
+        return [Problem(where, str(err))]
+    return []
+
+
+def _check_dash_answers(value: object, where: str) -> list[Problem]:
+    if not isinstance(value, dict):
+        return [Problem(where, 'must be an object such as {"1": "yes", "2": "no"}')]
+    return [
+        Problem(join_path(where, str(question)), "must be one of: yes, no, unknown")
+        for question, answer in value.items()
+        if answer not in vocabulary.DASH_ANSWERS
+    ]
+
+
+def check_case(case: object, path: str = "case") -> list[Problem]:
+    return check_shape(schemas.CaseIn, case, path)
+
+
+def check_person(person: object, path: str) -> list[Problem]:
+    return check_shape(schemas.PersonIn, person, path)
+
+
+def check_relationship(
+    relationship: object, path: str, person_ids: Iterable[str] | None
+) -> list[Problem]:
+    problems = check_shape(schemas.RelationshipIn, relationship, path)
+    if problems or person_ids is None or not isinstance(relationship, dict):
+        return problems
+    known = set(person_ids)
+    pair = relationship["persons"]
+    for index, person_id in enumerate(pair):
+        if person_id not in known:
+            problems.append(
+                Problem(join_path(join_path(path, "persons"), index), _no_person(person_id))
+            )
+    if pair[0] == pair[1]:
+        problems.append(Problem(join_path(path, "persons"), "must name two different persons"))
+    return problems
+
+
+def check_entry(
+    entry: object,
+    path: str,
+    person_ids: Iterable[str] | None,
+    relationship_ids: Iterable[str] | None,
+) -> list[Problem]:
+    """One entry: its shape, its kind's attributes, and what it refers to. Passing None for the
+    ids skips the reference checks (used when the caller checks them itself)."""
+    problems = check_shape(schemas.EntryIn, entry, path)
+    if not isinstance(entry, dict):
+        return problems
+    kind = entry.get("kind")
+    attributes = entry.get("attributes")
+    if isinstance(kind, str) and isinstance(attributes, dict):
+        problems.extend(check_attributes(kind, attributes, join_path(path, "attributes")))
+    if entry.get("restricted") is True and not _text(entry.get("restricted_reason")):
+        problems.append(
+            Problem(
+                join_path(path, "restricted_reason"),
+                "required when the entry is restricted: say why it is not to be shared",
+            )
+        )
+    if kind in vocabulary.RELATIONSHIP_ENTRY_KINDS and not entry.get("relationship"):
+        label = vocabulary.ENTRY_KINDS[str(kind)].lower()
+        problems.append(Problem(join_path(path, "relationship"), f"required for a {label} entry"))
+    if person_ids is not None:
+        known = set(person_ids)
+        persons = entry.get("persons")
+        for index, link in enumerate(persons if isinstance(persons, list) else []):
+            person_id = link.get("person") if isinstance(link, dict) else None
+            if isinstance(person_id, str) and person_id.strip() and person_id not in known:
+                where = join_path(join_path(join_path(path, "persons"), index), "person")
+                problems.append(Problem(where, _no_person(person_id)))
+    relationship = entry.get("relationship")
+    if (
+        relationship_ids is not None
+        and isinstance(relationship, str)
+        and relationship
+        and relationship not in set(relationship_ids)
+    ):
+        problems.append(
+            Problem(join_path(path, "relationship"), f'no relationship with id "{relationship}"')
+        )
+    return problems
+
+
+def check_flag_review(review: object, path: str, entry_ids: Iterable[str] | None) -> list[Problem]:
+    problems = check_shape(schemas.FlagReviewIn, review, path)
+    if problems or entry_ids is None or not isinstance(review, dict):
+        return problems
+    known = set(entry_ids)
+    for index, entry_id in enumerate(review["evidence"]):
+        if entry_id not in known:
+            where = join_path(join_path(path, "evidence"), index)
+            problems.append(Problem(where, f'no entry with id "{entry_id}"'))
+    return problems
+
+
+def check_unique_ids(items: Sequence[object], path: str) -> list[Problem]:
+    seen: dict[str, int] = {}
+    problems = []
+    for index, item in enumerate(items):
+        item_id = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(item_id, str):
+            continue
+        if item_id in seen:
+            problems.append(
+                Problem(
+                    join_path(join_path(path, index), "id"),
+                    f'"{item_id}" is already the id of {path}[{seen[item_id]}]',
+                )
+            )
+        else:
+            seen[item_id] = index
+    return problems
+
+
+def _no_person(person_id: str) -> str:
+    return f'no person with id "{person_id}"'
+
+
+def _text(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def ids_of(items: object) -> list[str]:
+    if not isinstance(items, list):
+        return []
+    return [
+        item["id"] for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)
+    ]
