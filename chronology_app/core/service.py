@@ -8,7 +8,6 @@ and redo of this session's changes live here too, with the same names.
 
 from __future__ import annotations
 
-import copy
 import datetime
 import hashlib
 import json
@@ -86,6 +85,17 @@ class _History:
     redo: list[_Step] = field(default_factory=list)
 
 
+def _copy(value: Mapping[str, Any]) -> dict[str, Any]:
+    """A private, JSON-only copy of the caller's document (faster than deepcopy, and anything
+    that is not JSON fails here rather than half-way through a write)."""
+    try:
+        copied = json.loads(json.dumps(value, ensure_ascii=False, allow_nan=False))
+    except (TypeError, ValueError) as err:
+        raise InvalidInput({"value": f"not plain JSON data ({err})"}) from None
+    assert isinstance(copied, dict)
+    return copied
+
+
 def _new_id(prefix: str, taken: set[str]) -> str:
     while True:
         candidate = f"{prefix}-{secrets.token_hex(4)}"
@@ -152,7 +162,7 @@ class Service:
     # --- cases --------------------------------------------------------------------------
 
     def create_case(self, case: Mapping[str, Any]) -> OpChanges:
-        doc = copy.deepcopy(dict(case))
+        doc = _copy(case)
         _problems(validation.check_case(doc, ""))
         document = {
             "format": "chronology-case",
@@ -167,7 +177,7 @@ class Service:
 
     def import_case(self, document: Mapping[str, Any], source: str | None = None) -> OpChanges:
         """Add a case from a case-file document. An invalid document changes nothing."""
-        checked = casefile.check(copy.deepcopy(dict(document)), source)
+        checked = casefile.check(_copy(document), source)
         return self._import(checked, f"Import case {checked['case']['reference']}")
 
     def _import(self, document: dict[str, Any], action: str) -> OpChanges:
@@ -184,7 +194,7 @@ class Service:
         return self._run(action, reference, body)
 
     def update_case(self, reference: str, case: Mapping[str, Any]) -> OpChanges:
-        doc = copy.deepcopy(dict(case))
+        doc = _copy(case)
         _problems(validation.check_case(doc, ""))
         if doc["reference"] != reference:
             raise InvalidInput({"reference": "a case's reference cannot be changed"})
@@ -197,7 +207,7 @@ class Service:
     # --- persons and relationships ------------------------------------------------------
 
     def add_person(self, reference: str, person: Mapping[str, Any]) -> OpChanges:
-        doc = copy.deepcopy(dict(person))
+        doc = _copy(person)
 
         def body(session: Session) -> list[Change]:
             case = repo.case_row(session, reference)
@@ -212,7 +222,7 @@ class Service:
         return self._run("Add person", reference, body)
 
     def edit_person(self, reference: str, person_id: str, person: Mapping[str, Any]) -> OpChanges:
-        doc = {**copy.deepcopy(dict(person)), "id": person_id}
+        doc = {**_copy(person), "id": person_id}
         _problems(validation.check_person(doc, ""))
 
         def body(session: Session) -> list[Change]:
@@ -226,7 +236,7 @@ class Service:
         return self._run("Edit person", reference, body)
 
     def add_relationship(self, reference: str, relationship: Mapping[str, Any]) -> OpChanges:
-        doc = copy.deepcopy(dict(relationship))
+        doc = _copy(relationship)
 
         def body(session: Session) -> list[Change]:
             case = repo.case_row(session, reference)
@@ -248,7 +258,7 @@ class Service:
     # --- entries ------------------------------------------------------------------------
 
     def add_entry(self, reference: str, entry: Mapping[str, Any]) -> OpChanges:
-        doc = copy.deepcopy(dict(entry))
+        doc = _copy(entry)
         kind = ENTRY_KINDS.get(str(doc.get("kind")), "entry")
 
         def body(session: Session) -> list[Change]:
@@ -271,7 +281,7 @@ class Service:
     def edit_entry(
         self, reference: str, entry_id: str, entry: Mapping[str, Any], reason: str | None = None
     ) -> OpChanges:
-        doc = {**copy.deepcopy(dict(entry)), "id": entry_id}
+        doc = {**_copy(entry), "id": entry_id}
 
         def body(session: Session) -> list[Change]:
             case = repo.case_row(session, reference)
@@ -287,7 +297,7 @@ class Service:
         def body(session: Session) -> list[Change]:
             case = repo.case_row(session, reference)
             before = self._live_entry(session, case, entry_id)
-            doc = copy.deepcopy(before["doc"])
+            doc = _copy(before["doc"])
             doc.setdefault("persons", []).append({"person": person_id, "role": role})
             self._check_entry(session, case, doc)
             return [self._apply(session, case, "entry", entry_id, {**before, "doc": doc})]
@@ -312,7 +322,7 @@ class Service:
 
     def record_flag_review(self, reference: str, review: Mapping[str, Any]) -> OpChanges:
         """Acknowledge or dismiss a flag. A later review of the same flag replaces it."""
-        doc = copy.deepcopy(dict(review))
+        doc = _copy(review)
         doc.setdefault("by", self.user)
         doc.setdefault("on", repo.now().date().isoformat())
 

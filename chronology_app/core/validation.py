@@ -43,7 +43,9 @@ def _message(error: Mapping[str, Any]) -> str:
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     if kind == "literal_error":
-        return f"must be one of: {ctx.get('expected', '').replace(chr(39), '')}"
+        return "must be one of: " + str(ctx.get("expected", "")).replace("'", "").replace(
+            " or ", ", "
+        )
     if kind in ("string_type", "string_sub_type"):
         return "must be text"
     if kind == "bool_type":

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from chronology_app.core.dates import parse_expression
 from chronology_app.core.errors import InvalidDate
@@ -28,6 +28,12 @@ def _date_expression(value: str) -> str:
         parse_expression(value)
     except InvalidDate as err:
         raise ValueError(str(err)) from None
+    return value
+
+
+def _not_bool(value: object) -> object:
+    if isinstance(value, bool):  # True == 1 in Python; in a file it is not a version number
+        raise ValueError("must be one of: 1")
     return value
 
 
@@ -179,7 +185,7 @@ class FlagReviewIn(_Schema):
 
 class CaseFileHeader(_Schema):
     format: Literal["chronology-case"]
-    version: Literal[1]
+    version: Annotated[Literal[1], BeforeValidator(_not_bool)]
     case: dict[str, object]
     persons: list[object]
     relationships: list[object] | None = None

@@ -346,8 +346,7 @@ def insert_document(
         {"case_id": case_id, "position": i, "rule": r["rule"], "decision": r["decision"], "doc": r}
         for i, r in enumerate(document.get("flag_reviews") or [])
     ]
-    if review_rows:
-        session.execute(insert(FlagReview), review_rows)
+    _insert(session, FlagReview, review_rows)
     return case
 
 
@@ -407,10 +406,24 @@ def _entry_values(
 
 
 def _insert_returning(session: Session, table: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows with primary keys allocated here, returning them in order.
+
+    Safe because every write runs in a BEGIN IMMEDIATE transaction (no other writer), and
+    several times faster than an ORM bulk insert with RETURNING."""
     if not rows:
         return []
-    statement = insert(table).returning(table.id, sort_by_parameter_order=True)
-    return list(session.scalars(statement, rows))
+    first = (session.scalar(select(func.max(table.id))) or 0) + 1
+    ids = list(range(first, first + len(rows)))
+    for row_id, row in zip(ids, rows, strict=True):
+        row["id"] = row_id
+    _insert(session, table, rows)
+    return ids
+
+
+def _insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """A plain executemany through the Core table (no ORM bookkeeping)."""
+    if rows:
+        session.connection().execute(insert(table.__table__), rows)
 
 
 def _insert_aliases(session: Session, persons: Iterable[tuple[int, Mapping[str, Any]]]) -> None:
@@ -420,7 +433,7 @@ def _insert_aliases(session: Session, persons: Iterable[tuple[int, Mapping[str, 
         for alias in doc.get("aliases") or ()
     ]
     if rows:
-        session.execute(insert(PersonAlias), rows)
+        _insert(session, PersonAlias, rows)
 
 
 def _insert_entry_children(
@@ -439,7 +452,5 @@ def _insert_entry_children(
                 }
             )
         tag_rows.extend({"entry_id": entry_id, "tag": tag} for tag in doc.get("tags") or ())
-    if link_rows:
-        session.execute(insert(EntryPerson), link_rows)
-    if tag_rows:
-        session.execute(insert(EntryTag), tag_rows)
+    _insert(session, EntryPerson, link_rows)
+    _insert(session, EntryTag, tag_rows)
