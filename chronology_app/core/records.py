@@ -58,8 +58,10 @@ class EntryPerson:
     role: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class EntryRecord:
+    """One entry. Compared and hashed by identity: each case has one record per entry."""
+
     id: str
     ref: str  # the app's short reference, E0042
     position: int  # place in the file, the last tie-breaker of the sort order

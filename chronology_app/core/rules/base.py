@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
-from chronology_app.core.records import CaseData, EntryRecord
+from chronology_app.core.records import EntryRecord
+from chronology_app.core.rules.facts import Facts
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,11 @@ class Rule(ABC):
         self.parameters = {**self.defaults, **parameters}
 
     @abstractmethod
-    def find(self, case: CaseData) -> Iterable[Flag]:
+    def find(self, facts: Facts) -> Iterable[Flag]:
         """Every flag this rule raises on the case."""
+
+    def param(self, name: str) -> int:
+        return self.parameters[name]
 
     def flag(
         self,

@@ -5,11 +5,53 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from chronology_app.core.records import CaseData, FlagReviewRecord
+from chronology_app.core.records import CaseData, EntryRecord, FlagReviewRecord
 from chronology_app.core.rules.base import Flag, Rule
+from chronology_app.core.rules.coercive_control import CoerciveControl
+from chronology_app.core.rules.contradicted_denial import ContradictedDenial
+from chronology_app.core.rules.cross_boundary_gap import CrossBoundaryGap
+from chronology_app.core.rules.cumulative_harm import CumulativeHarm
+from chronology_app.core.rules.dash_high_no_marac import DashHighNoMarac
+from chronology_app.core.rules.dvds_not_considered import DvdsNotConsidered
+from chronology_app.core.rules.escalating_severity import EscalatingSeverity
+from chronology_app.core.rules.facts import Facts, Namer
+from chronology_app.core.rules.intervention_only import InterventionOnly
+from chronology_app.core.rules.no_online_check import NoOnlineCheck
+from chronology_app.core.rules.potential_escalation import PotentialEscalation
+from chronology_app.core.rules.pregnancy_risk import PregnancyRisk
+from chronology_app.core.rules.professional_judgement import ProfessionalJudgement
+from chronology_app.core.rules.repeat_marac import RepeatMarac
+from chronology_app.core.rules.repeat_profile_views import RepeatProfileViews
+from chronology_app.core.rules.returning_perpetrator import ReturningPerpetrator
+from chronology_app.core.rules.separation_cluster import SeparationCluster
+from chronology_app.core.rules.serial_perpetrator import SerialPerpetrator
+from chronology_app.core.rules.status_unchecked import StatusUnchecked
+from chronology_app.core.rules.unnamed_perpetrator import UnnamedPerpetrator
+from chronology_app.core.rules.unseen_adult import UnseenAdult
 
-# The rules in the order of rules.md; issue 3 fills this in.
-RULE_CLASSES: tuple[type[Rule], ...] = ()
+# The rules in the order of rules.md (which is the order flags are listed in).
+RULE_CLASSES: tuple[type[Rule], ...] = (
+    ReturningPerpetrator,
+    UnnamedPerpetrator,
+    SerialPerpetrator,
+    DvdsNotConsidered,
+    CrossBoundaryGap,
+    ContradictedDenial,
+    PotentialEscalation,
+    EscalatingSeverity,
+    DashHighNoMarac,
+    ProfessionalJudgement,
+    SeparationCluster,
+    PregnancyRisk,
+    CoerciveControl,
+    CumulativeHarm,
+    UnseenAdult,
+    StatusUnchecked,
+    InterventionOnly,
+    RepeatProfileViews,
+    RepeatMarac,
+    NoOnlineCheck,
+)
 
 
 def build_rules(settings: Mapping[str, Mapping[str, int]] | None = None) -> list[Rule]:
@@ -18,10 +60,21 @@ def build_rules(settings: Mapping[str, Mapping[str, int]] | None = None) -> list
     return [cls(**settings.get(cls.id, {})) for cls in RULE_CLASSES]
 
 
-def analyse(case: CaseData, rules: Sequence[Rule] | None = None) -> list[Flag]:
+def analyse(
+    case: CaseData,
+    rules: Sequence[Rule] | None = None,
+    *,
+    namer: Namer | None = None,
+    external_history: Mapping[str, Sequence[tuple[str, EntryRecord]]] | None = None,
+) -> list[Flag]:
+    """Every flag on the case, in the spec's stable order: rule order, then earliest evidence.
+
+    `namer` decides how people are named in explanations (reports mask restricted persons);
+    `external_history` carries DA history from other cases for confirmed same-person matches."""
     rules = build_rules() if rules is None else rules
+    facts = Facts(case, namer, external_history or {})
     order = {rule.id: index for index, rule in enumerate(rules)}
-    flags = [flag for rule in rules for flag in rule.find(case)]
+    flags = [flag for rule in rules for flag in rule.find(facts)]
     flags.sort(key=lambda flag: (order[flag.rule], flag.earliest, flag.entries))
     return flags
 

@@ -1,0 +1,74 @@
+"""Rule 8: a new high-harm marker, or shrinking gaps between incidents, in one relationship."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+from chronology_app.core.records import EntryRecord
+from chronology_app.core.rules.base import Flag, Rule
+from chronology_app.core.rules.facts import Facts, join_words, list_entries, surely_precedes
+
+MARKERS = ("strangulation", "weapon", "threats_to_kill", "injury")
+
+
+class EscalatingSeverity(Rule):
+    id = "escalating-severity"
+    severity = "high"
+    title = "Incidents may be escalating in severity"
+    suggested_action = "Re-run the risk assessment now."
+    basis = (
+        "SafeLives professional-judgement indicators; the escalation stage of the homicide "
+        "timeline."
+    )
+    defaults = {"min_incidents": 4}
+
+    def find(self, facts: Facts) -> Iterator[Flag]:
+        for couple in facts.couples:
+            incidents = [e for e in facts.couple_entries(couple) if e.kind == "incident"]
+            yield from self._new_markers(facts, couple, incidents)
+            yield from self._shrinking_gaps(facts, couple, incidents)
+
+    def _new_markers(
+        self, facts: Facts, couple: tuple[str, str], incidents: list[EntryRecord]
+    ) -> Iterator[Flag]:
+        for incident in incidents:
+            earlier = [e for e in incidents if surely_precedes(e, incident)]
+            seen = {tag for e in earlier for tag in e.tags}
+            new = [m for m in MARKERS if m in incident.tags and m not in seen]
+            if not earlier or not new:
+                continue
+            words = join_words([m.replace("_", " ") for m in new])
+            text = (
+                f"In the relationship between {facts.names(couple)}, {list_entries([incident])} "
+                f"records {words}, which none of the earlier incidents did "
+                f"({list_entries(earlier)})."
+            )
+            yield self.flag(text, [*earlier, incident], couple)
+
+    def _shrinking_gaps(
+        self, facts: Facts, couple: tuple[str, str], incidents: list[EntryRecord]
+    ) -> Iterator[Flag]:
+        needed = self.param("min_incidents")
+        dated = sorted({e.date.earliest: e for e in incidents}.values(), key=lambda e: e.sort_key)
+        run: list[EntryRecord] = dated[:2]
+        runs = []
+        for incident in dated[2:]:
+            gap = (incident.date.earliest - run[-1].date.latest).days
+            previous = (run[-1].date.earliest - run[-2].date.latest).days
+            if gap < previous:
+                run.append(incident)
+            else:
+                runs.append(run)
+                run = [run[-1], incident]
+        runs.append(run)
+        for run in runs:
+            if len(run) < needed:
+                continue
+            gaps = [(b.date.earliest - a.date.earliest).days for a, b in itertools.pairwise(run)]
+            text = (
+                f"In the relationship between {facts.names(couple)}, the gaps between "
+                f"{len(run)} successive incidents keep shrinking "
+                f"({', '.join(str(g) for g in gaps)} days): {list_entries(run)}."
+            )
+            yield self.flag(text, run, couple)

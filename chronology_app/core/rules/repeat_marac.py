@@ -1,0 +1,39 @@
+"""Rule 19: a DA event about a victim within twelve months after their MARAC referral."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from chronology_app.core.rules.base import Flag, Rule
+from chronology_app.core.rules.facts import Facts, add_months, list_entries
+
+
+class RepeatMarac(Rule):
+    id = "repeat-marac"
+    severity = "medium"
+    title = "Domestic abuse after a MARAC referral (a repeat case)"
+    suggested_action = "Refer back to the MARAC as a repeat case."
+    basis = "SafeLives repeat-referral criterion."
+    defaults = {"window_months": 12}
+
+    def find(self, facts: Facts) -> Iterator[Flag]:
+        months = self.param("window_months")
+        for referral in facts.kind("marac_referral"):
+            end = add_months(referral.date.latest, months)
+            for victim in dict.fromkeys(referral.persons_in("victim")):
+                later = [
+                    e
+                    for e in facts.victim_events.get(victim, ())
+                    if e.id != referral.id
+                    and e.date.latest > referral.date.earliest
+                    and e.date.earliest <= end
+                    and e.sort_key > referral.sort_key
+                ]
+                if not later:
+                    continue
+                text = (
+                    f"{facts.name(victim)} was referred to the MARAC in "
+                    f"{list_entries([referral])}, and domestic abuse against them is recorded "
+                    f"within {months} months after: {list_entries(later)}."
+                )
+                yield self.flag(text, [referral, *later], [victim])

@@ -1,0 +1,42 @@
+"""Rule 18: the same social-media profile viewed repeatedly without authorisation."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from chronology_app.core.records import EntryRecord
+from chronology_app.core.rules.base import Flag, Rule
+from chronology_app.core.rules.facts import Facts, list_entries
+
+
+def _text(value: object) -> str:
+    return value.strip().casefold() if isinstance(value, str) else ""
+
+
+class RepeatProfileViews(Rule):
+    id = "repeat-profile-views"
+    severity = "medium"
+    title = "A social-media profile viewed repeatedly without authorisation"
+    suggested_action = (
+        "Repeated viewing may amount to directed surveillance: seek authorisation under RIPA "
+        "before looking again."
+    )
+    basis = "Surveillance regulators' guidance on social networking sites."
+    defaults = {"min_views": 3}
+
+    def find(self, facts: Facts) -> Iterator[Flag]:
+        views: dict[tuple[str, str], list[EntryRecord]] = defaultdict(list)
+        for check in facts.kind("online_check"):
+            platform, profile = (_text(check.attributes.get(k)) for k in ("platform", "profile"))
+            if platform and profile and not _text(check.attributes.get("authorisation")):
+                views[(platform, profile)].append(check)
+        for (_platform, _profile), checks in sorted(views.items()):
+            if len(checks) < self.param("min_views"):
+                continue
+            first = checks[0].attributes
+            text = (
+                f"The same {first.get('platform')} profile was viewed {len(checks)} times with "
+                f"no authorisation recorded: {list_entries(checks)}."
+            )
+            yield self.flag(text, checks, [p for c in checks for p in c.persons_in("subject")])

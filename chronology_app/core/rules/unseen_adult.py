@@ -1,0 +1,47 @@
+"""Rule 15: a partner or alleged perpetrator with no date of birth, or never checked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from chronology_app.core.rules.base import Flag, Rule
+from chronology_app.core.rules.facts import Facts, join_words, list_entries
+
+CHECK_WORDS = "police, DVDS, assessment, online or immigration"
+CHECK_KINDS = frozenset(
+    {"police_action", "dvds", "assessment", "online_check", "immigration_check"}
+)
+
+
+class UnseenAdult(Rule):
+    id = "unseen-adult"
+    severity = "medium"
+    title = "An adult around the child is not identified or checked"
+    suggested_action = "Identify the adult (full name, date of birth, aliases) and complete checks."
+    basis = "National review findings on 'hidden' and 'unseen' men."
+
+    def find(self, facts: Facts) -> Iterator[Flag]:
+        accused = {p for e in facts.case.entries for p in e.persons_in("alleged_perpetrator")}
+        checked = {
+            p for e in facts.case.entries if e.kind in CHECK_KINDS for p in e.persons_in("subject")
+        }
+        for person in facts.case.persons:
+            if person.is_child or not ("partner" in person.roles or person.id in accused):
+                continue
+            gaps = []
+            if person.date_of_birth is None:
+                gaps.append("no date of birth is recorded")
+            if person.id not in checked:
+                gaps.append(f"no entry shows a check on them ({CHECK_WORDS})")
+            if not gaps:
+                continue
+            accusing = [
+                e for e in facts.case.entries if person.id in e.persons_in("alleged_perpetrator")
+            ]
+            evidence = accusing or [e for e in facts.case.entries if e.names(person.id)]
+            why = "named as alleged perpetrator" if accusing else "a partner"
+            text = f"{facts.name(person.id)} is {why}, but {join_words(gaps)}."
+            if evidence:
+                more = " and others" if len(evidence) > 5 else ""
+                text += f" Entries naming them: {list_entries(evidence[:5])}{more}."
+            yield self.flag(text, evidence, [person.id])
