@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from chronology_app.core.records import EntryRecord
-from chronology_app.core.rules.facts import Facts
+from chronology_app.core.rules.facts import Facts, chrono
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class Rule(ABC):
         *,
         severity: str | None = None,
     ) -> Flag:
-        entries = sorted(set(evidence), key=lambda entry: entry.sort_key)
+        entries = sorted(set(evidence), key=chrono)
         return Flag(
             rule=self.id,
             severity=severity or self.severity,

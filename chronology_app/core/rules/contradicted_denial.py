@@ -53,7 +53,7 @@ class ContradictedDenial(Rule):
                 for other in dict.fromkeys(denial.persons_in("about")):
                     contact = [
                         entry
-                        for entry in facts.case.entries
+                        for entry in facts.entries
                         if entry.id != denial.id
                         and may_fall(entry.date, start, end)
                         and _shows_contact(facts, entry, subject, other)

@@ -21,7 +21,7 @@ class CumulativeHarm(Rule):
     def find(self, facts: Facts) -> Iterator[Flag]:
         substance = self._parental(facts, "substance_misuse")
         mental = self._parental(facts, "mental_health")
-        abuse = facts.da_events or [e for e in facts.case.entries if "domestic_abuse" in e.tags]
+        abuse = facts.da_events or [e for e in facts.entries if "domestic_abuse" in e.tags]
         if not (substance and mental and abuse):
             return
         parents = sorted({p for e in substance + mental for p in self._parents_named(facts, e)})
@@ -34,7 +34,7 @@ class CumulativeHarm(Rule):
         yield self.flag(text, [*abuse, *substance, *mental], parents)
 
     def _parental(self, facts: Facts, tag: str) -> list[EntryRecord]:
-        return [e for e in facts.case.entries if tag in e.tags and self._parents_named(facts, e)]
+        return [e for e in facts.entries if tag in e.tags and self._parents_named(facts, e)]
 
     @staticmethod
     def _parents_named(facts: Facts, entry: EntryRecord) -> list[str]:

@@ -75,7 +75,15 @@ def analyse(
     facts = Facts(case, namer, external_history or {})
     order = {rule.id: index for index, rule in enumerate(rules)}
     flags = [flag for rule in rules for flag in rule.find(facts)]
-    flags.sort(key=lambda flag: (order[flag.rule], flag.earliest, flag.entries))
+    flags.sort(
+        key=lambda flag: (
+            order[flag.rule],
+            flag.earliest,
+            flag.entries,
+            flag.persons,
+            flag.explanation,
+        )
+    )
     return flags
 
 

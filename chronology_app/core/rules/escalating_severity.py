@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
-from chronology_app.core.rules.facts import Facts, join_words, list_entries, surely_precedes
+from chronology_app.core.rules.facts import Facts, chrono, join_words, list_entries, surely_precedes
 
 MARKERS = ("strangulation", "weapon", "threats_to_kill", "injury")
 
@@ -50,7 +50,11 @@ class EscalatingSeverity(Rule):
         self, facts: Facts, couple: tuple[str, str], incidents: list[EntryRecord]
     ) -> Iterator[Flag]:
         needed = self.param("min_incidents")
-        dated = sorted({e.date.earliest: e for e in incidents}.values(), key=lambda e: e.sort_key)
+        # One incident per day (the first by content), so gaps are between different days.
+        first_each_day: dict[object, EntryRecord] = {}
+        for incident in sorted(incidents, key=chrono):
+            first_each_day.setdefault(incident.date.earliest, incident)
+        dated = list(first_each_day.values())
         run: list[EntryRecord] = dated[:2]
         runs = []
         for incident in dated[2:]:

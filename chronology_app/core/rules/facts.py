@@ -53,6 +53,24 @@ def add_working_days(day: dt.date, days: int) -> dt.date:
     return day
 
 
+def chrono(entry: EntryRecord) -> tuple[dt.date, int, dt.date, str]:
+    """The order rules use: by date and `sequence`, then id; never the order of the file,
+    so that no result depends on where an entry sits in it."""
+    return (entry.date.earliest, entry.sequence or 0, entry.date.latest, entry.id)
+
+
+def may_follow(later: EntryRecord, earlier: EntryRecord) -> bool:
+    """`later` could have happened after `earlier` (on the same day only if its sequence is
+    higher)."""
+    if later.id == earlier.id:
+        return False
+    if later.date.latest > earlier.date.earliest:
+        return True
+    return later.date.latest == earlier.date.earliest and (later.sequence or 0) > (
+        earlier.sequence or 0
+    )
+
+
 def may_fall(date: PartialDate, start: dt.date, end: dt.date) -> bool:
     return date.earliest <= end and date.latest >= start
 
@@ -106,7 +124,7 @@ def entry_when(entry: EntryRecord) -> str:
 
 
 def list_entries(entries: Iterable[EntryRecord]) -> str:
-    ordered = sorted(set(entries), key=lambda entry: entry.sort_key)
+    ordered = sorted(set(entries), key=chrono)
     return join_words([entry_when(entry) for entry in ordered])
 
 
@@ -117,7 +135,7 @@ def join_words(words: Sequence[str]) -> str:
 
 
 def uncertain(entries: Iterable[EntryRecord]) -> list[EntryRecord]:
-    return sorted({e for e in entries if not e.date.is_exact}, key=lambda e: e.sort_key)
+    return sorted({e for e in entries if not e.date.is_exact}, key=chrono)
 
 
 def uncertainty_note(entries: Iterable[EntryRecord], what: str) -> str:
@@ -154,24 +172,27 @@ class Facts:
         return join_words([self.name(pid) for pid in dict.fromkeys(person_ids)])
 
     @cached_property
+    def entries(self) -> list[EntryRecord]:
+        """The case's entries in the rules' order (see `chrono`)."""
+        return sorted(self.case.entries, key=chrono)
+
+    @cached_property
     def by_kind(self) -> Mapping[str, list[EntryRecord]]:
         index: dict[str, list[EntryRecord]] = defaultdict(list)
-        for entry in self.case.entries:
+        for entry in self.entries:
             index[entry.kind].append(entry)
         return index
 
     def kind(self, *kinds: str) -> list[EntryRecord]:
         return sorted(
             (entry for kind in kinds for entry in self.by_kind.get(kind, ())),
-            key=lambda entry: entry.sort_key,
+            key=chrono,
         )
 
     @cached_property
     def da_events(self) -> list[EntryRecord]:
         return [
-            entry
-            for entry in self.case.entries
-            if entry.kind in DA_KINDS or entry.tags & ABUSE_TAGS
+            entry for entry in self.entries if entry.kind in DA_KINDS or entry.tags & ABUSE_TAGS
         ]
 
     @cached_property
@@ -179,7 +200,7 @@ class Facts:
         """Per person: entries naming them as alleged perpetrator, or as subject of a police
         action or court order (the spec's "DA history")."""
         index: dict[str, list[EntryRecord]] = defaultdict(list)
-        for entry in self.case.entries:
+        for entry in self.entries:
             people = set(entry.persons_in("alleged_perpetrator"))
             if entry.kind in HISTORY_KINDS:
                 people.update(entry.persons_in("subject"))
@@ -194,7 +215,7 @@ class Facts:
     def victim_events(self) -> Mapping[str, list[EntryRecord]]:
         """Per victim: DA events naming them as victim, in chronological order."""
         index: dict[str, list[EntryRecord]] = defaultdict(list)
-        for entry in self.da_events:
+        for entry in sorted(self.da_events, key=chrono):
             for person in dict.fromkeys(entry.persons_in("victim")):
                 index[person].append(entry)
         return index
@@ -222,7 +243,7 @@ class Facts:
         }
         return [
             entry
-            for entry in self.case.entries
+            for entry in self.entries
             if (entry.names(first) and entry.names(second))
             or (entry.relationship is not None and entry.relationship in relationship_ids)
         ]

@@ -8,6 +8,7 @@ from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
 from chronology_app.core.rules.facts import (
     Facts,
+    chrono,
     list_entries,
     months_span_certain,
     months_span_possible,
@@ -27,7 +28,7 @@ def clusters(events: list[EntryRecord], count: int, months: int) -> list[list[En
         if len(run) < count:
             continue
         if groups and set(run) & set(groups[-1]):
-            groups[-1] = sorted(set(groups[-1]) | set(run), key=lambda e: e.sort_key)
+            groups[-1] = sorted(set(groups[-1]) | set(run), key=chrono)
         else:
             groups.append(run)
     return groups

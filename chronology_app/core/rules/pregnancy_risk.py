@@ -44,14 +44,19 @@ class PregnancyRisk(Rule):
     def find(self, facts: Facts) -> Iterator[Flag]:
         months = self.param("months_after_birth")
         periods = [
-            (p, p.date.earliest, pregnancy_end(facts, p), "during the pregnancy recorded in")
+            (
+                p,
+                p.date.earliest,
+                pregnancy_end(facts, p),
+                f"during {self._whose(facts, p)}pregnancy",
+            )
             for p in facts.kind("pregnancy")
         ] + [
             (
                 b,
                 b.date.earliest,
                 add_months(b.date.latest, months),
-                f"within {months} months of the birth in",
+                f"within {months} months of {self._whose(facts, b)}birth",
             )
             for b in facts.kind("birth")
         ]
@@ -59,14 +64,21 @@ class PregnancyRisk(Rule):
             events = [e for e in facts.da_events if may_fall(e.date, start, end)]
             if not events:
                 continue
+            victims = sorted({v for e in events for v in e.persons_in("victim")})
+            against = f" against {facts.names(victims)}" if victims else ""
             text = (
-                f"Domestic-abuse events fall {wording} {list_entries([anchor])}: "
-                f"{list_entries(events)}."
+                f"Domestic abuse{against} is recorded {wording} (recorded in "
+                f"{list_entries([anchor])}): {list_entries(events)}."
             )
             if not any(surely_falls(e.date, start, end) for e in events):
                 text += uncertainty_note([anchor, *events], "they could fall in that time")
-            persons = [
+            persons: list[str] = [
                 *anchor.persons_in("subject"),
                 *(v for e in events for v in e.persons_in("victim")),
             ]
             yield self.flag(text, [anchor, *events], persons)
+
+    @staticmethod
+    def _whose(facts: Facts, anchor: EntryRecord) -> str:
+        subjects = anchor.persons_in("subject")
+        return f"{facts.names(subjects)}'s " if subjects else "a "

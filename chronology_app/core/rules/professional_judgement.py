@@ -44,7 +44,7 @@ class ProfessionalJudgement(Rule):
                 continue
             indicators = [
                 entry
-                for entry in facts.case.entries
+                for entry in facts.entries
                 if entry.id != assessment.id
                 and set(entry.persons_in("victim", "subject", "discloser")) & victims
                 and any(tag in entry.tags for tag in INDICATORS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from chronology_app.core.rules.base import Flag, Rule
-from chronology_app.core.rules.facts import Facts, add_months, list_entries
+from chronology_app.core.rules.facts import Facts, add_months, list_entries, may_follow
 
 
 class RepeatMarac(Rule):
@@ -24,10 +24,7 @@ class RepeatMarac(Rule):
                 later = [
                     e
                     for e in facts.victim_events.get(victim, ())
-                    if e.id != referral.id
-                    and e.date.latest > referral.date.earliest
-                    and e.date.earliest <= end
-                    and e.sort_key > referral.sort_key
+                    if may_follow(e, referral) and e.date.earliest <= end
                 ]
                 if not later:
                     continue

@@ -35,8 +35,10 @@ class RepeatProfileViews(Rule):
             if len(checks) < self.param("min_views"):
                 continue
             first = checks[0].attributes
+            subjects = list(dict.fromkeys(p for c in checks for p in c.persons_in("subject")))
+            whose = f" (of {facts.names(subjects)})" if subjects else ""
             text = (
-                f"The same {first.get('platform')} profile was viewed {len(checks)} times with "
-                f"no authorisation recorded: {list_entries(checks)}."
+                f"The same {first.get('platform')} profile{whose} was viewed {len(checks)} times "
+                f"with no authorisation recorded: {list_entries(checks)}."
             )
-            yield self.flag(text, checks, [p for c in checks for p in c.persons_in("subject")])
+            yield self.flag(text, checks, subjects)

@@ -23,7 +23,7 @@ class SerialPerpetrator(Rule):
 
     def find(self, facts: Facts) -> Iterator[Flag]:
         victims: dict[str, dict[str, list[EntryRecord]]] = defaultdict(lambda: defaultdict(list))
-        for entry in facts.case.entries:
+        for entry in facts.entries:
             if entry.kind not in KINDS:
                 continue
             perpetrators = set(entry.persons_in("alleged_perpetrator"))

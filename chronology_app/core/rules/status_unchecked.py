@@ -28,7 +28,7 @@ class StatusUnchecked(Rule):
     basis = "Review findings on families with no recourse to public funds."
 
     def find(self, facts: Facts) -> Iterator[Flag]:
-        nrpf_involved = [e for e in facts.case.entries if _mentions_nrpf(e)]
+        nrpf_involved = [e for e in facts.entries if _mentions_nrpf(e)]
         checked = {p for e in facts.kind("immigration_check") for p in e.persons_in("subject")}
         for person in facts.case.persons:
             if "parent" not in person.roles:

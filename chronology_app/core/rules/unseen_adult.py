@@ -21,9 +21,9 @@ class UnseenAdult(Rule):
     basis = "National review findings on 'hidden' and 'unseen' men."
 
     def find(self, facts: Facts) -> Iterator[Flag]:
-        accused = {p for e in facts.case.entries for p in e.persons_in("alleged_perpetrator")}
+        accused = {p for e in facts.entries for p in e.persons_in("alleged_perpetrator")}
         checked = {
-            p for e in facts.case.entries if e.kind in CHECK_KINDS for p in e.persons_in("subject")
+            p for e in facts.entries if e.kind in CHECK_KINDS for p in e.persons_in("subject")
         }
         for person in facts.case.persons:
             if person.is_child or not ("partner" in person.roles or person.id in accused):
@@ -36,9 +36,9 @@ class UnseenAdult(Rule):
             if not gaps:
                 continue
             accusing = [
-                e for e in facts.case.entries if person.id in e.persons_in("alleged_perpetrator")
+                e for e in facts.entries if person.id in e.persons_in("alleged_perpetrator")
             ]
-            evidence = accusing or [e for e in facts.case.entries if e.names(person.id)]
+            evidence = accusing or [e for e in facts.entries if e.names(person.id)]
             why = "named as alleged perpetrator" if accusing else "a partner"
             text = f"{facts.name(person.id)} is {why}, but {join_words(gaps)}."
             if evidence:
