@@ -8,6 +8,7 @@ so it does not land in shell history or the process list.
 from __future__ import annotations
 
 import argparse
+import datetime
 import getpass
 import json
 import logging
@@ -19,8 +20,11 @@ from typing import TextIO
 
 from chronology_app import __version__, resources
 from chronology_app.core import casefile
+from chronology_app.core.crosscase import PersonRef
 from chronology_app.core.errors import ChronologyError, InvalidCaseFile, WorkspaceError
+from chronology_app.core.reports import flag_report
 from chronology_app.core.service import Service
+from chronology_app.core.settings import Settings, load_settings
 from chronology_app.core.store.workspace import Workspace
 
 log = logging.getLogger("chronology_app.cli")
@@ -53,8 +57,8 @@ class _Context:
             raise WorkspaceError("The two passphrases differ; nothing was created.")
         return first
 
-    def open_service(self, path: str) -> Service:
-        return Service(Workspace.open(path, self.passphrase()), self.user())
+    def open_service(self, path: str, settings: Settings | None = None) -> Service:
+        return Service(Workspace.open(path, self.passphrase()), self.user(), settings)
 
 
 def _init(ctx: _Context) -> int:
@@ -122,20 +126,93 @@ def _validate(ctx: _Context) -> int:
     return 0
 
 
+def _is_case_file(path: str) -> bool:
+    """A case file is JSON text; a workspace is encrypted bytes."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return path.lower().endswith(".json")
+    return start.startswith(b"{") or path.lower().endswith(".json")
+
+
 def _flags(ctx: _Context) -> int:
     from chronology_app.core.records import case_data
-    from chronology_app.core.rules.engine import analyse, flags_as_json
+    from chronology_app.core.rules.engine import analyse, build_rules, flags_as_json, review_for
 
-    data = case_data(casefile.read(ctx.args.file))
-    flags = analyse(data)
+    settings = load_settings(ctx.args.settings)
+    if _is_case_file(ctx.args.source):
+        if ctx.args.reference:
+            raise ChronologyError("A case file holds one case: give no reference with it.")
+        data = case_data(casefile.read(ctx.args.source))
+        as_of = datetime.date.today() if settings.as_of == "today" else None
+        flags = analyse(data, build_rules(settings.rules), as_of=as_of)
+        results = {data.case.reference: (data, [(f, review_for(f, data.reviews)) for f in flags])}
+    else:
+        service = ctx.open_service(ctx.args.source, settings)
+        try:
+            refs = (
+                [ctx.args.reference]
+                if ctx.args.reference
+                else [c.reference for c in service.cases()]
+            )
+            found = {ref: service.flags(ref) for ref in refs}
+            results = {
+                ref: (service.case_data(ref), [(r.flag, r.review) for r in reviewed])
+                for ref, reviewed in found.items()
+            }
+        finally:
+            service.workspace.close()
     if ctx.args.json:
-        print(json.dumps(flags_as_json(flags, data), ensure_ascii=False, indent=2), file=ctx.out)
+        output: object
+        if len(results) == 1:
+            data, pairs = next(iter(results.values()))
+            output = flags_as_json([flag for flag, _ in pairs], data)
+        else:
+            output = {
+                ref: flags_as_json([flag for flag, _ in pairs], data)
+                for ref, (data, pairs) in results.items()
+            }
+        print(json.dumps(output, ensure_ascii=False, indent=2), file=ctx.out)
         return 0
-    if not flags:
-        print("No flags raised.", file=ctx.out)
-    for flag in flags:
-        print(f"[{flag.severity}] {flag.title}\n  {flag.explanation}\n", file=ctx.out)
+    for data, pairs in results.values():
+        print(flag_report.render(data, pairs), file=ctx.out)
     return 0
+
+
+def _matches(ctx: _Context) -> int:
+    service = ctx.open_service(ctx.args.workspace)
+    try:
+        suggestions = service.match_suggestions()
+    finally:
+        service.workspace.close()
+    if not suggestions:
+        print("No possible same-person matches to decide on.", file=ctx.out)
+    for s in suggestions:
+        print(
+            f"{s.first} ({s.first_name})  ~  {s.second} ({s.second_name}): same name "
+            f'"{s.shared_name}", dates of birth {s.dates_of_birth}',
+            file=ctx.out,
+        )
+    return 0
+
+
+def _match(ctx: _Context) -> int:
+    first, second = (_person_ref(text) for text in (ctx.args.first, ctx.args.second))
+    service = ctx.open_service(ctx.args.workspace)
+    try:
+        result = service.decide_match(first, second, ctx.args.decision, ctx.args.reason)
+    finally:
+        service.workspace.close()
+    print(f"{result.action}: {first} and {second}.", file=ctx.out)
+    return 0
+
+
+def _person_ref(text: str) -> PersonRef:
+    reference, _, person = text.rpartition("/")
+    if not reference or not person:
+        raise ChronologyError(f'"{text}" is not a person: write CASE-REFERENCE/PERSON-ID.')
+    return PersonRef(reference, person)
 
 
 def _report(ctx: _Context) -> int:
@@ -190,9 +267,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("-o", "--output", required=True, help="the case file to write")
     command("cases", _cases, "list the cases in a workspace").add_argument("workspace")
     command("validate", _validate, "check a case file against the format").add_argument("file")
-    sub = command("flags", _flags, "list the patterns found in a case file")
-    sub.add_argument("file")
+    sub = command("flags", _flags, "list the patterns found in a case file or a workspace")
+    sub.add_argument("source", help="a case file (.json) or a workspace")
+    sub.add_argument("reference", nargs="?", help="one case of the workspace (default: all)")
     sub.add_argument("--json", action="store_true", help="print the flags as JSON")
+    sub.add_argument("--settings", help="an authority's settings file (rule parameters)")
+    command(
+        "matches", _matches, "list persons in different cases who may be the same person"
+    ).add_argument("workspace")
+    sub = command("match", _match, "confirm or reject that two persons are the same person")
+    sub.add_argument("workspace")
+    sub.add_argument("first", help="CASE-REFERENCE/PERSON-ID")
+    sub.add_argument("second", help="CASE-REFERENCE/PERSON-ID")
+    sub.add_argument("decision", choices=("confirmed", "rejected"))
+    sub.add_argument("--reason", help="why (recorded in the audit trail)")
     sub = command("report", _report, "print a case file's chronology to PDF")
     sub.add_argument("file")
     sub.add_argument("-o", "--output", required=True)

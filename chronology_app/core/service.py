@@ -22,10 +22,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from chronology_app.core import casefile, records, validation
+from chronology_app.core import casefile, crosscase, records, validation
+from chronology_app.core.crosscase import PersonRef
 from chronology_app.core.errors import Conflict, InvalidInput, NotFound, NothingToUndo
 from chronology_app.core.model.tables import AuditRecord, Case, Entry, Person
 from chronology_app.core.model.vocabulary import ENTRY_KINDS
+from chronology_app.core.rules.base import Flag
+from chronology_app.core.rules.engine import analyse, build_rules, review_for
+from chronology_app.core.settings import Settings
 from chronology_app.core.store import repository as repo
 from chronology_app.core.store.workspace import Workspace
 
@@ -59,6 +63,14 @@ class OpChanges:
 
     def keys(self, kind: str) -> set[str]:
         return {change.key for change in self.changes if change.object == kind}
+
+
+@dataclass(frozen=True)
+class ReviewedFlag:
+    """A flag, and the practitioner's recorded decision on it while its evidence is unchanged."""
+
+    flag: Flag
+    review: records.FlagReviewRecord | None
 
 
 @dataclass(frozen=True)
@@ -111,9 +123,11 @@ def _problems(found: list[validation.Problem]) -> None:
 class Service:
     """Use cases over one open workspace, on behalf of one user (named in the audit trail)."""
 
-    def __init__(self, workspace: Workspace, user: str) -> None:
+    def __init__(self, workspace: Workspace, user: str, settings: Settings | None = None) -> None:
         self.workspace = workspace
         self.user = user
+        self.settings = settings or Settings()
+        self.rules = build_rules(self.settings.rules)
         self._history = _History()
 
     # --- reading ------------------------------------------------------------------------
@@ -158,6 +172,77 @@ class Service:
             document = repo.export_document(session, case)
             numbers = repo.entry_numbers(session, repo.pk(case))
         return records.case_data(document, numbers)
+
+    # --- flags and cross-case matches ---------------------------------------------------
+
+    def _as_of(self) -> datetime.date | None:
+        # The one place the clock is read, and only when the settings ask for it.
+        return (
+            datetime.datetime.now(datetime.UTC).date() if self.settings.as_of == "today" else None
+        )
+
+    def flags(self, reference: str) -> list[ReviewedFlag]:
+        """The flags on one case, with the practitioner's review of each where there is one.
+        Confirmed matches bring in history from the other cases they point to."""
+        with self.workspace.reading() as session:
+            decisions = repo.match_decisions(session)
+        confirmed = [(a, b) for a, b, decision in decisions if decision == "confirmed"]
+        wanted = {reference} | {
+            ref.case_reference
+            for pair in confirmed
+            if reference in {p.case_reference for p in pair}
+            for ref in pair
+        }
+        cases = {ref: self.case_data(ref) for ref in sorted(wanted)}
+        return self._analyse(reference, cases, confirmed)
+
+    def workspace_flags(self) -> dict[str, list[ReviewedFlag]]:
+        """The flags on every case in the workspace, by case reference."""
+        with self.workspace.reading() as session:
+            decisions = repo.match_decisions(session)
+        confirmed = [(a, b) for a, b, decision in decisions if decision == "confirmed"]
+        cases = {summary.reference: self.case_data(summary.reference) for summary in self.cases()}
+        return {ref: self._analyse(ref, cases, confirmed) for ref in cases}
+
+    def _analyse(
+        self,
+        reference: str,
+        cases: Mapping[str, records.CaseData],
+        confirmed: list[tuple[PersonRef, PersonRef]],
+    ) -> list[ReviewedFlag]:
+        data = cases[reference]
+        history = crosscase.external_history(reference, confirmed, cases)
+        found = analyse(data, self.rules, external_history=history, as_of=self._as_of())
+        return [ReviewedFlag(flag, review_for(flag, data.reviews)) for flag in found]
+
+    def match_suggestions(self) -> list[crosscase.MatchSuggestion]:
+        """Persons in different cases who may be the same person, not yet decided on."""
+        with self.workspace.reading() as session:
+            rows = session.execute(
+                select(col(Case.reference), col(Person.doc)).join(
+                    Case, col(Case.id) == col(Person.case_id)
+                )
+            ).all()
+            decided = [crosscase.pair_key(a, b) for a, b, _ in repo.match_decisions(session)]
+        persons = [(reference, records.person_record(doc)) for reference, doc in rows]
+        return crosscase.suggest_matches(persons, decided)
+
+    def decide_match(
+        self, first: PersonRef, second: PersonRef, decision: str, reason: str | None = None
+    ) -> OpChanges:
+        """Confirm or reject that two person records in different cases are the same person."""
+        if decision not in ("confirmed", "rejected"):
+            raise InvalidInput({"decision": "must be one of: confirmed, rejected"})
+        if first.case_reference == second.case_reference:
+            raise InvalidInput({"second": "a match joins persons in two different cases"})
+        key = crosscase.pair_key(first, second)
+        state = {"decision": decision, "reason": reason, "by": self.user}
+
+        def body(session: Session) -> list[Change]:
+            return [self._apply(session, None, "person_match", key, state)]
+
+        action = "Confirm same person" if decision == "confirmed" else "Reject same person"
+        return self._run(action, first.case_reference, body, reason=reason)
 
     # --- cases --------------------------------------------------------------------------
 
@@ -457,6 +542,8 @@ class Service:
         if kind == "case_file":
             repo.restore_case_file(session, key, state)
             case = None
+        elif kind == "person_match":
+            repo.restore_match(session, key, state)
         elif kind == "case":
             repo.restore_case(session, key, state)
         else:
@@ -472,6 +559,8 @@ class Service:
             return repo.snapshot_case_file(session, key)
         if kind == "case":
             return repo.snapshot_case(session, key)
+        if kind == "person_match":
+            return repo.snapshot_match(session, key)
         if case is None:
             return None
         return _SNAPSHOT[kind](session, repo.pk(case), key)

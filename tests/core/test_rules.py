@@ -90,10 +90,21 @@ def document(
     }
 
 
+# A neutral entry well after everything else, so "nothing followed within N days" windows
+# have closed by the date the case is analysed as of (its latest entry).
+LATER = {
+    "id": "zz",
+    "date": "2025-12-31",
+    "kind": "note",
+    "summary": "Case review.",
+    "source": {"agency": "Children's social care"},
+}
+
+
 def raised(
     rule_id: str, entries: list[dict[str, Any]], persons: list[dict[str, Any]] | None = None
 ) -> list[list[str]]:
-    doc = casefile.check(document(entries, persons))
+    doc = casefile.check(document([*entries, LATER], persons))
     return [list(f.entries) for f in analyse(case_data(doc)) if f.rule == rule_id]
 
 
@@ -755,3 +766,15 @@ def test_demo_families_raise_what_they_were_written_to_show(path: Any) -> None:
         "family-d.json": {"no-online-check"},
     }[path.name]
     assert {flag.rule for flag in analyse(case_data(casefile.read(path)))} == expected
+
+
+def test_absence_of_a_response_waits_until_its_window_has_passed() -> None:
+    """A DASH of 15 recorded as the latest entry: the week for a referral has not passed as of
+    the case's latest entry, so no flag yet; analysed as of a later day (settings: today), it is."""
+    import datetime
+
+    entries = [e("ra", "2020-06-02", "risk_assessment", "mum:victim", score=15)]
+    data = case_data(casefile.check(document(entries)))
+    assert [f for f in analyse(data) if f.rule == "dash-high-no-marac"] == []
+    later = analyse(data, as_of=datetime.date(2020, 6, 20))
+    assert [f.entries for f in later if f.rule == "dash-high-no-marac"] == [("ra",)]

@@ -154,3 +154,19 @@ class AuditRecord(SQLModel, table=True):
     changes: list[Any] = Field(sa_column=Column(JSON, nullable=False))
     prev_hash: str
     hash: str
+
+
+class PersonMatch(SQLModel, table=True):
+    """A practitioner's decision that two person records in different cases are, or are not,
+    the same person. Only confirmed matches feed the rules."""
+
+    __tablename__ = "person_match"
+    __table_args__ = (UniqueConstraint("person_a_id", "person_b_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_a_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    person_b_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    decision: str  # "confirmed" or "rejected"
+    reason: str | None = None
+    decided_by: str
+    decided_at: datetime.datetime = Field(default_factory=_utcnow)

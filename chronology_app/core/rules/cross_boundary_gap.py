@@ -34,6 +34,8 @@ class CrossBoundaryGap(Rule):
                 continue
             start = add_working_days(move.date.earliest, -days)
             end = add_working_days(move.date.latest, days)
+            if not facts.window_closed(end):
+                continue
             if any(_involves(e, to_area) and may_fall(e.date, start, end) for e in exchanges):
                 continue
             text = (

@@ -52,6 +52,8 @@ class DashHighNoMarac(Rule):
             yes, points = yes_answers(assessment), score(assessment)
             if not ((yes or 0) >= threshold or (points or 0) >= threshold):
                 continue
+            if not facts.window_closed(add_days(assessment.date.latest, days)):
+                continue
             if referred(facts, assessment, assessment.date.earliest, days):
                 continue
             result = f"{yes} 'yes' answers" if (yes or 0) >= threshold else f"a score of {points}"

@@ -29,6 +29,8 @@ class DvdsNotConsidered(Rule):
         for joining in facts.kind(*PARTNER_KINDS):
             partners = facts.relationship_partners(joining)
             end = add_days(joining.date.latest, days)
+            if not facts.window_closed(end):
+                continue
             answered = any(
                 may_fall(dvds.date, joining.date.earliest, end)
                 and (not dvds.persons or any(dvds.names(p) for p in partners))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -66,13 +67,15 @@ def analyse(
     *,
     namer: Namer | None = None,
     external_history: Mapping[str, Sequence[tuple[str, EntryRecord]]] | None = None,
+    as_of: datetime.date | None = None,
 ) -> list[Flag]:
     """Every flag on the case, in the spec's stable order: rule order, then earliest evidence.
 
     `namer` decides how people are named in explanations (reports mask restricted persons);
-    `external_history` carries DA history from other cases for confirmed same-person matches."""
+    `external_history` carries DA history from other cases for confirmed same-person matches;
+    `as_of` is the analysis date (default: the case's latest entry, never the clock)."""
     rules = build_rules() if rules is None else rules
-    facts = Facts(case, namer, external_history or {})
+    facts = Facts(case, namer, external_history or {}, as_of)
     order = {rule.id: index for index, rule in enumerate(rules)}
     flags = [flag for rule in rules for flag in rule.find(facts)]
     flags.sort(

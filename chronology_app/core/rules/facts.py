@@ -152,6 +152,16 @@ def uncertainty_note(entries: Iterable[EntryRecord], what: str) -> str:
 Namer = Callable[[str], str]
 
 
+def latest_day(case: CaseData) -> dt.date | None:
+    """The latest day the case's entries reach (an open-ended "after" date counts from its
+    start)."""
+    days = [
+        entry.date.latest if entry.date.latest != dt.date.max else entry.date.earliest
+        for entry in case.entries
+    ]
+    return max(days, default=None)
+
+
 @dataclass
 class Facts:
     """Indexes over one case, built once and shared by every rule."""
@@ -161,6 +171,17 @@ class Facts:
     # Cross-case: per person id, history entries from other cases where a practitioner confirmed
     # the same person, with the other case's reference (filled in by the workspace analysis).
     external_history: Mapping[str, Sequence[tuple[str, EntryRecord]]] = field(default_factory=dict)
+    # The day the case is analysed as of: its latest entry unless settings say "today".
+    as_of: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if self.as_of is None:
+            self.as_of = latest_day(self.case)
+
+    def window_closed(self, end: dt.date) -> bool:
+        """Whether a "nothing followed within N days" window has ended by the analysis date;
+        until it has, its absence cannot be known and the rule waits."""
+        return self.as_of is not None and end < self.as_of
 
     def name(self, person_id: str) -> str:
         if self.namer is not None:

@@ -26,6 +26,8 @@ class InterventionOnly(Rule):
         interventions = facts.kind("intervention")
         for event in facts.da_events:
             start, end = event.date.earliest, add_days(event.date.latest, days)
+            if not facts.window_closed(end):
+                continue
             responses = [
                 i for i in interventions if i.id != event.id and may_fall(i.date, start, end)
             ]

@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from chronology_app.core.crosscase import PersonRef, parse_pair_key
 from chronology_app.core.dates import parse_expression
 from chronology_app.core.errors import Conflict, NotFound
 from chronology_app.core.model.tables import (
@@ -26,6 +27,7 @@ from chronology_app.core.model.tables import (
     FlagReview,
     Person,
     PersonAlias,
+    PersonMatch,
     Relationship,
 )
 from chronology_app.core.model.vocabulary import FORMAT_NAME, FORMAT_VERSION
@@ -272,6 +274,75 @@ def restore_case_file(session: Session, reference: str, state: Snapshot | None) 
     if state is None:
         return None
     return insert_document(session, state["document"], state.get("numbers"))
+
+
+def _person_pk(session: Session, ref: PersonRef) -> int:
+    row_id = session.scalar(
+        select(col(Person.id))
+        .join(Case, col(Case.id) == col(Person.case_id))
+        .where(col(Case.reference) == ref.case_reference, col(Person.key) == ref.person_id)
+    )
+    if row_id is None:
+        raise NotFound(f'No person "{ref.person_id}" in case "{ref.case_reference}".')
+    return row_id
+
+
+def _match_row(session: Session, key: str) -> PersonMatch | None:
+    first, second = parse_pair_key(key)
+    a, b = _person_pk(session, first), _person_pk(session, second)
+    return session.scalars(
+        select(PersonMatch).where(
+            col(PersonMatch.person_a_id) == a, col(PersonMatch.person_b_id) == b
+        )
+    ).first()
+
+
+def snapshot_match(session: Session, key: str) -> Snapshot | None:
+    row = _match_row(session, key)
+    if row is None:
+        return None
+    return {"decision": row.decision, "reason": row.reason, "by": row.decided_by}
+
+
+def restore_match(session: Session, key: str, state: Snapshot | None) -> None:
+    row = _match_row(session, key)
+    if row is not None:
+        session.delete(row)
+        session.flush()
+    if state is not None:
+        first, second = parse_pair_key(key)
+        session.add(
+            PersonMatch(
+                person_a_id=_person_pk(session, first),
+                person_b_id=_person_pk(session, second),
+                decision=state["decision"],
+                reason=state.get("reason"),
+                decided_by=state["by"],
+            )
+        )
+        session.flush()
+
+
+def match_decisions(session: Session) -> list[tuple[PersonRef, PersonRef, str]]:
+    """Every recorded decision, as (first person, second person, decision)."""
+    people: dict[int | None, PersonRef] = {
+        row_id: PersonRef(reference, key)
+        for row_id, reference, key in session.execute(
+            select(col(Person.id), col(Case.reference), col(Person.key)).join(
+                Case, col(Case.id) == col(Person.case_id)
+            )
+        )
+    }
+    return [
+        (people[a], people[b], decision)
+        for a, b, decision in session.execute(
+            select(
+                col(PersonMatch.person_a_id),
+                col(PersonMatch.person_b_id),
+                col(PersonMatch.decision),
+            )
+        )
+    ]
 
 
 # --- whole documents ------------------------------------------------------------------------
