@@ -129,3 +129,64 @@ def test_usage_errors_exit_2(capsys: Any) -> None:
     with pytest.raises(SystemExit) as caught:
         main(["frobnicate"])
     assert caught.value.code == 2
+
+
+def test_flags_on_a_file_reads_as_a_list_grouped_by_severity() -> None:
+    code, out, _ = run("flags", str(FAMILY_B))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Family B (BD-2020-0193): 10 flags"
+    assert lines[2] == "HIGH (7)"
+    assert "MEDIUM (3)" in lines
+    assert "     Evidence: E0003, E0004, E0005, E0007, E0010, E0018" in lines
+
+
+def test_flags_json_matches_the_expected_example() -> None:
+    expected = json.loads((EXAMPLES / "family-b.expected.json").read_text())
+    flags = json.loads(run("flags", str(FAMILY_B), "--json")[1])
+    rules = {flag["rule"] for flag in flags}
+    assert set(expected["must_raise"]) <= rules
+    assert not rules & set(expected["must_not_raise"])
+
+
+def test_flags_on_a_workspace_and_one_of_its_cases(ws: str) -> None:
+    run("import", ws, str(FAMILY_B))
+    code, out, _ = run("flags", ws, "BD-2020-0193")
+    assert code == 0 and out.startswith("Family B (BD-2020-0193): 10 flags")
+    flags = json.loads(run("flags", ws, "--json")[1])
+    assert isinstance(flags, list) and len(flags) == 10
+
+
+def test_flags_with_an_authority_settings_file(tmp_path: Path) -> None:
+    settings = tmp_path / "settings.json"
+    settings.write_text('{"rules": {"potential-escalation": {"min_events": 4}}}')
+    flags = json.loads(run("flags", str(FAMILY_B), "--json", "--settings", str(settings))[1])
+    assert "potential-escalation" not in {flag["rule"] for flag in flags}
+    settings.write_text('{"rules": {"potential-escalation": {"min_events": 0}}}')
+    code, _, err = run("flags", str(FAMILY_B), "--settings", str(settings))
+    assert code == 1
+    assert "rules.potential-escalation.min_events: must be a whole number" in err
+
+
+def test_matches_and_match_decisions(ws: str, tmp_path: Path) -> None:
+    run("import", ws, str(FAMILY_B))
+    other = json.loads(FAMILY_B.read_text())
+    other["case"]["reference"] = "BD-2021-0001"
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps(other))
+    run("import", ws, str(path))
+    code, out, _ = run("matches", ws)
+    assert "BD-2020-0193/p-dean (Dean Hart)  ~  BD-2021-0001/p-dean (Dean Hart)" in out
+    code, out, _ = run(
+        "match",
+        ws,
+        "BD-2020-0193/p-dean",
+        "BD-2021-0001/p-dean",
+        "confirmed",
+        "--reason",
+        "Same PNC record",
+    )
+    assert (code, out) == (0, "Confirm same person: BD-2020-0193/p-dean and BD-2021-0001/p-dean.\n")
+    assert "BD-2020-0193/p-dean" not in run("matches", ws)[1]
+    code, _, err = run("match", ws, "nobody", "BD-2021-0001/p-dean", "confirmed")
+    assert code == 1 and "CASE-REFERENCE/PERSON-ID" in err

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
-from chronology_app.core.rules.facts import (
-    PARTNER_KINDS,
-    Facts,
-    add_days,
-    list_entries,
-    may_fall,
-)
+from chronology_app.core.rules.facts import Facts, Return, add_days, list_entries
 
 
 class DvdsNotConsidered(Rule):
@@ -26,29 +21,25 @@ class DvdsNotConsidered(Rule):
 
     def find(self, facts: Facts) -> Iterator[Flag]:
         days = self.param("window_days")
-        for joining in facts.kind(*PARTNER_KINDS):
-            partners = facts.relationship_partners(joining)
-            end = add_days(joining.date.latest, days)
-            if not facts.window_closed(end):
+        for back in facts.returns:
+            unanswered = [j for j in back.joinings if self._unanswered(facts, back, j, days)]
+            if not unanswered:
                 continue
-            answered = any(
-                may_fall(dvds.date, joining.date.earliest, end)
-                and (not dvds.persons or any(dvds.names(p) for p in partners))
-                for dvds in facts.kind("dvds")
+            history = facts.history_before(back.person, unanswered[-1])
+            person = facts.name(back.person)
+            text = (
+                f"{facts.names(back.others) or 'A partner'} and {person} started or resumed a "
+                f"relationship in {list_entries(unanswered)}, and {person} has a domestic-abuse "
+                + (f"history ({list_entries(history)})" if history else "history in another case")
+                + f". No DVDS entry follows within {days} days."
             )
-            if answered:
-                continue
-            for person in partners:
-                history = facts.history_before(person, joining)
-                if not history and not facts.external_history.get(person):
-                    continue
-                at_risk = [p for p in partners if p != person]
-                text = (
-                    f"{facts.names(at_risk) or 'A partner'} and {facts.name(person)} "
-                    f"{'resumed' if joining.kind == 'reconciliation' else 'started'} a "
-                    f"relationship in {list_entries([joining])}, and {facts.name(person)} has a "
-                    f"domestic-abuse history"
-                    + (f" ({list_entries(history)})" if history else " in another case")
-                    + f". No DVDS entry follows within {days} days."
-                )
-                yield self.flag(text, [joining, *history], [*at_risk, person])
+            yield self.flag(text, [*unanswered, *history], [*back.others, back.person])
+
+    @staticmethod
+    def _unanswered(facts: Facts, back: Return, joining: EntryRecord, days: int) -> bool:
+        end = add_days(joining.date.latest, days)
+        if not facts.window_closed(end):
+            return False  # the 28 days have not passed as of the analysis date
+        partners = (back.person, *back.others)
+        dvds = facts.index("dvds", lambda: facts.kind("dvds")).may_fall(joining.date.earliest, end)
+        return not any(not d.persons or any(d.names(p) for p in partners) for d in dvds)

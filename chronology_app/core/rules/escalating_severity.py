@@ -32,12 +32,35 @@ class EscalatingSeverity(Rule):
     def _new_markers(
         self, facts: Facts, couple: tuple[str, str], incidents: list[EntryRecord]
     ) -> Iterator[Flag]:
+        # Walk the incidents in order, gathering the tags of those surely earlier (their latest
+        # day before this one's earliest, or the same day with a lower sequence).
+        by_latest = sorted(incidents, key=lambda e: (e.date.latest, e.sequence or 0, e.id))
+        same_day: dict[object, list[EntryRecord]] = {}
         for incident in incidents:
-            earlier = [e for e in incidents if surely_precedes(e, incident)]
-            seen = {tag for e in earlier for tag in e.tags}
-            new = [m for m in MARKERS if m in incident.tags and m not in seen]
-            if not earlier or not new:
+            if incident.date.is_exact:
+                same_day.setdefault(incident.date.earliest, []).append(incident)
+        seen: set[str] = set()
+        passed = 0
+        for incident in incidents:
+            while (
+                passed < len(by_latest) and by_latest[passed].date.latest < incident.date.earliest
+            ):
+                seen |= by_latest[passed].tags
+                passed += 1
+            before = (
+                [
+                    e
+                    for e in same_day.get(incident.date.earliest, ())
+                    if surely_precedes(e, incident)
+                ]
+                if incident.date.is_exact
+                else []
+            )
+            tags = seen.union(*(e.tags for e in before))
+            new = [m for m in MARKERS if m in incident.tags and m not in tags]
+            if not new or not (passed or before):
                 continue
+            earlier = [e for e in incidents if surely_precedes(e, incident)]
             words = join_words([m.replace("_", " ") for m in new])
             text = (
                 f"In the relationship between {facts.names(couple)}, {list_entries([incident])} "

@@ -8,11 +8,13 @@ the difference decides a flag.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from collections import defaultdict
+import itertools
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 
 from dateutil.relativedelta import relativedelta
 
@@ -106,6 +108,71 @@ def months_span_certain(entries: Sequence[EntryRecord], months: int) -> bool:
     return last <= add_months(first, months)
 
 
+def possible_runs(
+    events: Sequence[EntryRecord], count: int, months: int
+) -> list[list[EntryRecord]]:
+    """Groups of events (in `chrono` order) in which every event belongs to a run of at least
+    `count` consecutive events that could all fall within `months` months; overlapping runs
+    are merged. Linear: a two-pointer window with a monotonic deque of the smallest latest day
+    (a set of dates could share one span iff its largest earliest day is no later than its
+    smallest latest day plus the span)."""
+    ordered = sorted(events, key=chrono)
+    groups: list[list[EntryRecord]] = []
+    group_end = -1
+    start = 0
+    smallest: deque[int] = deque()  # indexes in the window, latest days increasing
+    for end, event in enumerate(ordered):
+        while smallest and ordered[smallest[-1]].date.latest >= event.date.latest:
+            smallest.pop()
+        smallest.append(end)
+        while event.date.earliest > add_months(ordered[smallest[0]].date.latest, months):
+            start += 1
+            while smallest and smallest[0] < start:
+                smallest.popleft()
+        if end - start + 1 < count:
+            continue
+        if groups and start <= group_end:
+            groups[-1].extend(ordered[group_end + 1 : end + 1])
+        else:
+            groups.append(list(ordered[start : end + 1]))
+        group_end = end
+    return groups
+
+
+class DateIndex:
+    """Entries that may fall in a span, found by bisection instead of a scan.
+
+    Dates spanning at most NARROW days (days, weeks, months) are bisected on their earliest
+    day; wider ones (years, long ranges, open-ended "before"/"after") are few and are checked
+    one by one."""
+
+    NARROW = dt.timedelta(days=62)
+
+    def __init__(self, entries: Iterable[EntryRecord]) -> None:
+        items = sorted(entries, key=chrono)
+        self._narrow = [e for e in items if e.date.latest - e.date.earliest <= self.NARROW]
+        self._wide = [e for e in items if e.date.latest - e.date.earliest > self.NARROW]
+        self._starts = [e.date.earliest for e in self._narrow]
+
+    def may_fall(self, start: dt.date, end: dt.date) -> list[EntryRecord]:
+        lowest = start - self.NARROW if start > dt.date.min + self.NARROW else dt.date.min
+        low = bisect.bisect_left(self._starts, lowest)
+        high = bisect.bisect_right(self._starts, end)
+        found = [e for e in self._narrow[low:high] if e.date.latest >= start]
+        wide = [e for e in self._wide if e.date.earliest <= end and e.date.latest >= start]
+        return sorted(found + wide, key=chrono) if wide else found
+
+    def any_in(self, start: dt.date, end: dt.date, skip: str | None = None) -> bool:
+        """Whether any entry (other than `skip`) may fall in the span; stops at the first."""
+        lowest = start - self.NARROW if start > dt.date.min + self.NARROW else dt.date.min
+        low = bisect.bisect_left(self._starts, lowest)
+        high = bisect.bisect_right(self._starts, end)
+        for entry in itertools.chain(self._narrow[low:high], self._wide):
+            if entry.date.earliest <= end and entry.date.latest >= start and entry.id != skip:
+                return True
+        return False
+
+
 def short_date(date: PartialDate) -> str:
     if date.wording:
         return date.wording
@@ -123,8 +190,15 @@ def entry_when(entry: EntryRecord) -> str:
     return f"{entry.ref} ({entry.date_text or short_date(entry.date)})"
 
 
+# An explanation names at most this many entries; the flag's evidence still lists them all.
+LISTED = 12
+
+
 def list_entries(entries: Iterable[EntryRecord]) -> str:
     ordered = sorted(set(entries), key=chrono)
+    if len(ordered) > LISTED:
+        shown = [entry_when(entry) for entry in ordered[: LISTED - 1]]
+        return ", ".join(shown) + f" and {len(ordered) - len(shown)} more"
     return join_words([entry_when(entry) for entry in ordered])
 
 
@@ -150,6 +224,17 @@ def uncertainty_note(entries: Iterable[EntryRecord], what: str) -> str:
 
 
 Namer = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Return:
+    """A partner with a DA history joined again (or for the first time) to someone."""
+
+    person: str  # the partner with the history
+    others: tuple[str, ...]  # whom they were joined to
+    joinings: tuple[EntryRecord, ...]  # starts and reconciliations that follow some history
+    history: tuple[EntryRecord, ...]  # history in this case that may precede the last joining
+    elsewhere: tuple[tuple[str, EntryRecord], ...]  # history in other cases (confirmed match)
 
 
 def latest_day(case: CaseData) -> dt.date | None:
@@ -204,11 +289,30 @@ class Facts:
             index[entry.kind].append(entry)
         return index
 
+    @cached_property
+    def _kind_cache(self) -> dict[tuple[str, ...], list[EntryRecord]]:
+        return {}
+
     def kind(self, *kinds: str) -> list[EntryRecord]:
-        return sorted(
-            (entry for kind in kinds for entry in self.by_kind.get(kind, ())),
-            key=chrono,
-        )
+        """The entries of these kinds, in order (cached: several rules ask for the same)."""
+        found = self._kind_cache.get(kinds)
+        if found is None:
+            found = sorted(
+                (entry for kind in kinds for entry in self.by_kind.get(kind, ())), key=chrono
+            )
+            self._kind_cache[kinds] = found
+        return found
+
+    @cached_property
+    def _index_cache(self) -> dict[str, DateIndex]:
+        return {}
+
+    def index(self, name: str, entries: Callable[[], Iterable[EntryRecord]]) -> DateIndex:
+        """A DateIndex over some entries, built once per analysis under `name`."""
+        found = self._index_cache.get(name)
+        if found is None:
+            found = self._index_cache[name] = DateIndex(entries())
+        return found
 
     @cached_property
     def da_events(self) -> list[EntryRecord]:
@@ -229,8 +333,36 @@ class Facts:
                 index[person].append(entry)
         return index
 
+    def history_of(self, person_id: str) -> list[EntryRecord]:
+        return list(self.history.get(person_id, ()))
+
     def history_before(self, person_id: str, entry: EntryRecord) -> list[EntryRecord]:
-        return [h for h in self.history.get(person_id, ()) if may_precede(h, entry)]
+        history = self.index(f"history:{person_id}", partial(self.history_of, person_id))
+        return [h for h in history.may_fall(dt.date.min, entry.date.latest) if h.id != entry.id]
+
+    @cached_property
+    def returns(self) -> list[Return]:
+        """Per partner with a DA history and the person joined to them, every start or
+        reconciliation that may follow some of that history (rules 1 and 4)."""
+        groups: dict[tuple[str, tuple[str, ...]], list[EntryRecord]] = defaultdict(list)
+        for joining in self.kind(*PARTNER_KINDS):
+            partners = self.relationship_partners(joining)
+            for person in partners:
+                others = tuple(p for p in partners if p != person)
+                history = self.index(f"history:{person}", partial(self.history_of, person))
+                elsewhere = self.external_history.get(person, ())
+                if elsewhere or history.any_in(dt.date.min, joining.date.latest, joining.id):
+                    groups[(person, others)].append(joining)
+        return [
+            Return(
+                person,
+                others,
+                tuple(joinings),
+                tuple(self.history_before(person, joinings[-1])),
+                tuple(self.external_history.get(person, ())),
+            )
+            for (person, others), joinings in sorted(groups.items())
+        ]
 
     @cached_property
     def victim_events(self) -> Mapping[str, list[EntryRecord]]:
@@ -240,6 +372,9 @@ class Facts:
             for person in dict.fromkeys(entry.persons_in("victim")):
                 index[person].append(entry)
         return index
+
+    def events_against(self, victim: str) -> list[EntryRecord]:
+        return list(self.victim_events.get(victim, ()))
 
     @cached_property
     def couples(self) -> list[tuple[str, str]]:
@@ -256,18 +391,53 @@ class Facts:
                         pairs.setdefault(frozenset((victim, perpetrator)), (victim, perpetrator))
         return sorted(pairs.values())
 
+    @cached_property
+    def naming(self) -> Mapping[str, list[EntryRecord]]:
+        """Per person: the entries that name them, in any role."""
+        index: dict[str, list[EntryRecord]] = defaultdict(list)
+        for entry in self.entries:
+            for person in dict.fromkeys(link.person for link in entry.persons):
+                index[person].append(entry)
+        return index
+
+    @cached_property
+    def _naming_ids(self) -> dict[str, frozenset[str]]:
+        return {person: frozenset(e.id for e in found) for person, found in self.naming.items()}
+
+    def naming_both(self, first: str, second: str) -> list[EntryRecord]:
+        if len(self.naming.get(first, ())) > len(self.naming.get(second, ())):
+            first, second = second, first  # walk the shorter list
+        others = self._naming_ids.get(second, frozenset())
+        return [e for e in self.naming.get(first, ()) if e.id in others]
+
+    @cached_property
+    def by_relationship(self) -> Mapping[str, list[EntryRecord]]:
+        index: dict[str, list[EntryRecord]] = defaultdict(list)
+        for entry in self.entries:
+            if entry.relationship is not None:
+                index[entry.relationship].append(entry)
+        return index
+
+    @cached_property
+    def _couple_cache(self) -> dict[tuple[str, str], list[EntryRecord]]:
+        return {}
+
     def couple_entries(self, couple: tuple[str, str]) -> list[EntryRecord]:
         """Entries in one relationship: naming both partners, or naming the relationship."""
+        cached = self._couple_cache.get(couple)
+        if cached is not None:
+            return cached
         first, second = couple
         relationship_ids = {
             r.id for r in self.case.relationships if set(r.persons) == {first, second}
         }
-        return [
-            entry
-            for entry in self.entries
-            if (entry.names(first) and entry.names(second))
-            or (entry.relationship is not None and entry.relationship in relationship_ids)
-        ]
+        found = {e.id: e for e in self.naming_both(first, second)}
+        for relationship_id in sorted(relationship_ids):
+            for entry in self.by_relationship.get(relationship_id, ()):
+                found[entry.id] = entry
+        result = sorted(found.values(), key=chrono)
+        self._couple_cache[couple] = result
+        return result
 
     def relationship_partners(self, entry: EntryRecord) -> tuple[str, ...]:
         relationship = self.case.relationship_by_id.get(entry.relationship or "")

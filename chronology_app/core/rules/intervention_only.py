@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from chronology_app.core.rules.base import Flag, Rule
-from chronology_app.core.rules.facts import Facts, add_days, list_entries, may_fall
+from chronology_app.core.rules.facts import Facts, add_days, list_entries
 
 SAFETY_KINDS = ("safety_plan", "risk_assessment", "referral", "marac_referral", "dvds")
 
@@ -22,19 +22,17 @@ class InterventionOnly(Rule):
 
     def find(self, facts: Facts) -> Iterator[Flag]:
         days = self.param("window_days")
-        safety = facts.kind(*SAFETY_KINDS)
-        interventions = facts.kind("intervention")
+        interventions = facts.index("interventions", lambda: facts.kind("intervention"))
+        safety = facts.index("safety", lambda: facts.kind(*SAFETY_KINDS))
         for event in facts.da_events:
             start, end = event.date.earliest, add_days(event.date.latest, days)
             if not facts.window_closed(end):
                 continue
-            responses = [
-                i for i in interventions if i.id != event.id and may_fall(i.date, start, end)
-            ]
-            if not responses:
+            if not interventions.any_in(start, end, event.id) or safety.any_in(
+                start, end, event.id
+            ):
                 continue
-            if any(s.id != event.id and may_fall(s.date, start, end) for s in safety):
-                continue
+            responses = [i for i in interventions.may_fall(start, end) if i.id != event.id]
             text = (
                 f"After the domestic-abuse event {list_entries([event])}, the only responses "
                 f"recorded within {days} days are interventions ({list_entries(responses)}): "

@@ -4,34 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
 from chronology_app.core.rules.facts import (
     Facts,
-    chrono,
     list_entries,
     months_span_certain,
-    months_span_possible,
+    possible_runs,
     uncertainty_note,
 )
-
-
-def clusters(events: list[EntryRecord], count: int, months: int) -> list[list[EntryRecord]]:
-    """Groups of events in which every event belongs to some run of `count` events that could
-    fall within `months` months; overlapping runs are merged into one group."""
-    groups: list[list[EntryRecord]] = []
-    for start in range(len(events)):
-        run = [events[start]]
-        for later in events[start + 1 :]:
-            if months_span_possible([*run, later], months):
-                run.append(later)
-        if len(run) < count:
-            continue
-        if groups and set(run) & set(groups[-1]):
-            groups[-1] = sorted(set(groups[-1]) | set(run), key=chrono)
-        else:
-            groups.append(run)
-    return groups
 
 
 class PotentialEscalation(Rule):
@@ -46,7 +26,7 @@ class PotentialEscalation(Rule):
         count, months = self.param("min_events"), self.param("window_months")
         for victim in sorted(facts.victim_events):
             events = facts.victim_events[victim]
-            for group in clusters(events, count, months):
+            for group in possible_runs(events, count, months):
                 text = (
                     f"The entries show {len(group)} domestic-abuse events against "
                     f"{facts.name(victim)} with {count} or more within {months} months: "

@@ -10,10 +10,11 @@ from chronology_app.core.errors import InvalidDate
 from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
 from chronology_app.core.rules.facts import (
+    DateIndex,
     Facts,
     add_months,
+    join_words,
     list_entries,
-    may_fall,
     surely_falls,
     uncertainty_note,
 )
@@ -60,23 +61,36 @@ class PregnancyRisk(Rule):
             )
             for b in facts.kind("birth")
         ]
-        for anchor, start, end, wording in periods:
-            events = [e for e in facts.da_events if may_fall(e.date, start, end)]
-            if not events:
+        # Overlapping periods (a pregnancy and the year after an earlier birth, say) make one
+        # flag, so a long chronology gives one prompt per stretch of time, not one per child.
+        periods.sort(key=lambda period: (period[1], period[2], period[0].id))
+        groups: list[list[tuple[EntryRecord, dt.date, dt.date, str]]] = []
+        for period in periods:
+            if groups and period[1] <= max(p[2] for p in groups[-1]):
+                groups[-1].append(period)
+            else:
+                groups.append([period])
+        da = facts.index("da", lambda: facts.da_events)
+        for group in groups:
+            start, end = group[0][1], max(p[2] for p in group)
+            events = DateIndex(da.may_fall(start, end))
+            found = [(p, events.may_fall(p[1], p[2])) for p in group]
+            found = [(p, hits) for p, hits in found if hits]
+            if not found:
                 continue
-            victims = sorted({v for e in events for v in e.persons_in("victim")})
+            anchors = [p[0] for p, _ in found]
+            all_events = list({e.id: e for _, hits in found for e in hits}.values())
+            victims = sorted({v for e in all_events for v in e.persons_in("victim")})
             against = f" against {facts.names(victims)}" if victims else ""
-            text = (
-                f"Domestic abuse{against} is recorded {wording} (recorded in "
-                f"{list_entries([anchor])}): {list_entries(events)}."
-            )
-            if not any(surely_falls(e.date, start, end) for e in events):
-                text += uncertainty_note([anchor, *events], "they could fall in that time")
+            when = join_words([f"{p[3]} (recorded in {list_entries([p[0]])})" for p, _ in found])
+            text = f"Domestic abuse{against} is recorded {when}: {list_entries(all_events)}."
+            if not any(surely_falls(e.date, p[1], p[2]) for p, hits in found for e in hits):
+                text += uncertainty_note([*anchors, *all_events], "they could fall in that time")
             persons: list[str] = [
-                *anchor.persons_in("subject"),
-                *(v for e in events for v in e.persons_in("victim")),
+                *(s for a in anchors for s in a.persons_in("subject")),
+                *victims,
             ]
-            yield self.flag(text, [anchor, *events], persons)
+            yield self.flag(text, [*anchors, *all_events], persons)
 
     @staticmethod
     def _whose(facts: Facts, anchor: EntryRecord) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
 from chronology_app.core.rules.dash_high_no_marac import referred, score, yes_answers
-from chronology_app.core.rules.facts import Facts, join_words, list_entries, may_precede
+from chronology_app.core.rules.facts import DateIndex, Facts, join_words, list_entries
 
 INDICATORS = (
     "strangulation",
@@ -17,6 +18,7 @@ INDICATORS = (
     "extreme_fear",
     "honour_based",
 )
+INDICATOR_SET = frozenset(INDICATORS)
 LOWER_LEVELS = frozenset({"standard", "low", "medium"})
 
 
@@ -42,22 +44,37 @@ class ProfessionalJudgement(Rule):
             victims = set(assessment.persons_in("victim"))
             if not victims or not under(assessment, threshold):
                 continue
-            indicators = [
-                entry
-                for entry in facts.entries
+            if referred(facts, assessment, assessment.date.earliest, None):
+                continue
+            indicators = {
+                entry.id: entry
+                for victim in sorted(victims)
+                for entry in self._indicators(facts, victim).may_fall(
+                    dt.date.min, assessment.date.latest
+                )
                 if entry.id != assessment.id
                 and set(entry.persons_in("victim", "subject", "discloser")) & victims
-                and any(tag in entry.tags for tag in INDICATORS)
-                and may_precede(entry, assessment)
-            ]
-            if not indicators or referred(facts, assessment, assessment.date.earliest, None):
+            }
+            found_entries = list(indicators.values())
+            if not found_entries:
                 continue
             found = join_words(
-                sorted({t.replace("_", " ") for e in indicators for t in e.tags if t in INDICATORS})
+                sorted(
+                    {t.replace("_", " ") for e in found_entries for t in e.tags if t in INDICATORS}
+                )
             )
             text = (
                 f"The risk assessment {list_entries([assessment])} with "
                 f"{facts.names(sorted(victims))} is under {threshold}, while entries record "
-                f"{found}: {list_entries(indicators)}. No MARAC referral follows."
+                f"{found}: {list_entries(found_entries)}. No MARAC referral follows."
             )
-            yield self.flag(text, [assessment, *indicators], sorted(victims))
+            yield self.flag(text, [assessment, *found_entries], sorted(victims))
+
+    @staticmethod
+    def _indicators(facts: Facts, victim: str) -> DateIndex:
+        """Entries naming the victim that carry a high-harm indicator, indexed by date."""
+
+        def tagged() -> list[EntryRecord]:
+            return [e for e in facts.naming.get(victim, ()) if e.tags & INDICATOR_SET]
+
+        return facts.index(f"indicators:{victim}", tagged)

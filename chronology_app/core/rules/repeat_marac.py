@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from chronology_app.core.rules.base import Flag, Rule
 from chronology_app.core.rules.facts import Facts, add_months, list_entries, may_follow
@@ -21,10 +22,11 @@ class RepeatMarac(Rule):
         for referral in facts.kind("marac_referral"):
             end = add_months(referral.date.latest, months)
             for victim in dict.fromkeys(referral.persons_in("victim")):
+                events = facts.index(f"victim:{victim}", partial(facts.events_against, victim))
                 later = [
                     e
-                    for e in facts.victim_events.get(victim, ())
-                    if may_follow(e, referral) and e.date.earliest <= end
+                    for e in events.may_fall(referral.date.earliest, end)
+                    if may_follow(e, referral)
                 ]
                 if not later:
                     continue

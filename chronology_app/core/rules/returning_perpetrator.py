@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
+from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
-from chronology_app.core.rules.facts import (
-    PARTNER_KINDS,
-    Facts,
-    list_entries,
-    surely_precedes,
-    uncertainty_note,
-)
+from chronology_app.core.rules.facts import Facts, list_entries, surely_precedes, uncertainty_note
+
+
+def joined_verb(joinings: Sequence[EntryRecord]) -> str:
+    kinds = {joining.kind for joining in joinings}
+    if kinds == {"reconciliation"}:
+        return "resumed a relationship"
+    if kinds == {"relationship_start"}:
+        return "started a relationship"
+    return "started and resumed a relationship"
 
 
 class ReturningPerpetrator(Rule):
@@ -27,30 +31,28 @@ class ReturningPerpetrator(Rule):
     )
 
     def find(self, facts: Facts) -> Iterator[Flag]:
-        for joining in facts.kind(*PARTNER_KINDS):
-            partners = facts.relationship_partners(joining)
-            for person in partners:
-                others = [p for p in partners if p != person]
-                history = facts.history_before(person, joining)
-                elsewhere = facts.external_history.get(person, ())
-                if not history and not elsewhere:
-                    continue
-                verb = "resumed" if joining.kind == "reconciliation" else "started"
-                text = (
-                    f"{facts.names(others) or 'A partner'} {verb} a relationship with "
-                    f"{facts.name(person)} in {list_entries([joining])}."
+        # One flag per partner and person joined to them, naming every such joining: each new
+        # reconciliation is new evidence, so a dismissed flag comes back with it.
+        for back in facts.returns:
+            person = facts.name(back.person)
+            text = (
+                f"{facts.names(back.others) or 'A partner'} {joined_verb(back.joinings)} with "
+                f"{person} in {list_entries(back.joinings)}."
+            )
+            if back.history:
+                text += (
+                    f" Earlier entries name {person} as alleged perpetrator or as the subject of "
+                    f"police or court action: {list_entries(back.history)}."
                 )
-                if history:
-                    text += (
-                        f" Earlier entries name {facts.name(person)} as alleged perpetrator or "
-                        f"as the subject of police or court action: {list_entries(history)}."
-                    )
-                if elsewhere:
-                    cases = sorted({reference for reference, _ in elsewhere})
-                    text += (
-                        f" {facts.name(person)} is confirmed as the same person as someone with "
-                        f"a domestic-abuse history in case {', '.join(cases)}."
-                    )
-                if not all(surely_precedes(h, joining) for h in history):
-                    text += uncertainty_note([joining, *history], "the history could come first")
-                yield self.flag(text, [joining, *history], [person, *others])
+            if back.elsewhere:
+                cases = sorted({reference for reference, _ in back.elsewhere})
+                text += (
+                    f" {person} is confirmed as the same person as someone with a domestic-abuse "
+                    f"history in case {', '.join(cases)}."
+                )
+            last = back.joinings[-1]
+            if not all(surely_precedes(h, last) for h in back.history):
+                text += uncertainty_note(
+                    [*back.joinings, *back.history], "the history could come first"
+                )
+            yield self.flag(text, [*back.joinings, *back.history], [back.person, *back.others])

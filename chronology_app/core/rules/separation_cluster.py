@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
 from chronology_app.core.rules.facts import (
+    DateIndex,
     Facts,
+    add_months,
     list_entries,
     months_span_certain,
     months_span_possible,
@@ -28,26 +31,42 @@ class SeparationCluster(Rule):
         months = self.param("window_months")
         for couple in facts.couples:
             entries = facts.couple_entries(couple)
-            controlling = [e for e in entries if "coercive_control" in e.tags]
-            violent = [e for e in entries if e.tags & VIOLENCE]
+            controlling = DateIndex(e for e in entries if "coercive_control" in e.tags)
+            violent = DateIndex(e for e in entries if e.tags & VIOLENCE)
+            separations: list[EntryRecord] = []
+            found_c: dict[str, EntryRecord] = {}
+            found_v: dict[str, EntryRecord] = {}
+            certain = False
             for separation in (e for e in entries if e.kind == "separation"):
-                pairs = [
-                    (c, v)
-                    for c in controlling
-                    for v in violent
-                    if months_span_possible([separation, c, v], months)
-                ]
-                if not pairs:
-                    continue
-                evidence = {e for pair in pairs for e in pair}
-                text = (
-                    f"In the relationship between {facts.names(couple)}, a separation "
-                    f"in {list_entries([separation])} comes within {months} months of coercive "
-                    f"control ({list_entries({c for c, _ in pairs})}) and physical or sexual "
-                    f"abuse ({list_entries({v for _, v in pairs})})."
+                start = add_months(separation.date.earliest, -months)
+                end = add_months(separation.date.latest, months)
+                near_c = controlling.may_fall(start, end)
+                near_v = violent.may_fall(start, end)
+                cluster = next(
+                    (
+                        (c, v)
+                        for c in near_c
+                        for v in near_v
+                        if months_span_possible([separation, c, v], months)
+                    ),
+                    None,
                 )
-                if not any(months_span_certain([separation, c, v], months) for c, v in pairs):
-                    text += uncertainty_note(
-                        [separation, *evidence], f"they could fall within {months} months"
-                    )
-                yield self.flag(text, [separation, *evidence], couple)
+                if cluster is None:
+                    continue
+                # Name every controlling and violent entry within the span of this separation.
+                separations.append(separation)
+                found_c.update((c.id, c) for c in near_c)
+                found_v.update((v.id, v) for v in near_v)
+                certain = certain or months_span_certain([separation, *cluster], months)
+            if not separations:
+                continue
+            text = (
+                f"In the relationship between {facts.names(couple)}, separation "
+                f"({list_entries(separations)}) comes within {months} months of coercive "
+                f"control ({list_entries(found_c.values())}) and physical or sexual abuse "
+                f"({list_entries(found_v.values())})."
+            )
+            evidence = [*separations, *found_c.values(), *found_v.values()]
+            if not certain:
+                text += uncertainty_note(evidence, f"they could fall within {months} months")
+            yield self.flag(text, evidence, couple)

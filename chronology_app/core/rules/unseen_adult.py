@@ -35,10 +35,9 @@ class UnseenAdult(Rule):
                 gaps.append(f"no entry shows a check on them ({CHECK_WORDS})")
             if not gaps:
                 continue
-            accusing = [
-                e for e in facts.entries if person.id in e.persons_in("alleged_perpetrator")
-            ]
-            evidence = accusing or [e for e in facts.entries if e.names(person.id)]
+            named = facts.naming.get(person.id, [])
+            accusing = [e for e in named if person.id in e.persons_in("alleged_perpetrator")]
+            evidence = accusing or named
             why = "named as alleged perpetrator" if accusing else "a partner"
             text = f"{facts.name(person.id)} is {why}, but {join_words(gaps)}."
             if evidence:
