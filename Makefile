@@ -36,7 +36,8 @@ pytest: $(STAMP)
 test: lint typecheck pytest
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_casefile.py
+	$(BIN)/python -u benchmarks/bench_casefile.py
+	$(BIN)/python -u benchmarks/bench_rules.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .pytest_cache .ruff_cache build *.egg-info
