@@ -22,11 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.generate import generate_case  # noqa: E402
-from chronology_app.core.records import case_data  # noqa: E402
-from chronology_app.core.rules.engine import analyse  # noqa: E402
-from chronology_app.core.service import Service  # noqa: E402
-from chronology_app.core.store.workspace import Workspace  # noqa: E402
+from benchmarks.generate import generate_case
+from chronology_app.core.records import case_data
+from chronology_app.core.rules.engine import analyse
+from chronology_app.core.service import Service
+from chronology_app.core.store.workspace import Workspace
 
 
 def median(action: Callable[[], object], repeat: int) -> float:
@@ -67,8 +67,10 @@ def main() -> None:
             service.import_case(generate_case(250, seed=1000 + index, reference=f"WS-{index:04d}"))
         everything = median(service.workspace_flags, max(1, args.repeat // 2))
         total = sum(len(flags) for flags in service.workspace_flags().values())
-        print(f"workspace of {args.cases} cases x 250 entries: all flags in {everything:.2f} s "
-              f"({total} flags, {everything / args.cases * 1000:.1f} ms a case)")
+        print(
+            f"workspace of {args.cases} cases x 250 entries: all flags in {everything:.2f} s "
+            f"({total} flags, {everything / args.cases * 1000:.1f} ms a case)"
+        )
 
         reference = "WS-0000"
         document = service.document(reference)
@@ -80,8 +82,10 @@ def main() -> None:
 
         recheck = median(edit_and_recheck, args.repeat)
         only_flags = median(lambda: service.flags(reference), args.repeat)
-        print(f"one edit + re-check of one 250-entry case: {recheck * 1000:.1f} ms "
-              f"(re-check alone {only_flags * 1000:.1f} ms)")
+        print(
+            f"one edit + re-check of one 250-entry case: {recheck * 1000:.1f} ms "
+            f"(re-check alone {only_flags * 1000:.1f} ms)"
+        )
 
         big = generate_case(5000, seed=7, reference="BIG")
         service.import_case(big)

@@ -9,66 +9,34 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import getpass
 import json
 import logging
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from chronology_app import __version__, resources
+from chronology_app import __version__, cli_reports, cli_safety, resources
+from chronology_app.cli_support import EXIT_ERROR, PASSPHRASE_ENV, USER_ENV, CliContext
 from chronology_app.core import casefile
 from chronology_app.core.crosscase import PersonRef
-from chronology_app.core.errors import ChronologyError, InvalidCaseFile, WorkspaceError
+from chronology_app.core.errors import ChronologyError, InvalidCaseFile
 from chronology_app.core.reports import flag_report
 from chronology_app.core.service import Service
-from chronology_app.core.settings import Settings, load_settings
+from chronology_app.core.settings import load_settings
 from chronology_app.core.store.workspace import Workspace
 
 log = logging.getLogger("chronology_app.cli")
 
-PASSPHRASE_ENV = "CHRONOLOGY_PASSPHRASE"
-USER_ENV = "CHRONOLOGY_USER"
-EXIT_ERROR = 1
-EXIT_USAGE = 2
 
-
-class _Context:
-    def __init__(self, args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
-        self.args = args
-        self.out = out
-        self.err = err
-
-    def user(self) -> str:
-        return str(self.args.user or os.environ.get(USER_ENV) or getpass.getuser())
-
-    def passphrase(self, *, confirm: bool = False) -> str:
-        value = os.environ.get(PASSPHRASE_ENV)
-        if value:
-            return value
-        if not sys.stdin.isatty():
-            raise WorkspaceError(
-                f"No passphrase: set {PASSPHRASE_ENV} or run the command in a terminal."
-            )
-        first = getpass.getpass("Workspace passphrase: ")
-        if confirm and getpass.getpass("Type it again: ") != first:
-            raise WorkspaceError("The two passphrases differ; nothing was created.")
-        return first
-
-    def open_service(self, path: str, settings: Settings | None = None) -> Service:
-        return Service(Workspace.open(path, self.passphrase()), self.user(), settings)
-
-
-def _init(ctx: _Context) -> int:
+def _init(ctx: CliContext) -> int:
     workspace = Workspace.create(ctx.args.workspace, ctx.passphrase(confirm=True))
     workspace.close()
     print(f"Created the workspace {ctx.args.workspace}.", file=ctx.out)
     return 0
 
 
-def _import(ctx: _Context) -> int:
+def _import(ctx: CliContext) -> int:
     document = casefile.read(ctx.args.file)
     service = ctx.open_service(ctx.args.workspace)
     try:
@@ -80,7 +48,7 @@ def _import(ctx: _Context) -> int:
     return 0
 
 
-def _export(ctx: _Context) -> int:
+def _export(ctx: CliContext) -> int:
     service = ctx.open_service(ctx.args.workspace)
     try:
         document = service.document(ctx.args.reference)
@@ -95,7 +63,7 @@ def _export(ctx: _Context) -> int:
     return 0
 
 
-def _cases(ctx: _Context) -> int:
+def _cases(ctx: CliContext) -> int:
     service = ctx.open_service(ctx.args.workspace)
     try:
         summaries = service.cases()
@@ -113,7 +81,7 @@ def _cases(ctx: _Context) -> int:
     return 0
 
 
-def _validate(ctx: _Context) -> int:
+def _validate(ctx: CliContext) -> int:
     try:
         document = casefile.read(ctx.args.file)
     except InvalidCaseFile as err:
@@ -136,7 +104,7 @@ def _is_case_file(path: str) -> bool:
     return start.startswith(b"{") or path.lower().endswith(".json")
 
 
-def _flags(ctx: _Context) -> int:
+def _flags(ctx: CliContext) -> int:
     from chronology_app.core.records import case_data
     from chronology_app.core.rules.engine import analyse, build_rules, flags_as_json, review_for
 
@@ -180,7 +148,7 @@ def _flags(ctx: _Context) -> int:
     return 0
 
 
-def _matches(ctx: _Context) -> int:
+def _matches(ctx: CliContext) -> int:
     service = ctx.open_service(ctx.args.workspace)
     try:
         suggestions = service.match_suggestions()
@@ -197,7 +165,7 @@ def _matches(ctx: _Context) -> int:
     return 0
 
 
-def _match(ctx: _Context) -> int:
+def _match(ctx: CliContext) -> int:
     first, second = (_person_ref(text) for text in (ctx.args.first, ctx.args.second))
     service = ctx.open_service(ctx.args.workspace)
     try:
@@ -215,12 +183,7 @@ def _person_ref(text: str) -> PersonRef:
     return PersonRef(reference, person)
 
 
-def _report(ctx: _Context) -> int:
-    casefile.read(ctx.args.file)
-    raise ChronologyError("PDF reports are not available in this version yet.")
-
-
-def _demo(ctx: _Context) -> int:
+def _demo(ctx: CliContext) -> int:
     target = Path(ctx.args.workspace)
     workspace = Workspace.create(target, ctx.passphrase(confirm=True))
     service = Service(workspace, ctx.user())
@@ -251,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(
-        name: str, handler: Callable[[_Context], int], text: str
+        name: str, handler: Callable[[CliContext], int], text: str
     ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text, description=text)
         sub.set_defaults(handler=handler)
@@ -281,10 +244,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("second", help="CASE-REFERENCE/PERSON-ID")
     sub.add_argument("decision", choices=("confirmed", "rejected"))
     sub.add_argument("--reason", help="why (recorded in the audit trail)")
-    sub = command("report", _report, "print a case file's chronology to PDF")
-    sub.add_argument("file")
-    sub.add_argument("-o", "--output", required=True)
-    sub.add_argument("--audience", choices=("internal", "conference", "review"), default="internal")
+    cli_reports.register(command)
+    cli_safety.register(command)
     command("demo", _demo, "create a demo workspace with fictional families").add_argument(
         "workspace"
     )
@@ -304,7 +265,7 @@ def main(
         stream=err,
     )
     try:
-        return int(args.handler(_Context(args, out, err)))
+        return int(args.handler(CliContext(args, out, err)))
     except ChronologyError as error:
         print(f"chronology: {error}", file=err)
         return EXIT_ERROR

@@ -1,0 +1,49 @@
+"""What every `chronology` command shares: its arguments, output streams, passphrase and user."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from chronology_app.core.errors import WorkspaceError
+from chronology_app.core.service import Service
+from chronology_app.core.settings import Settings
+from chronology_app.core.store.workspace import Workspace
+
+PASSPHRASE_ENV = "CHRONOLOGY_PASSPHRASE"
+USER_ENV = "CHRONOLOGY_USER"
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+# command(name, handler, help text) -> the subcommand's parser, to add its arguments to.
+Register = Callable[[str, Callable[["CliContext"], int], str], argparse.ArgumentParser]
+
+
+class CliContext:
+    def __init__(self, args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+        self.args = args
+        self.out = out
+        self.err = err
+
+    def user(self) -> str:
+        return str(self.args.user or os.environ.get(USER_ENV) or getpass.getuser())
+
+    def passphrase(self, *, confirm: bool = False) -> str:
+        value = os.environ.get(PASSPHRASE_ENV)
+        if value:
+            return value
+        if not sys.stdin.isatty():
+            raise WorkspaceError(
+                f"No passphrase: set {PASSPHRASE_ENV} or run the command in a terminal."
+            )
+        first = getpass.getpass("Workspace passphrase: ")
+        if confirm and getpass.getpass("Type it again: ") != first:
+            raise WorkspaceError("The two passphrases differ; nothing was created.")
+        return first
+
+    def open_service(self, path: str, settings: Settings | None = None) -> Service:
+        return Service(Workspace.open(path, self.passphrase()), self.user(), settings)
