@@ -150,3 +150,43 @@ ATTRIBUTE_BOOLEANS: Final = frozenset(
 # Kind-specific attributes that hold a date expression.
 ATTRIBUTE_DATES: Final = frozenset({("pregnancy", "due"), ("court_order", "expires")})
 DASH_ANSWERS: Final = ("yes", "no", "unknown")
+
+# The attributes the spec lists for each kind, in its order (the entry editor's fields).
+ATTRIBUTE_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    "incident": ("police_attended",),
+    "disclosure": ("consent_to_refer", "follow_up"),
+    "move": ("from_area", "to_area"),
+    "agency_involvement": ("agency", "status", "notified_children_services"),
+    "referral": ("to", "reason"),
+    "information_request": ("from", "to", "about"),
+    "information_shared": ("from", "to", "about"),
+    "assessment": ("type", "outcome"),
+    "risk_assessment": ("tool", "score", "level", "assessor"),
+    "marac_meeting": ("outcome",),
+    "dvds": ("route", "status"),
+    "police_action": ("action", "offence"),
+    "court_order": ("order", "expires"),
+    "intervention": ("programme", "provider", "status"),
+    "child_seen": ("seen_alone",),
+    "injury": ("explanation",),
+    "pregnancy": ("due",),
+    "online_check": ("platform", "profile", "purpose", "authorisation", "finding"),
+    "immigration_check": ("status_found",),
+    "conference": ("type", "outcome"),
+}
+# Roles offered first for each kind in the editor (the spec's "typical roles").
+TYPICAL_ROLES: Final[dict[str, tuple[str, ...]]] = {
+    "incident": ("victim", "alleged_perpetrator", "child_present", "witness"),
+    "disclosure": ("discloser", "victim", "alleged_perpetrator"),
+    "denial": ("subject", "about"),
+    "contact_evidence": ("subject", "about"),
+    "relationship_start": ("subject",),
+    "separation": ("subject",),
+    "reconciliation": ("subject",),
+    "risk_assessment": ("victim", "alleged_perpetrator"),
+    "dvds": ("victim", "subject"),
+    "police_action": ("subject", "victim"),
+    "court_order": ("subject", "victim"),
+    "child_seen": ("child_present", "subject"),
+    "birth": ("subject", "about"),
+}

@@ -1,0 +1,146 @@
+"""Every QAction, its shortcut and its place in the menus, made here and nowhere else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenuBar
+
+StandardKey = QKeySequence.StandardKey
+
+
+@dataclass
+class Actions:
+    new_workspace: QAction
+    open_workspace: QAction
+    import_case: QAction
+    export_case: QAction
+    export_timeline: QAction
+    close_workspace: QAction
+    quit: QAction
+    undo: QAction
+    redo: QAction
+    new_entry: QAction
+    edit_entry: QAction
+    withdraw_entry: QAction
+    new_case: QAction
+    add_person: QAction
+    find: QAction
+    clear_filters: QAction
+    zoom_in: QAction
+    zoom_out: QAction
+    check_workspace: QAction
+    lock: QAction
+    about: QAction
+
+    def case_actions(self) -> list[QAction]:
+        """Actions that need an open case."""
+        return [
+            self.export_case,
+            self.export_timeline,
+            self.new_entry,
+            self.edit_entry,
+            self.withdraw_entry,
+            self.add_person,
+            self.find,
+            self.clear_filters,
+        ]
+
+    def all(self) -> list[QAction]:
+        return [getattr(self, f.name) for f in fields(self)]
+
+
+def _action(
+    window: QMainWindow,
+    text: str,
+    shortcut: QKeySequence | StandardKey | str | None = None,
+    tip: str = "",
+) -> QAction:
+    action = QAction(text, window)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    if tip:
+        action.setStatusTip(tip)
+    return action
+
+
+def create_actions(window: QMainWindow) -> Actions:
+    actions = Actions(
+        new_workspace=_action(window, "&New workspace…", tip="Create a new encrypted workspace"),
+        open_workspace=_action(window, "&Open workspace…", StandardKey.Open),
+        import_case=_action(window, "&Import case file…", "Ctrl+I", "Add a case from a case file"),
+        export_case=_action(
+            window,
+            "&Export case file…",
+            "Ctrl+Shift+E",
+            "Write the case as an (unencrypted) case file",
+        ),
+        export_timeline=_action(window, "Export timeline as &PNG…"),
+        close_workspace=_action(window, "&Close workspace"),
+        quit=_action(window, "&Quit", StandardKey.Quit),
+        undo=_action(window, "&Undo", StandardKey.Undo),
+        redo=_action(window, "&Redo", StandardKey.Redo),
+        new_entry=_action(window, "&New entry…", StandardKey.New, "Add an entry to the chronology"),
+        edit_entry=_action(window, "&Edit entry…", "Ctrl+E"),
+        withdraw_entry=_action(
+            window,
+            "&Withdraw entry…",
+            "Ctrl+Shift+Delete",
+            "Take an entry out, with a reason (it is kept in the audit trail)",
+        ),
+        new_case=_action(window, "New &case…", "Ctrl+Shift+N"),
+        add_person=_action(window, "Add &person…", "Ctrl+Shift+P"),
+        find=_action(window, "&Find in chronology", StandardKey.Find),
+        clear_filters=_action(window, "C&lear filters", "Ctrl+Shift+L"),
+        zoom_in=_action(window, "Zoom timeline &in", StandardKey.ZoomIn),
+        zoom_out=_action(window, "Zoom timeline &out", StandardKey.ZoomOut),
+        check_workspace=_action(window, "Check &all cases for flags", "Ctrl+Shift+F"),
+        lock=_action(
+            window, "&Hide now (lock)", "Ctrl+L", "Hide everything and ask for the passphrase"
+        ),
+        about=_action(window, "&About Chronology"),
+    )
+    actions.redo.setShortcuts([QKeySequence(StandardKey.Redo), QKeySequence("Ctrl+Y")])
+    return actions
+
+
+def build_menus(menu_bar: QMenuBar, actions: Actions) -> None:
+    file_menu = menu_bar.addMenu("&File")
+    for action in (
+        actions.new_workspace,
+        actions.open_workspace,
+        None,
+        actions.import_case,
+        actions.export_case,
+        actions.export_timeline,
+        None,
+        actions.close_workspace,
+        actions.quit,
+    ):
+        file_menu.addSeparator() if action is None else file_menu.addAction(action)
+    edit_menu = menu_bar.addMenu("&Edit")
+    for action in (
+        actions.undo,
+        actions.redo,
+        None,
+        actions.new_entry,
+        actions.edit_entry,
+        actions.withdraw_entry,
+        None,
+        actions.new_case,
+        actions.add_person,
+        None,
+        actions.find,
+        actions.clear_filters,
+    ):
+        edit_menu.addSeparator() if action is None else edit_menu.addAction(action)
+    view_menu = menu_bar.addMenu("&View")
+    view_menu.addAction(actions.zoom_in)
+    view_menu.addAction(actions.zoom_out)
+    case_menu = menu_bar.addMenu("&Case")
+    case_menu.addAction(actions.check_workspace)
+    case_menu.addSeparator()
+    case_menu.addAction(actions.lock)
+    help_menu = menu_bar.addMenu("&Help")
+    help_menu.addAction(actions.about)

@@ -1,0 +1,125 @@
+"""`chronology-app`: start the desktop app.
+
+chronology-app                 the welcome screen (recent workspaces, new, demo)
+chronology-app WORKSPACE       ask for WORKSPACE's passphrase and open it
+chronology-app --demo [PATH]   open (making it first if needed) the demo workspace
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from chronology_app import __version__, resources
+from chronology_app.core import casefile
+from chronology_app.core.errors import ChronologyError, WrongPassphrase
+from chronology_app.core.service import Service
+from chronology_app.core.store.workspace import Workspace
+from chronology_app.gui.dialogs.welcome import (
+    DEMO_PASSPHRASE,
+    Choice,
+    PassphraseDialog,
+    WelcomeDialog,
+    default_demo_path,
+    remember_workspace,
+)
+from chronology_app.gui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def make_application(argv: Sequence[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(list(argv or sys.argv[:1]))
+    app.setOrganizationName("Chronology")
+    app.setApplicationName("Chronology")
+    app.setApplicationVersion(__version__)
+    for font in sorted((resources.resource_dir() / "fonts").glob("*.ttf")):
+        QFontDatabase.addApplicationFont(str(font))
+    return app
+
+
+def open_demo(path: Path) -> Workspace:
+    """The demo workspace (three fictional families), made on first use."""
+    if path.exists():
+        return Workspace.open(path, DEMO_PASSPHRASE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workspace = Workspace.create(path, DEMO_PASSPHRASE)
+    service = Service(workspace, "Demo")
+    for case_file in resources.demo_case_files():
+        service.import_case(casefile.read(case_file), case_file.name)
+    return workspace
+
+
+def open_choice(choice: Choice) -> Workspace:
+    if choice.demo:
+        return open_demo(choice.path)
+    if choice.create:
+        return Workspace.create(choice.path, choice.passphrase)
+    return Workspace.open(choice.path, choice.passphrase)
+
+
+def ask_passphrase(path: Path) -> Workspace | None:
+    """Ask until the passphrase opens the workspace, or the user gives up."""
+    opened: list[Workspace] = []
+
+    def check(passphrase: str) -> str | None:
+        try:
+            opened.append(Workspace.open(path, passphrase))
+        except ChronologyError as error:
+            return str(error)
+        return None
+
+    dialog = PassphraseDialog("Open workspace", f"Passphrase for {path.name}", check=check)
+    return opened[0] if dialog.exec() and opened else None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="chronology-app", description=__doc__.splitlines()[0])
+    parser.add_argument("workspace", nargs="?", help="a workspace to open")
+    parser.add_argument("--demo", action="store_true", help="open the demo workspace")
+    parser.add_argument("--version", action="version", version=f"chronology-app {__version__}")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app = make_application()
+    workspace: Workspace | None = None
+    try:
+        if args.demo:
+            workspace = open_demo(Path(args.workspace) if args.workspace else default_demo_path())
+        elif args.workspace:
+            workspace = ask_passphrase(Path(args.workspace))
+        else:
+            while workspace is None:
+                welcome = WelcomeDialog()
+                if not welcome.exec() or welcome.result_choice is None:
+                    return 0
+                try:
+                    workspace = open_choice(welcome.result_choice)
+                except WrongPassphrase as error:
+                    QMessageBox.warning(None, "Chronology", str(error))
+    except ChronologyError as error:
+        QMessageBox.warning(None, "Chronology", str(error))
+        return 1
+    if workspace is None:
+        return 0
+    remember_workspace(workspace.path)
+    window = MainWindow(Service(workspace, getpass.getuser()))
+    window.show()
+    cases = window.service.cases()
+    if cases:
+        window.open_case(cases[0].reference)
+    code = app.exec()
+    workspace.close()
+    return int(code)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,184 @@
+"""Small forms: a new case, a new person. Problems show next to the field; input is kept."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from chronology_app.core.dates import parse_practitioner_date
+from chronology_app.core.errors import InvalidDate, InvalidInput
+from chronology_app.core.model import vocabulary as words
+
+ERROR_STYLE = "color: #b71c1c;"
+
+
+class _Form(QDialog):
+    """A form whose `save(values)` may raise InvalidInput; messages show beside the fields."""
+
+    def __init__(
+        self, title: str, save: Callable[[dict[str, Any]], object], parent: QWidget | None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self._save = save
+        self.form = QFormLayout(self)
+        self._errors: dict[str, QLabel] = {}
+
+    def add(self, key: str, label: str, widget: QWidget) -> None:
+        self.form.addRow(label, widget)
+        error = QLabel()
+        error.setStyleSheet(ERROR_STYLE)
+        error.setWordWrap(True)
+        error.hide()
+        self._errors[key] = error
+        self.form.addRow("", error)
+
+    def finish(self) -> None:
+        self.general = QLabel()
+        self.general.setStyleSheet(ERROR_STYLE)
+        self.general.hide()
+        self.form.addRow(self.general)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.try_save)
+        buttons.rejected.connect(self.reject)
+        self.form.addRow(buttons)
+
+    def show_problems(self, problems: Mapping[str, str]) -> None:
+        for label in self._errors.values():
+            label.hide()
+        leftover: list[str] = []
+        for key, message in problems.items():
+            found = self._errors.get(key)
+            if found is None:
+                leftover.append(f"{key}: {message}")
+            else:
+                found.setText(message)
+                found.show()
+        self.general.setText("\n".join(leftover))
+        self.general.setVisible(bool(leftover))
+
+    def values(self) -> tuple[dict[str, Any], dict[str, str]]:
+        raise NotImplementedError
+
+    def try_save(self) -> bool:
+        values, problems = self.values()
+        if problems:
+            self.show_problems(problems)
+            return False
+        try:
+            self._save(values)
+        except InvalidInput as err:
+            self.show_problems(err.problems)
+            return False
+        self.accept()
+        return True
+
+
+class CaseDialog(_Form):
+    def __init__(
+        self, save: Callable[[dict[str, Any]], object], parent: QWidget | None = None
+    ) -> None:
+        super().__init__("New case", save, parent)
+        self.reference = QLineEdit()
+        self.title = QLineEdit()
+        self.title.setPlaceholderText("how the family is known, e.g. Family G")
+        self.authority = QLineEdit()
+        self.worker = QLineEdit()
+        self.add("reference", "Case reference", self.reference)
+        self.add("title", "Family", self.title)
+        self.add("local_authority", "Local authority", self.authority)
+        self.add("worker", "Allocated worker", self.worker)
+        self.finish()
+
+    def values(self) -> tuple[dict[str, Any], dict[str, str]]:
+        problems = {}
+        if not self.reference.text().strip():
+            problems["reference"] = "Give the authority's case number."
+        if not self.title.text().strip():
+            problems["title"] = "Say how the family is known in the case."
+        values = {"reference": self.reference.text().strip(), "title": self.title.text().strip()}
+        for key, field in (("local_authority", self.authority), ("worker", self.worker)):
+            if field.text().strip():
+                values[key] = field.text().strip()
+        return values, problems
+
+
+class PersonDialog(_Form):
+    def __init__(
+        self, save: Callable[[dict[str, Any]], object], parent: QWidget | None = None
+    ) -> None:
+        super().__init__("Add person", save, parent)
+        self.name = QLineEdit()
+        self.aliases = QLineEdit()
+        self.aliases.setPlaceholderText("other names and spellings, comma separated")
+        self.date_of_birth = QLineEdit()
+        self.date_of_birth.setPlaceholderText("e.g. 19/08/1994, about 1990, or leave empty")
+        self.dob_reading = QLabel()
+        self.date_of_birth.textChanged.connect(self._read_dob)
+        self.sex = QComboBox()
+        for value in words.SEXES:
+            self.sex.addItem(value.capitalize(), value)
+        self.sex.setCurrentIndex(self.sex.findData("unknown"))
+        roles = QWidget()
+        grid = QGridLayout(roles)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.roles = {}
+        for index, role in enumerate(words.PERSON_ROLES):
+            box = QCheckBox(role.capitalize())
+            grid.addWidget(box, index // 4, index % 4)
+            self.roles[role] = box
+        self.restricted = QCheckBox("Identity not to be shared with the family")
+        self.add("name", "Full name", self.name)
+        self.add("aliases", "Also known as", self.aliases)
+        self.add("date_of_birth", "Date of birth", self.date_of_birth)
+        self.form.addRow("", self.dob_reading)
+        self.add("sex", "Sex", self.sex)
+        self.add("roles", "Roles", roles)
+        self.add("restricted", "", self.restricted)
+        self.finish()
+
+    def _read_dob(self, text: str) -> None:
+        if not text.strip():
+            self.dob_reading.clear()
+            return
+        try:
+            self.dob_reading.setText(f"Read as: {parse_practitioner_date(text).describe()}")
+        except InvalidDate as err:
+            self.dob_reading.setText(str(err))
+
+    def values(self) -> tuple[dict[str, Any], dict[str, str]]:
+        problems = {}
+        values: dict[str, Any] = {"name": self.name.text().strip()}
+        if not values["name"]:
+            problems["name"] = "Give the person's full name as known."
+        aliases = [a.strip() for a in self.aliases.text().split(",") if a.strip()]
+        if aliases:
+            values["aliases"] = aliases
+        if self.date_of_birth.text().strip():
+            try:
+                values["date_of_birth"] = parse_practitioner_date(
+                    self.date_of_birth.text()
+                ).expression
+            except InvalidDate as err:
+                problems["date_of_birth"] = str(err)
+        values["sex"] = self.sex.currentData()
+        roles = [role for role, box in self.roles.items() if box.isChecked()]
+        if roles:
+            values["roles"] = roles
+        if self.restricted.isChecked():
+            values["restricted"] = True
+        return values, problems

@@ -1,0 +1,219 @@
+"""The welcome screen: recent workspaces, a new workspace, or the demo workspace."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+DEMO_PASSPHRASE = "demo-passphrase-not-secret"
+RECENT_KEY = "workspaces/recent"
+ERROR_STYLE = "color: #b71c1c;"
+
+
+@dataclass(frozen=True)
+class Choice:
+    path: Path
+    passphrase: str
+    create: bool = False
+    demo: bool = False
+
+
+def strength_hint(passphrase: str) -> str:
+    """A plain hint, not a score: length matters most for a passphrase."""
+    length = len(passphrase)
+    if length == 0:
+        return ""
+    if length < 10:
+        return "Too short: use at least 12 characters, for example four unrelated words."
+    if length < 16 and len(passphrase.split()) < 3:
+        return "Fair: a longer passphrase (four or more words) is much harder to guess."
+    return "Good: long enough to be hard to guess. Keep it somewhere safe; it cannot be recovered."
+
+
+def default_demo_path() -> Path:
+    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+    return folder / "demo.chronology"
+
+
+def recent_workspaces() -> list[str]:
+    value = QSettings().value(RECENT_KEY, [])
+    items = [value] if isinstance(value, str) else list(value) if isinstance(value, list) else []
+    return [str(p) for p in items if Path(str(p)).exists()]
+
+
+def remember_workspace(path: Path) -> None:
+    items = [str(path)] + [p for p in recent_workspaces() if p != str(path)]
+    QSettings().setValue(RECENT_KEY, items[:8])
+
+
+class PassphraseDialog(QDialog):
+    """Ask for a workspace's passphrase; `check` may refuse it and the message shows inline."""
+
+    def __init__(
+        self, title: str, prompt: str, parent: QWidget | None = None, check: Any = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self._check = check
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(prompt))
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        layout.addWidget(self.passphrase)
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _accept(self) -> None:
+        if self._check is not None:
+            problem = self._check(self.passphrase.text())
+            if problem:
+                self.error.setText(problem)
+                self.passphrase.selectAll()
+                return
+        self.accept()
+
+
+class CreateWorkspaceDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New workspace")
+        form = QFormLayout(self)
+        row = QHBoxLayout()
+        self.path = QLineEdit()
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._browse)
+        row.addWidget(self.path)
+        row.addWidget(browse)
+        form.addRow("File", row)
+        self.hint = QLabel()
+        self.first = QLineEdit()
+        self.first.setEchoMode(QLineEdit.EchoMode.Password)
+        self.first.textChanged.connect(lambda text: self.hint.setText(strength_hint(text)))
+        form.addRow("Passphrase", self.first)
+        self.hint.setWordWrap(True)
+        form.addRow("", self.hint)
+        self.second = QLineEdit()
+        self.second.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow("Type it again", self.second)
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        form.addRow("", self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "New workspace", "", "Chronology workspace (*.chronology)"
+        )
+        if path:
+            self.path.setText(path if path.endswith(".chronology") else path + ".chronology")
+
+    def problem(self) -> str:
+        if not self.path.text().strip():
+            return "Choose where to keep the workspace."
+        if Path(self.path.text()).exists():
+            return "A file is already there; choose another name."
+        if len(self.first.text()) < 10:
+            return "The passphrase is too short: use at least 12 characters."
+        if self.first.text() != self.second.text():
+            return "The two passphrases differ."
+        return ""
+
+    def _accept(self) -> None:
+        problem = self.problem()
+        if problem:
+            self.error.setText(problem)
+            return
+        self.accept()
+
+    def choice(self) -> Choice:
+        return Choice(Path(self.path.text()), self.first.text(), create=True)
+
+
+class WelcomeDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Chronology")
+        self.resize(560, 420)
+        self.result_choice: Choice | None = None
+        layout = QVBoxLayout(self)
+        title = QLabel(
+            "<h2>Chronology</h2><p>Domestic-abuse risk chronologies for children's "
+            "social work. Everything stays encrypted on this computer.</p>"
+        )
+        title.setWordWrap(True)
+        layout.addWidget(title)
+        layout.addWidget(QLabel("Recent workspaces"))
+        self.recent = QListWidget()
+        for path in recent_workspaces():
+            QListWidgetItem(path, self.recent)
+        self.recent.itemDoubleClicked.connect(lambda item: self._open(Path(item.text())))
+        layout.addWidget(self.recent)
+        buttons = QHBoxLayout()
+        for text, slot in (
+            ("Open…", self._open_other),
+            ("New workspace…", self._create),
+            ("Open the demo workspace", self._demo),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        demo = QLabel(
+            f"The demo workspace holds three fictional families. Its passphrase is "
+            f"<b>{DEMO_PASSPHRASE}</b>."
+        )
+        demo.setWordWrap(True)
+        layout.addWidget(demo)
+
+    def _open_other(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open workspace", "", "Chronology workspace (*.chronology)"
+        )
+        if path:
+            self._open(Path(path))
+
+    def _open(self, path: Path) -> None:
+        dialog = PassphraseDialog("Open workspace", f"Passphrase for {path.name}", self)
+        if dialog.exec():
+            self.result_choice = Choice(path, dialog.passphrase.text())
+            self.accept()
+
+    def _create(self) -> None:
+        dialog = CreateWorkspaceDialog(self)
+        if dialog.exec():
+            self.result_choice = dialog.choice()
+            self.accept()
+
+    def _demo(self) -> None:
+        self.result_choice = Choice(default_demo_path(), DEMO_PASSPHRASE, demo=True)
+        self.accept()

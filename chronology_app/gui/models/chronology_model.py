@@ -1,0 +1,278 @@
+"""The chronology table: one row per entry, over read-only records, with a fast filter.
+
+The source model holds the case's `EntryRecord`s in chronological order and, per row, the few
+things a filter asks about (a lower-case text blob, persons, tags). The proxy applies the
+filters the user sets; one keystroke in the search box re-filters a 5,000-entry case well within
+a tenth of a second because nothing is recomputed but the match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from chronology_app.core.dates import DateKind
+from chronology_app.core.model.vocabulary import ENTRY_KINDS
+from chronology_app.core.records import CaseData, EntryRecord
+
+Index = QModelIndex | QPersistentModelIndex
+
+COLUMNS = (
+    "No.",
+    "Date",
+    "Source",
+    "Kind",
+    "What happened",
+    "Impact on the child",
+    "Action",
+    "Flags",
+    "Child's age",
+)
+NUMBER, DATE, SOURCE, KIND, SUMMARY, IMPACT, ACTION, FLAGS, AGE = range(len(COLUMNS))
+ENTRY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+RESTRICTED_TINT = QColor("#fbe9e7")
+FLAGGED_TINT = QColor("#fff4d6")
+
+
+def shown_date(entry: EntryRecord) -> str:
+    """The date as the practitioner wrote it, else a UK-style rendering of the expression."""
+    if entry.date_text:
+        return entry.date_text
+    date = entry.date
+    if date.kind == DateKind.MINUTE and date.minute is not None:
+        return f"{date.earliest:%d/%m/%Y} {date.minute:%H:%M}"
+    if date.kind == DateKind.DAY and not date.approximate:
+        return f"{date.earliest:%d/%m/%Y}"
+    if date.kind == DateKind.MONTH and not date.approximate:
+        return f"{date.earliest:%B %Y}"
+    return date.expression
+
+
+def age_at(born: dt.date, when: dt.date) -> str:
+    """A child's age on a day, as a social worker writes it ("2y 3m", "5 weeks")."""
+    if when < born:
+        return "unborn"
+    days = (when - born).days
+    if days < 7 * 8:
+        return f"{days // 7} weeks" if days >= 14 else f"{days} days"
+    months = (when.year - born.year) * 12 + when.month - born.month - (when.day < born.day)
+    years, months = divmod(months, 12)
+    return f"{years}y {months}m" if years else f"{months}m"
+
+
+@dataclass
+class Filters:
+    """What the user has asked to see; empty values mean "any"."""
+
+    text: str = ""
+    person: str | None = None
+    kind: str | None = None
+    agency: str | None = None
+    tag: str | None = None
+    significance: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    hide_restricted: bool = False
+
+    def active(self) -> bool:
+        return self != Filters()
+
+
+@dataclass
+class _Row:
+    entry: EntryRecord
+    blob: str
+    persons: frozenset[str]
+    values: list[str] = field(default_factory=list)
+
+
+class ChronologyModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[_Row] = []
+        self._row_of: dict[str, int] = {}
+        self._flagged: set[str] = set()
+        self._child_birth: dt.date | None = None
+        self.case: CaseData | None = None
+
+    # --- loading -------------------------------------------------------------------------
+
+    def set_case(self, case: CaseData | None, flagged: set[str] | None = None) -> None:
+        self.beginResetModel()
+        self.case = case
+        self._flagged = set(flagged or ())
+        self._rows = [] if case is None else [self._row(case, e) for e in case.entries]
+        self._row_of = {row.entry.id: index for index, row in enumerate(self._rows)}
+        children = [] if case is None else [p for p in case.persons if p.is_child]
+        dobs = [c.date_of_birth.earliest for c in children if c.date_of_birth is not None]
+        self._child_birth = min(dobs) if dobs else None
+        self.endResetModel()
+
+    def set_flagged(self, flagged: set[str]) -> None:
+        self._flagged = set(flagged)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, FLAGS), self.index(len(self._rows) - 1, FLAGS))
+
+    def set_age_child(self, person_id: str | None) -> None:
+        """Whose age the age column shows (default: the eldest child with a date of birth)."""
+        if self.case is None:
+            return
+        person = self.case.person_by_id.get(person_id or "")
+        if person is not None and person.date_of_birth is not None:
+            self._child_birth = person.date_of_birth.earliest
+        if self._rows:
+            self.dataChanged.emit(self.index(0, AGE), self.index(len(self._rows) - 1, AGE))
+
+    @staticmethod
+    def _row(case: CaseData, entry: EntryRecord) -> _Row:
+        names = [
+            case.person_by_id[p.person].name for p in entry.persons if p.person in case.person_by_id
+        ]
+        values = [
+            entry.ref,
+            shown_date(entry),
+            entry.source_agency,
+            ENTRY_KINDS.get(entry.kind, entry.kind),
+            entry.summary,
+            entry.impact or "",
+            entry.action or "",
+        ]
+        blob = " ".join([*values, entry.detail or "", *names, *entry.tags]).casefold()
+        return _Row(entry, blob, frozenset(p.person for p in entry.persons), values)
+
+    # --- Qt model ------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        entry, column = row.entry, index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == ENTRY_ID_ROLE:
+            return entry.id
+        if role == SORT_ROLE:
+            return self._sort_value(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(entry)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if entry.restricted:
+                return QBrush(RESTRICTED_TINT)
+            if entry.id in self._flagged:
+                return QBrush(FLAGGED_TINT)
+        if role == Qt.ItemDataRole.FontRole and column == NUMBER and entry.restricted:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        return None
+
+    def _display(self, row: _Row, column: int) -> str:
+        entry = row.entry
+        if column < len(row.values):
+            value = row.values[column]
+            if column == NUMBER and entry.restricted:
+                return f"{value} (restricted)"
+            return value
+        if column == FLAGS:
+            return "Flagged" if entry.id in self._flagged else ""
+        if column == AGE and self._child_birth is not None:
+            return (
+                age_at(self._child_birth, entry.date.earliest)
+                if entry.date.earliest != dt.date.min
+                else ""
+            )
+        return ""
+
+    def _sort_value(self, row: _Row, column: int) -> Any:
+        if column in (NUMBER, DATE, AGE):
+            return self._row_of[row.entry.id]  # chronological
+        return self._display(row, column).casefold()
+
+    @staticmethod
+    def _tooltip(entry: EntryRecord) -> str:
+        parts = [entry.summary]
+        if entry.detail:
+            parts.append(entry.detail)
+        if entry.restricted:
+            parts.append(f"Restricted: {entry.restricted_reason or ''}")
+        return "\n\n".join(parts)
+
+    # --- lookups -------------------------------------------------------------------------
+
+    def entry(self, row: int) -> EntryRecord:
+        return self._rows[row].entry
+
+    def row_of(self, entry_id: str) -> int | None:
+        return self._row_of.get(entry_id)
+
+    def matches(self, row: int, filters: Filters, words: list[str]) -> bool:
+        item = self._rows[row]
+        entry = item.entry
+        if filters.hide_restricted and entry.restricted:
+            return False
+        if filters.kind and entry.kind != filters.kind:
+            return False
+        if filters.person and filters.person not in item.persons:
+            return False
+        if filters.agency and entry.source_agency != filters.agency:
+            return False
+        if filters.tag and filters.tag not in entry.tags:
+            return False
+        if filters.significance and entry.significance != filters.significance:
+            return False
+        if filters.date_from and entry.date.latest < filters.date_from:
+            return False
+        if filters.date_to and entry.date.earliest > filters.date_to:
+            return False
+        return all(word in item.blob for word in words)
+
+
+class ChronologyFilter(QSortFilterProxyModel):
+    """Applies `Filters` to the chronology; sorting uses SORT_ROLE (chronological by default)."""
+
+    def __init__(self, source: ChronologyModel, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setSourceModel(source)
+        self.setSortRole(SORT_ROLE)
+        self._source = source
+        self._filters = Filters()
+        self._words: list[str] = []
+
+    @property
+    def filters(self) -> Filters:
+        return self._filters
+
+    def set_filters(self, filters: Filters) -> None:
+        self.beginFilterChange()
+        self._filters = filters
+        self._words = filters.text.casefold().split()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if not self._filters.active():
+            return True
+        return self._source.matches(source_row, self._filters, self._words)

@@ -1,0 +1,131 @@
+"""Every change the GUI makes goes through here (Anki's CollectionOp, in small).
+
+`Operations.change` runs one service call, shows a typed error as a message the user can act
+on, and announces what changed so views refresh from it. `Operations.in_background` runs slow
+work (import, workspace-wide checks, reports) off the GUI thread with progress shown. An
+unexpected error is logged by type only (never case content) and the user's work is kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from chronology_app.core.errors import ChronologyError, InvalidInput
+from chronology_app.core.service import OpChanges
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def show_error(parent: QWidget | None, error: BaseException, title: str = "Chronology") -> None:
+    """The one place an error reaches the user."""
+    if isinstance(error, ChronologyError):
+        QMessageBox.warning(parent, title, str(error))
+        return
+    log.error("unexpected %s", type(error).__name__)
+    QMessageBox.critical(
+        parent,
+        title,
+        "Something went wrong inside Chronology. Nothing you had saved is lost; the last "
+        f"action was not completed.\n\n({type(error).__name__})",
+    )
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Task(QRunnable):
+    def __init__(self, work: Callable[[], Any]) -> None:
+        super().__init__()
+        self.work = work
+        self.signals = _Signals()
+
+    def run(self) -> None:
+        try:
+            result = self.work()
+        except BaseException as error:  # reported on the GUI thread
+            if not isinstance(error, ChronologyError):
+                log.error(
+                    "background task failed: %s",
+                    traceback.format_exception_only(error)[-1].split(":")[0],
+                )
+            self.signals.failed.emit(error)
+        else:
+            self.signals.done.emit(result)
+
+
+class Operations(QObject):
+    """Runs service calls for one window."""
+
+    changed = Signal(object)  # OpChanges
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+        self._pool = QThreadPool.globalInstance()
+        self._running: set[_Task] = set()
+
+    def change(
+        self, call: Callable[[], OpChanges], *, inline_validation: bool = False
+    ) -> OpChanges | None:
+        """Run one change and announce it. With `inline_validation`, InvalidInput is raised
+        to the caller (a dialog shows it next to its fields); every other error is shown here
+        and None returned."""
+        try:
+            result = call()
+        except InvalidInput as error:
+            if inline_validation:
+                raise
+            show_error(self.window, error)
+            return None
+        except Exception as error:
+            show_error(self.window, error)
+            return None
+        self.changed.emit(result)
+        return result
+
+    def in_background(
+        self,
+        label: str,
+        work: Callable[[], T],
+        done: Callable[[T], None],
+        *,
+        show_progress: bool = True,
+    ) -> None:
+        task = _Task(work)
+        progress = None
+        if show_progress:
+            progress = QProgressDialog(label, "", 0, 0, self.window)
+            progress.setCancelButton(None)
+            progress.setMinimumDuration(300)
+            progress.setWindowTitle("Chronology")
+
+        def finish() -> None:
+            if progress is not None:
+                progress.reset()
+            self._running.discard(task)
+
+        def on_done(result: object) -> None:
+            finish()
+            done(result)  # type: ignore[arg-type]
+
+        def on_failed(error: object) -> None:
+            finish()
+            show_error(self.window, error if isinstance(error, BaseException) else Exception())
+
+        task.signals.done.connect(on_done)
+        task.signals.failed.connect(on_failed)
+        self._running.add(task)
+        self._pool.start(task)
+
+    def wait(self) -> None:
+        """Block until background work ends (tests and shutdown)."""
+        self._pool.waitForDone()

@@ -1,0 +1,141 @@
+"""The flags panel: each pattern found, what it rests on, and the practitioner's decision.
+
+A flag is a prompt for professional judgement. The panel shows its explanation, suggested
+action and basis; its evidence as links that select the entries in the chronology; and lets
+the worker acknowledge or dismiss it with a reason (kept in the audit trail and in exports).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from chronology_app.core.records import CaseData
+from chronology_app.core.service import ReviewedFlag
+from chronology_app.gui.models.flags_model import SEVERITY_COLOURS, FlagsModel
+
+
+class FlagsPanel(QWidget):
+    evidence_clicked = Signal(list)  # entry ids
+    review_requested = Signal(object, str, str)  # ReviewedFlag, decision, reason
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.model = FlagsModel(self)
+        self.case: CaseData | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.summary = QLabel("No case open.")
+        layout.addWidget(self.summary)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(self._show_current)
+        splitter.addWidget(self.table)
+        self.details = QTextBrowser()
+        self.details.setOpenLinks(False)
+        self.details.anchorClicked.connect(self._link)
+        splitter.addWidget(self.details)
+        splitter.setSizes([220, 320])
+        layout.addWidget(splitter)
+        buttons = QHBoxLayout()
+        self.acknowledge = QPushButton("Acknowledge…")
+        self.dismiss = QPushButton("Dismiss…")
+        self.acknowledge.clicked.connect(lambda: self._review("acknowledged"))
+        self.dismiss.clicked.connect(lambda: self._review("dismissed"))
+        buttons.addWidget(self.acknowledge)
+        buttons.addWidget(self.dismiss)
+        layout.addLayout(buttons)
+        self._set_buttons(False)
+
+    def set_flags(self, case: CaseData | None, flags: list[ReviewedFlag]) -> None:
+        self.case = case
+        self.model.set_records(flags)
+        open_flags = sum(1 for f in flags if f.review is None)
+        if case is None:
+            self.summary.setText("No case open.")
+        else:
+            self.summary.setText(
+                f"{len(flags)} flag{'s' if len(flags) != 1 else ''}, {open_flags} to review. "
+                "Flags are prompts for professional judgement, not scores."
+            )
+        self.details.clear()
+        self._set_buttons(False)
+        if flags:
+            self.table.selectRow(0)
+
+    def _set_buttons(self, enabled: bool) -> None:
+        self.acknowledge.setEnabled(enabled)
+        self.dismiss.setEnabled(enabled)
+
+    def current(self) -> ReviewedFlag | None:
+        index = self.table.currentIndex()
+        return self.model.record(index.row()) if index.isValid() else None
+
+    def _show_current(self) -> None:
+        item = self.current()
+        self._set_buttons(item is not None)
+        if item is None or self.case is None:
+            self.details.clear()
+            return
+        flag, review = item.flag, item.review
+        refs = [
+            f'<a href="entry:{html.escape(e)}">{html.escape(self.case.entry_by_id[e].ref)}</a>'
+            for e in flag.entries
+            if e in self.case.entry_by_id
+        ]
+        colour = SEVERITY_COLOURS.get(flag.severity, "#000")
+        parts = [
+            f"<h3>{html.escape(flag.title)}</h3>",
+            f'<p><b style="color:{colour}">{flag.severity.upper()}</b> · '
+            f"{html.escape(flag.rule)}</p>",
+            f"<p>{html.escape(flag.explanation)}</p>",
+            f"<p><b>Consider:</b> {html.escape(flag.suggested_action)}</p>",
+            f'<p><b>Evidence:</b> {", ".join(refs)} (<a href="all:">select all</a>)</p>',
+            f"<p><b>Basis:</b> {html.escape(flag.basis)}</p>",
+        ]
+        if review is not None:
+            parts.append(
+                f"<p><b>{html.escape(review.decision.capitalize())}</b> by "
+                f"{html.escape(review.by)} "
+                f"on {html.escape(review.on.expression)}: {html.escape(review.reason)}</p>"
+            )
+        self.details.setHtml("".join(parts))
+
+    def _link(self, url: QUrl) -> None:
+        item = self.current()
+        text = url.toString()
+        if text.startswith("entry:"):
+            self.evidence_clicked.emit([text.removeprefix("entry:")])
+        elif text == "all:" and item is not None:
+            self.evidence_clicked.emit(list(item.flag.entries))
+
+    def _review(self, decision: str) -> None:
+        item = self.current()
+        if item is None:
+            return
+        verb = "acknowledge" if decision == "acknowledged" else "dismiss"
+        reason, ok = QInputDialog.getText(
+            self, f"{verb.capitalize()} flag", f"Why {verb} this flag? (kept in the audit trail)"
+        )
+        if ok and reason.strip():
+            self.review_requested.emit(item, decision, reason.strip())

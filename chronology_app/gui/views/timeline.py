@@ -1,0 +1,344 @@
+"""The visual timeline: a lane per person, relationship periods as bars, entries as markers.
+
+Each lane is one graphics item that paints only the markers in view (found by bisection), so
+a 5,000-entry case opens quickly. An uncertain date is drawn as a marker at its earliest day
+with a thin line to its latest. Clicking a marker selects the entry; selecting an entry in the
+table highlights and centres its marker. Wheel zooms the time axis, dragging pans.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QWheelEvent
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsSceneMouseEvent,
+    QGraphicsView,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from chronology_app.core.model.vocabulary import RELATIONSHIP_ENTRY_KINDS
+from chronology_app.core.records import CaseData, EntryRecord
+
+LABEL_WIDTH = 170.0
+LANE_HEIGHT = 26.0
+AXIS_HEIGHT = 24.0
+MARKER = 5.0
+DA_KINDS = frozenset({"incident", "disclosure", "police_action", "injury"})
+RESPONSE_KINDS = frozenset(
+    {
+        "referral",
+        "risk_assessment",
+        "marac_referral",
+        "marac_meeting",
+        "dvds",
+        "safety_plan",
+        "court_order",
+        "conference",
+        "assessment",
+        "information_shared",
+        "information_request",
+    }
+)
+COLOURS = {"da": "#c62828", "relationship": "#6a1b9a", "response": "#1565c0", "other": "#78909c"}
+
+
+def category(entry: EntryRecord) -> str:
+    if entry.kind in DA_KINDS:
+        return "da"
+    if entry.kind in RELATIONSHIP_ENTRY_KINDS:
+        return "relationship"
+    if entry.kind in RESPONSE_KINDS:
+        return "response"
+    return "other"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A stretch of a relationship: together or separated, from one entry to the next."""
+
+    relationship: str
+    start: dt.date
+    end: dt.date
+    together: bool
+
+
+def relationship_periods(case: CaseData, start: dt.date, end: dt.date) -> list[Period]:
+    """Together / separated / together again, from the entries that name each intimate
+    relationship. A separation with no start recorded before it is drawn as together from the
+    start of the chronology."""
+    periods: list[Period] = []
+    for relationship in case.relationships:
+        if relationship.kind != "intimate_partner":
+            continue
+        events = [
+            e
+            for e in case.entries
+            if e.relationship == relationship.id and e.kind in RELATIONSHIP_ENTRY_KINDS
+        ]
+        state: bool | None = None
+        since = start
+        for event in events:
+            together = event.kind != "separation"
+            day = event.date.earliest if event.date.earliest != dt.date.min else event.date.latest
+            if state is None:
+                if not together:
+                    periods.append(Period(relationship.id, start, day, True))
+                state, since = together, day
+            elif together != state:
+                periods.append(Period(relationship.id, since, day, state))
+                state, since = together, day
+        if state is not None:
+            periods.append(Period(relationship.id, since, max(end, since), state))
+    return periods
+
+
+class _Lane(QGraphicsItem):
+    def __init__(
+        self, timeline: TimelineView, label: str, entries: list[EntryRecord], y: float
+    ) -> None:
+        super().__init__()
+        self.timeline = timeline
+        self.label = label
+        self.entries = sorted(entries, key=lambda e: (e.date.earliest, e.id))
+        self.top = y
+        self.xs: list[float] = []
+
+    def layout(self) -> None:
+        self.prepareGeometryChange()
+        self.xs = [self.timeline.x_of(e.date.earliest) for e in self.entries]
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(0, self.top, self.timeline.scene_width, LANE_HEIGHT)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        exposed = option.exposedRect
+        middle = self.top + LANE_HEIGHT / 2
+        painter.setPen(QPen(QColor("#eceff1")))
+        painter.drawLine(QPointF(LABEL_WIDTH, middle), QPointF(self.timeline.scene_width, middle))
+        first = bisect.bisect_left(self.xs, exposed.left() - 200)
+        last = bisect.bisect_right(self.xs, exposed.right() + MARKER)
+        selected = self.timeline.selected
+        for entry, x in zip(self.entries[first:last], self.xs[first:last], strict=True):
+            colour = QColor(COLOURS[category(entry)])
+            if entry.date.latest not in (entry.date.earliest, dt.date.max):
+                painter.setPen(QPen(colour, 1))
+                painter.drawLine(
+                    QPointF(x, middle), QPointF(self.timeline.x_of(entry.date.latest), middle)
+                )
+            if entry.id in self.timeline.flagged:
+                painter.setPen(QPen(QColor("#f9a825"), 3))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawEllipse(QPointF(x, middle), MARKER + 3, MARKER + 3)
+            painter.setPen(
+                QPen(
+                    QColor("#000") if entry.id == selected else colour.darker(),
+                    2 if entry.id == selected else 1,
+                )
+            )
+            painter.setBrush(QBrush(colour if not entry.restricted else colour.lighter(150)))
+            radius = MARKER + (2 if entry.id == selected else 0)
+            painter.drawEllipse(QPointF(x, middle), radius, radius)
+        painter.fillRect(QRectF(0, self.top, LABEL_WIDTH - 6, LANE_HEIGHT), QColor("#fafafa"))
+        painter.setPen(QPen(QColor("#263238")))
+        painter.drawText(
+            QRectF(6, self.top, LABEL_WIDTH - 12, LANE_HEIGHT),
+            Qt.AlignmentFlag.AlignVCenter,
+            self.label,
+        )
+
+    def entry_at(self, x: float) -> EntryRecord | None:
+        index = bisect.bisect_left(self.xs, x - MARKER - 2)
+        best = None
+        for entry, position in zip(self.entries[index:], self.xs[index:], strict=False):
+            if position > x + MARKER + 2:
+                break
+            if best is None or abs(position - x) < abs(best[1] - x):
+                best = (entry, position)
+        return best[0] if best else None
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        entry = self.entry_at(event.pos().x())
+        if entry is not None:
+            self.timeline.select(entry.id, centre=False)
+            self.timeline.entry_clicked.emit(entry.id)
+            event.accept()
+        else:
+            event.ignore()
+
+
+class TimelineView(QGraphicsView):
+    entry_clicked = Signal(str)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.flagged: set[str] = set()
+        self.selected: str | None = None
+        self.start = dt.date(2000, 1, 1)
+        self.end = dt.date(2000, 12, 31)
+        self.pixels_per_day = 1.0
+        self.scene_width = 1000.0
+        self._lanes: list[_Lane] = []
+        self._case: CaseData | None = None
+
+    # --- building ------------------------------------------------------------------------
+
+    def set_case(self, case: CaseData | None, flagged: set[str] | None = None) -> None:
+        self._case = case
+        self.flagged = set(flagged or ())
+        self.selected = None
+        self.scene().clear()
+        self._lanes = []
+        if case is None or not case.entries:
+            return
+        days = [e.date.earliest for e in case.entries if e.date.earliest != dt.date.min]
+        lates = [e.date.latest for e in case.entries if e.date.latest != dt.date.max]
+        self.start = (min(days) if days else dt.date(2000, 1, 1)).replace(month=1, day=1)
+        self.end = max([*lates, *days, self.start])
+        span = max((self.end - self.start).days, 30)
+        self.pixels_per_day = max(900.0 / span, 0.05)
+        by_person: dict[str, list[EntryRecord]] = {p.id: [] for p in case.persons}
+        nobody: list[EntryRecord] = []
+        for entry in case.entries:
+            named = {link.person for link in entry.persons if link.person in by_person}
+            for person in named:
+                by_person[person].append(entry)
+            if not named:
+                nobody.append(entry)
+        y = AXIS_HEIGHT
+        lanes = [("Case (no one named)", nobody)] + [
+            (f"{p.name}{' (restricted)' if p.restricted else ''}", by_person[p.id])
+            for p in sorted(case.persons, key=_lane_order)
+        ]
+        for label, entries in lanes:
+            lane = _Lane(self, label, entries, y)
+            self.scene().addItem(lane)
+            self._lanes.append(lane)
+            y += LANE_HEIGHT
+        self._relationships_top = y
+        self._relayout()
+
+    def _relayout(self) -> None:
+        if self._case is None:
+            return
+        self.scene_width = LABEL_WIDTH + (self.end - self.start).days * self.pixels_per_day + 60
+        for lane in self._lanes:
+            lane.layout()
+        for item in list(self.scene().items()):
+            if not isinstance(item, _Lane):
+                self.scene().removeItem(item)
+        self._draw_axis()
+        bottom = self._draw_relationships(self._relationships_top)
+        self.scene().setSceneRect(QRectF(0, 0, self.scene_width, bottom + 10))
+        self.scene().update()
+
+    def _draw_axis(self) -> None:
+        pen = QPen(QColor("#90a4ae"))
+        for year in range(self.start.year, self.end.year + 2):
+            x = self.x_of(dt.date(year, 1, 1))
+            self.scene().addLine(
+                x, AXIS_HEIGHT - 4, x, AXIS_HEIGHT + LANE_HEIGHT * len(self._lanes), pen
+            )
+            text = self.scene().addText(str(year))
+            text.setPos(x + 2, 0)
+
+    def _draw_relationships(self, top: float) -> float:
+        assert self._case is not None
+        y = top + 6
+        for relationship in self._case.relationships:
+            periods = [
+                p
+                for p in relationship_periods(self._case, self.start, self.end)
+                if p.relationship == relationship.id
+            ]
+            if not periods:
+                continue
+            names = " & ".join(
+                self._case.person_by_id[p].name.split()[0]
+                for p in relationship.persons
+                if p in self._case.person_by_id
+            )
+            label = self.scene().addText(names)
+            label.setPos(4, y - 2)
+            for period in periods:
+                x0, x1 = self.x_of(period.start), self.x_of(period.end)
+                colour = QColor("#8e24aa") if period.together else QColor("#cfd8dc")
+                rect = self.scene().addRect(
+                    QRectF(x0, y + 4, max(x1 - x0, 2), 12), QPen(colour.darker()), QBrush(colour)
+                )
+                rect.setToolTip(
+                    ("Together" if period.together else "Separated")
+                    + f" from {period.start:%d %b %Y}"
+                )
+            y += 22
+        return y
+
+    # --- coordinates, zoom, selection ----------------------------------------------------
+
+    def x_of(self, day: dt.date) -> float:
+        if day == dt.date.max:
+            day = self.end
+        if day == dt.date.min:
+            day = self.start
+        return LABEL_WIDTH + (day - self.start).days * self.pixels_per_day
+
+    def zoom(self, factor: float) -> None:
+        centre_day = self._day_at(self.mapToScene(self.viewport().rect().center()).x())
+        self.pixels_per_day = min(max(self.pixels_per_day * factor, 0.02), 40.0)
+        self._relayout()
+        self.centerOn(
+            self.x_of(centre_day), float(self.mapToScene(self.viewport().rect().center()).y())
+        )
+
+    def _day_at(self, x: float) -> dt.date:
+        days = int((x - LABEL_WIDTH) / self.pixels_per_day) if self.pixels_per_day else 0
+        return min(max(self.start + dt.timedelta(days=days), self.start), self.end)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        self.zoom(1.25 if event.angleDelta().y() > 0 else 0.8)
+
+    def select(self, entry_id: str | None, *, centre: bool = True) -> None:
+        self.selected = entry_id
+        if centre and entry_id is not None:
+            for lane in self._lanes:
+                for entry, x in zip(lane.entries, lane.xs, strict=True):
+                    if entry.id == entry_id:
+                        self.centerOn(x, lane.top)
+                        break
+        self.scene().update()
+
+    def export_png(self, path: str) -> bool:
+        rect = self.scene().sceneRect()
+        image = QImage(int(rect.width()) + 1, int(rect.height()) + 1, QImage.Format.Format_ARGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.scene().render(painter, QRectF(image.rect()), rect)
+        painter.end()
+        return image.save(path if path.lower().endswith(".png") else path + ".png")
+
+
+def _lane_order(person: Any) -> tuple[int, str]:
+    roles = set(person.roles)
+    if "child" in roles:
+        rank = 0
+    elif roles & {"parent", "carer", "partner"}:
+        rank = 1
+    elif "professional" in roles:
+        rank = 3
+    else:
+        rank = 2
+    return (rank, person.name)

@@ -1,0 +1,134 @@
+"""The entry editor: live date reading, inline messages word for word, nothing typed lost."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from chronology_app.core.errors import InvalidInput
+from chronology_app.core.service import Service
+from chronology_app.gui.dialogs.entry_editor import MESSAGES, EntryEditor
+
+
+@pytest.fixture
+def editor(qtbot: Any, family_b_service: Service) -> EntryEditor:
+    saved: list[tuple[dict[str, Any], str | None]] = []
+    dialog = EntryEditor(
+        family_b_service.case_data("BD-2020-0193"), lambda e, r: saved.append((e, r))
+    )
+    dialog.saved = saved  # type: ignore[attr-defined]
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def _fill(editor: EntryEditor, kind: str = "note", date: str = "March 2019") -> None:
+    editor.kind.setCurrentIndex(editor.kind.findData(kind))
+    editor.date.setText(date)
+    editor.summary.setText("Seen at home.")
+    editor.agency.setText("Health visiting")
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("March 2019", "Read as: between 1 and 31 March 2019"),
+        ("12/03/2019", "Read as: 12 March 2019"),
+        ("w/c 4/3/19", "Read as: between 4 and 10 March 2019"),
+        ("summer 2016", "Read as: between 1 June and 31 August 2016"),
+        ("31/02/2019", '"31/02/2019" is not a real date (February 2019 has 28 days)'),
+    ],
+)
+def test_the_date_field_shows_live_how_it_read_the_text(
+    editor: EntryEditor, typed: str, shown: str
+) -> None:
+    editor.date.setText(typed)
+    assert editor.date_reading.text() == shown
+
+
+def test_missing_fields_are_named_next_to_the_field_and_input_is_kept(editor: EntryEditor) -> None:
+    editor.kind.setCurrentIndex(editor.kind.findData("separation"))
+    editor.date.setText("12/03/2019")
+    editor.restricted.setChecked(True)
+    assert editor.try_save() is False
+    assert editor._errors["summary"].text() == "Say briefly what happened."
+    assert editor._errors["source.agency"].text() == "Say which agency the information came from."
+    assert editor._errors["restricted_reason"].text() == (
+        "Say why this entry must not be shared with the family."
+    )
+    assert editor._errors["relationship"].text() == "Choose the relationship this entry is about."
+    assert editor._errors["date"].isHidden()
+    assert editor.date.text() == "12/03/2019"  # nothing typed is lost
+    assert editor.saved == []  # type: ignore[attr-defined]
+
+
+def test_an_unreadable_date_is_explained_and_not_saved(editor: EntryEditor) -> None:
+    _fill(editor, date="next Tuesday")
+    assert editor.try_save() is False
+    assert editor._errors["date"].text().startswith('"next Tuesday"')
+    assert editor.summary.text() == "Seen at home."
+
+
+def test_a_disclosure_without_a_perpetrator_is_allowed_but_visibly_marked(
+    editor: EntryEditor,
+) -> None:
+    _fill(editor, kind="disclosure")
+    assert editor.perpetrator_note.isVisibleTo(editor)
+    assert editor.perpetrator_note.text() == MESSAGES["no_perpetrator"]
+    editor._add_person_row("p-dean", "alleged_perpetrator")
+    assert not editor.perpetrator_note.isVisibleTo(editor)
+    editor._remove_person_row(editor._person_rows[0])
+    assert editor.perpetrator_note.isVisibleTo(editor)
+    assert editor.try_save() is True
+    entry, _reason = editor.saved[0]  # type: ignore[attr-defined]
+    assert entry["kind"] == "disclosure" and "persons" not in entry
+
+
+def test_the_saved_entry_has_the_expression_and_the_wording(editor: EntryEditor) -> None:
+    _fill(editor, kind="disclosure", date="w/c 4/3/19")
+    editor._add_person_row("p-sara", "discloser")
+    editor._add_person_row("p-dean", "alleged_perpetrator")
+    editor._attribute_widgets["consent_to_refer"].setCurrentIndex(  # type: ignore[attr-defined]
+        editor._attribute_widgets["consent_to_refer"].findData("not_asked")  # type: ignore[attr-defined]
+    )
+    editor.tags.setText("coercive_control, monitoring")
+    assert editor.try_save() is True
+    entry, _ = editor.saved[0]  # type: ignore[attr-defined]
+    assert entry["date"] == "2019-03-04/2019-03-10"
+    assert entry["date_text"] == "w/c 4/3/19"
+    assert entry["persons"] == [
+        {"person": "p-sara", "role": "discloser"},
+        {"person": "p-dean", "role": "alleged_perpetrator"},
+    ]
+    assert entry["attributes"] == {"consent_to_refer": "not_asked"}
+    assert entry["tags"] == ["coercive_control", "monitoring"]
+
+
+def test_problems_from_the_service_are_shown_next_to_their_fields(
+    qtbot: Any, family_b_service: Service
+) -> None:
+    def refuse(entry: dict[str, Any], reason: str | None) -> None:
+        raise InvalidInput({"attributes.police_attended": "must be true or false", "x": "other"})
+
+    editor = EntryEditor(family_b_service.case_data("BD-2020-0193"), refuse)
+    qtbot.addWidget(editor)
+    _fill(editor, kind="incident")
+    assert editor.try_save() is False
+    assert editor._errors["attributes.police_attended"].text() == "must be true or false"
+    assert editor.general_error.text() == "x: other"
+
+
+def test_editing_keeps_unknown_keys_and_attributes(qtbot: Any, family_b_service: Service) -> None:
+    original = dict(family_b_service.document("BD-2020-0193")["entries"][14])  # e15, online check
+    original["x_local"] = {"kept": True}
+    saved: list[dict[str, Any]] = []
+    editor = EntryEditor(
+        family_b_service.case_data("BD-2020-0193"), lambda e, r: saved.append(e), entry=original
+    )
+    qtbot.addWidget(editor)
+    editor.summary.setText("Public profile viewed.")
+    assert editor.try_save() is True
+    assert saved[0]["x_local"] == {"kept": True}
+    assert saved[0]["attributes"]["platform"] == "Facebook"
+    assert saved[0]["attributes"]["authorisation"] is None  # an explicit null, untouched, is kept
+    assert saved[0]["date"] == "2021-03-15"

@@ -1,0 +1,154 @@
+"""The main window end to end: a case, a disclosure naming a partner, a reconciliation with
+him later, and the flag appears; undo and redo by name; filters, selection and locking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from chronology_app.core.service import Service
+from chronology_app.gui.main_window import MainWindow
+
+
+def test_a_returning_partner_raises_the_flag_end_to_end(qtbot: Any, service: Service) -> None:
+    window = MainWindow(service, idle_minutes=60)
+    qtbot.addWidget(window)
+    window.ops.change(lambda: service.create_case({"reference": "E2E-1", "title": "Family E"}))
+    window.open_case("E2E-1")
+    for person in (
+        {"id": "mum", "name": "Erin East", "roles": ["parent"]},
+        {"id": "ex", "name": "Frank Fell", "roles": ["partner"], "date_of_birth": "1985"},
+    ):
+        window.ops.change(lambda person=person: service.add_person("E2E-1", person))
+    window.ops.change(
+        lambda: service.add_relationship(
+            "E2E-1", {"id": "r", "kind": "intimate_partner", "persons": ["mum", "ex"]}
+        )
+    )
+    rules = [
+        window.flags_panel.model.record(r).flag.rule
+        for r in range(window.flags_panel.model.rowCount())
+    ]
+    assert rules == ["unseen-adult"]  # Frank is a partner never checked
+
+    window.ops.change(
+        lambda: service.add_entry(
+            "E2E-1",
+            {
+                "date": "2020-05-01",
+                "kind": "disclosure",
+                "summary": "Erin says Frank hit her.",
+                "source": {"agency": "GP", "type": "disclosure"},
+                "persons": [
+                    {"person": "mum", "role": "victim"},
+                    {"person": "ex", "role": "alleged_perpetrator"},
+                ],
+            },
+        )
+    )
+    window.ops.change(
+        lambda: service.add_entry(
+            "E2E-1",
+            {
+                "date": "2021-02-01",
+                "kind": "reconciliation",
+                "summary": "Erin and Frank are back together.",
+                "source": {"agency": "School"},
+                "relationship": "r",
+                "persons": [
+                    {"person": "mum", "role": "subject"},
+                    {"person": "ex", "role": "subject"},
+                ],
+            },
+        )
+    )
+    titles = [
+        window.flags_panel.model.record(r).flag.rule
+        for r in range(window.flags_panel.model.rowCount())
+    ]
+    assert "returning-perpetrator" in titles
+    assert window.model.rowCount() == 2
+    assert window.actions_.undo.text() == "&Undo Add reconciliation"
+    window.actions_.undo.trigger()
+    assert window.model.rowCount() == 1
+    assert window.actions_.redo.text() == "&Redo Add reconciliation"
+    window.actions_.redo.trigger()
+    assert window.model.rowCount() == 2
+
+
+def test_evidence_links_select_the_entries_and_the_timeline(window: MainWindow) -> None:
+    flag = window.flags_panel.model.record(0).flag
+    window.select_entries(list(flag.entries))
+    assert sorted(window.selected_entry_ids()) == sorted(flag.entries)
+    assert window.timeline.selected == flag.entries[0]
+    window.timeline.entry_clicked.emit("e10")
+    assert window.selected_entry_ids() == ["e10"]
+
+
+def test_one_filter_keystroke_filters_the_table(qtbot: Any, window: MainWindow) -> None:
+    qtbot.keyClicks(window.filter_bar.search, "facebook")
+    assert window.proxy.rowCount() == 3
+    window.actions_.clear_filters.trigger()
+    assert window.proxy.rowCount() == 19
+
+
+def test_reviewing_a_flag_keeps_it_with_the_decision(window: MainWindow) -> None:
+    item = window.flags_panel.model.record(0)
+    window._review_flag(item, "acknowledged", "Risk assessment re-run on 20 April")
+    reviewed = window.flags_panel.model.record(0)
+    assert (
+        reviewed.review is not None
+        and reviewed.review.reason == "Risk assessment re-run on 20 April"
+    )
+    assert window.actions_.undo.text() == "&Undo Acknowledge flag"
+
+
+def test_locking_hides_the_case_and_the_passphrase_unlocks(qtbot: Any, window: MainWindow) -> None:
+    window.show()
+    window.actions_.lock.trigger()
+    assert window.is_locked()
+    assert not window.cases_dock.isVisible() and not window.flags_dock.isVisible()
+    assert window.windowTitle() == "Chronology (locked)"
+    assert not window.actions_.new_entry.isEnabled()
+    window.lock_screen.passphrase.setText("wrong")
+    assert window.lock_screen.try_unlock() is False
+    assert window.lock_screen.error.text().startswith("The passphrase does not open")
+    from tests.conftest import PASSPHRASE
+
+    window.lock_screen.passphrase.setText(PASSPHRASE)
+    assert window.lock_screen.try_unlock() is True
+    assert not window.is_locked() and window.flags_dock.isVisible()
+
+
+def test_the_window_locks_after_the_idle_time(qtbot: Any, window: MainWindow) -> None:
+    window.idle.setInterval(50)
+    window.idle.start()
+    qtbot.waitUntil(window.is_locked, timeout=2000)
+
+
+def test_keyboard_shortcuts_exist_for_the_daily_actions(window: MainWindow) -> None:
+    assert window.actions_.new_entry.shortcut().toString() == "Ctrl+N"
+    assert window.actions_.find.shortcut().toString() == "Ctrl+F"
+    assert window.actions_.lock.shortcut().toString() == "Ctrl+L"
+    window.actions_.find.trigger()
+
+
+def test_withdrawing_asks_for_a_reason(qtbot: Any, window: MainWindow, monkeypatch: Any) -> None:
+    monkeypatch.setattr(
+        "chronology_app.gui.main_window.QInputDialog.getText",
+        lambda *args, **kwargs: ("Entered on the wrong family's file", True),
+    )
+    window.select_entries(["e16"])
+    window.actions_.withdraw_entry.trigger()
+    assert window.model.row_of("e16") is None
+    assert window.actions_.undo.text() == "&Undo Withdraw entry"
+
+
+def test_the_timeline_exports_a_png(tmp_path: Any, window: MainWindow) -> None:
+    path = tmp_path / "timeline.png"
+    assert window.timeline.export_png(str(path))
+    assert path.read_bytes().startswith(b"\x89PNG")
+    window.timeline.zoom(2.0)
+    window.timeline.zoom(0.5)
+    _ = Qt
