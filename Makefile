@@ -6,9 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR := .demo
 DEMO_WS := $(DEMO_DIR)/demo.chronology
-export CHRONOLOGY_DEMO_PASSPHRASE ?= demo-passphrase-not-secret
 
-.PHONY: run test lint typecheck pytest bench clean
+.PHONY: run test lint typecheck pytest bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +19,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 run: $(STAMP)
 	@mkdir -p $(DEMO_DIR)
-	@test -f $(DEMO_WS) || CHRONOLOGY_PASSPHRASE=$$CHRONOLOGY_DEMO_PASSPHRASE $(BIN)/chronology demo $(DEMO_WS)
-	CHRONOLOGY_PASSPHRASE=$$CHRONOLOGY_DEMO_PASSPHRASE $(BIN)/chronology cases $(DEMO_WS)
+	$(BIN)/chronology-app --demo $(DEMO_WS)
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m chronology_app.gui.screenshots docs/screenshots
 
 lint: $(STAMP)
 	$(BIN)/ruff check chronology_app tests benchmarks
@@ -38,6 +39,7 @@ test: lint typecheck pytest
 bench: $(STAMP)
 	$(BIN)/python -u benchmarks/bench_casefile.py
 	$(BIN)/python -u benchmarks/bench_rules.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -u benchmarks/bench_gui.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .pytest_cache .ruff_cache build *.egg-info

@@ -221,6 +221,7 @@ def _read_expression(text: str) -> PartialDate:
     return PartialDate(text, kind, first, last)
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_expression(text: str) -> PartialDate:
     """Read a case-file date expression exactly as the format defines it.
 

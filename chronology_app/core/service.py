@@ -181,9 +181,10 @@ class Service:
             datetime.datetime.now(datetime.UTC).date() if self.settings.as_of == "today" else None
         )
 
-    def flags(self, reference: str) -> list[ReviewedFlag]:
+    def flags(self, reference: str, case: records.CaseData | None = None) -> list[ReviewedFlag]:
         """The flags on one case, with the practitioner's review of each where there is one.
-        Confirmed matches bring in history from the other cases they point to."""
+        Confirmed matches bring in history from the other cases they point to. `case` is the
+        case's records when the caller has just read them (they are not read twice)."""
         with self.workspace.reading() as session:
             decisions = repo.match_decisions(session)
         confirmed = [(a, b) for a, b, decision in decisions if decision == "confirmed"]
@@ -193,7 +194,10 @@ class Service:
             if reference in {p.case_reference for p in pair}
             for ref in pair
         }
-        cases = {ref: self.case_data(ref) for ref in sorted(wanted)}
+        cases = {
+            ref: case if case is not None and ref == reference else self.case_data(ref)
+            for ref in sorted(wanted)
+        }
         return self._analyse(reference, cases, confirmed)
 
     def workspace_flags(self) -> dict[str, list[ReviewedFlag]]:

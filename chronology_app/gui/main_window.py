@@ -120,8 +120,10 @@ class MainWindow(QMainWindow):
         self.filter_bar.changed.connect(self.proxy.set_filters)
         self.table = QTableView()
         self.table.setModel(self.proxy)
+        # The entries come in chronological order: no sorting (and no 5,000 Python calls to
+        # compare rows) until the user clicks a column heading.
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
@@ -219,28 +221,49 @@ class MainWindow(QMainWindow):
         )
 
     def open_case(self, reference: str) -> None:
+        """Show the case at once; its flags follow from a background check."""
         try:
             case = self.service.case_data(reference)
-            flags = self.service.flags(reference)
         except ChronologyError as error:
             show_error(self, error)
             return
-        self.reference, self.case, self.flags = reference, case, flags
-        flagged = {e for f in flags if f.review is None for e in f.flag.entries}
-        self.model.set_case(case, flagged)
+        known = {e for f in self.flags if f.review is None for e in f.flag.entries}
+        same_case = reference == self.reference
+        self.reference, self.case = reference, case
+        if not same_case:
+            self.flags, known = [], set()
+        self.model.set_case(case, known)
         self.filter_bar.set_case(case)
         self.proxy.set_filters(self.filter_bar.filters())
-        self.timeline.set_case(case, flagged)
+        self.timeline.set_case(case, known)
         self.people.set_case(case)
-        self.flags_panel.set_flags(case, flags)
+        if not same_case:
+            self.flags_panel.set_flags(case, [])
+            self.flags_panel.summary.setText("Looking for patterns…")
         self.cases_panel.select(reference)
         self.setWindowTitle(f"Chronology: {case.case.title} ({reference})")
+        self._update_actions()
+        self.ops.in_background(
+            "Looking for patterns…",
+            lambda: self.service.flags(reference, case),
+            lambda flags: self._show_flags(reference, case, flags),
+            show_progress=False,
+        )
+
+    def _show_flags(self, reference: str, case: CaseData, flags: list[ReviewedFlag]) -> None:
+        if reference != self.reference or case is not self.case:
+            return  # another case (or a newer state of this one) is on screen now
+        self.flags = flags
+        flagged = {e for f in flags if f.review is None for e in f.flag.entries}
+        self.model.set_flagged(flagged)
+        self.timeline.flagged = flagged
+        self.timeline.scene().update()
+        self.flags_panel.set_flags(case, flags)
         self.statusBar().showMessage(
             f"{len(case.entries)} entries, {len(case.persons)} people, "
             f"{sum(1 for f in flags if f.review is None)} flags to review. "
             f"Marking: {case.case.protective_marking}"
         )
-        self._update_actions()
 
     def _on_changed(self, changes: OpChanges) -> None:
         self._load_cases()

@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from chronology_app.core.errors import ChronologyError, InvalidInput
@@ -127,5 +127,7 @@ class Operations(QObject):
         self._pool.start(task)
 
     def wait(self) -> None:
-        """Block until background work ends (tests and shutdown)."""
-        self._pool.waitForDone()
+        """Block until background work ends and its results are delivered (tests, shutdown)."""
+        while self._running:
+            self._pool.waitForDone()
+            QCoreApplication.processEvents()

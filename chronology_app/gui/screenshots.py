@@ -39,6 +39,7 @@ def main(argv: list[str]) -> int:
         window.resize(1500, 900)
         references = [case.reference for case in window.service.cases()]
         window.open_case(references[0])
+        window.ops.wait()
         grab(window, target / "main-window.png")
         window.filter_bar.search.setText("police")
         grab(window, target / "chronology-filtered.png")

@@ -38,5 +38,6 @@ def window(qtbot: Any, family_b_service: Service) -> Iterator[Any]:
     win = MainWindow(family_b_service, idle_minutes=60)
     qtbot.addWidget(win)
     win.open_case("BD-2020-0193")
+    win.ops.wait()  # the flags are found in the background
     yield win
     win.ops.wait()

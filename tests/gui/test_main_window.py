@@ -11,6 +11,12 @@ from chronology_app.core.service import Service
 from chronology_app.gui.main_window import MainWindow
 
 
+def flag_rules(window: MainWindow) -> list[str]:
+    window.ops.wait()  # flags are found in the background after each change
+    model = window.flags_panel.model
+    return [model.record(row).flag.rule for row in range(model.rowCount())]
+
+
 def test_a_returning_partner_raises_the_flag_end_to_end(qtbot: Any, service: Service) -> None:
     window = MainWindow(service, idle_minutes=60)
     qtbot.addWidget(window)
@@ -26,11 +32,7 @@ def test_a_returning_partner_raises_the_flag_end_to_end(qtbot: Any, service: Ser
             "E2E-1", {"id": "r", "kind": "intimate_partner", "persons": ["mum", "ex"]}
         )
     )
-    rules = [
-        window.flags_panel.model.record(r).flag.rule
-        for r in range(window.flags_panel.model.rowCount())
-    ]
-    assert rules == ["unseen-adult"]  # Frank is a partner never checked
+    assert flag_rules(window) == ["unseen-adult"]  # Frank is a partner never checked
 
     window.ops.change(
         lambda: service.add_entry(
@@ -63,10 +65,7 @@ def test_a_returning_partner_raises_the_flag_end_to_end(qtbot: Any, service: Ser
             },
         )
     )
-    titles = [
-        window.flags_panel.model.record(r).flag.rule
-        for r in range(window.flags_panel.model.rowCount())
-    ]
+    titles = flag_rules(window)
     assert "returning-perpetrator" in titles
     assert window.model.rowCount() == 2
     assert window.actions_.undo.text() == "&Undo Add reconciliation"
@@ -96,6 +95,7 @@ def test_one_filter_keystroke_filters_the_table(qtbot: Any, window: MainWindow) 
 def test_reviewing_a_flag_keeps_it_with_the_decision(window: MainWindow) -> None:
     item = window.flags_panel.model.record(0)
     window._review_flag(item, "acknowledged", "Risk assessment re-run on 20 April")
+    window.ops.wait()
     reviewed = window.flags_panel.model.record(0)
     assert (
         reviewed.review is not None

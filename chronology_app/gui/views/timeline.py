@@ -258,12 +258,11 @@ class TimelineView(QGraphicsView):
     def _draw_relationships(self, top: float) -> float:
         assert self._case is not None
         y = top + 6
+        by_relationship: dict[str, list[Period]] = {}
+        for period in relationship_periods(self._case, self.start, self.end):
+            by_relationship.setdefault(period.relationship, []).append(period)
         for relationship in self._case.relationships:
-            periods = [
-                p
-                for p in relationship_periods(self._case, self.start, self.end)
-                if p.relationship == relationship.id
-            ]
+            periods = by_relationship.get(relationship.id, [])
             if not periods:
                 continue
             names = " & ".join(
