@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QWheelEvent
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -148,13 +148,6 @@ class _Lane(QGraphicsItem):
             painter.setBrush(QBrush(colour if not entry.restricted else colour.lighter(150)))
             radius = MARKER + (2 if entry.id == selected else 0)
             painter.drawEllipse(QPointF(x, middle), radius, radius)
-        painter.fillRect(QRectF(0, self.top, LABEL_WIDTH - 6, LANE_HEIGHT), QColor("#fafafa"))
-        painter.setPen(QPen(QColor("#263238")))
-        painter.drawText(
-            QRectF(6, self.top, LABEL_WIDTH - 12, LANE_HEIGHT),
-            Qt.AlignmentFlag.AlignVCenter,
-            self.label,
-        )
 
     def entry_at(self, x: float) -> EntryRecord | None:
         index = bisect.bisect_left(self.xs, x - MARKER - 2)
@@ -305,6 +298,17 @@ class TimelineView(QGraphicsView):
     def _day_at(self, x: float) -> dt.date:
         days = int((x - LABEL_WIDTH) / self.pixels_per_day) if self.pixels_per_day else 0
         return min(max(self.start + dt.timedelta(days=days), self.start), self.end)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
+        """Lane names stay at the left edge of the view however far the timeline is panned."""
+        left = self.mapToScene(0, 0).x()
+        painter.setPen(QPen(QColor("#263238")))
+        for lane in self._lanes:
+            box = QRectF(left, lane.top, LABEL_WIDTH - 6, LANE_HEIGHT)
+            if not box.intersects(QRectF(rect)):
+                continue
+            painter.fillRect(box, QColor(250, 250, 250, 235))
+            painter.drawText(box.adjusted(6, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter, lane.label)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         self.zoom(1.25 if event.angleDelta().y() > 0 else 0.8)
