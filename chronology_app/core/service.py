@@ -74,6 +74,13 @@ class ReviewedFlag:
 
 
 @dataclass(frozen=True)
+class CaseReviewRecord:
+    by: str
+    at: datetime.datetime
+    comments: str
+
+
+@dataclass(frozen=True)
 class CaseSummary:
     reference: str
     title: str
@@ -433,6 +440,30 @@ class Service:
         decision = "Dismiss flag" if doc.get("decision") == "dismissed" else "Acknowledge flag"
         return self._run(decision, reference, body, reason=doc.get("reason"))
 
+    # --- supervision -------------------------------------------------------------------
+
+    def record_case_review(self, reference: str, comments: str) -> OpChanges:
+        """A supervisor marks the case reviewed, with comments (kept in the workspace and the
+        audit trail; not part of case files)."""
+        if not comments or not comments.strip():
+            raise InvalidInput({"comments": "Say what the review found or decided."})
+
+        def body(session: Session) -> list[Change]:
+            case = repo.case_row(session, reference)
+            key = f"review-{secrets.token_hex(4)}"
+            state = {"by": self.user, "at": repo.now().isoformat(), "comments": comments.strip()}
+            return [self._apply(session, case, "case_review", key, state)]
+
+        return self._run("Mark case reviewed", reference, body, reason=comments.strip())
+
+    def case_reviews(self, reference: str) -> list[CaseReviewRecord]:
+        with self.workspace.reading() as session:
+            case = repo.case_row(session, reference)
+            return [
+                CaseReviewRecord(row.reviewed_by, row.reviewed_at, row.comments)
+                for row in repo.case_reviews(session, repo.pk(case))
+            ]
+
     # --- undo and redo ------------------------------------------------------------------
 
     @property
@@ -599,12 +630,14 @@ _SNAPSHOT: dict[str, Callable[[Session, int, str], dict[str, Any] | None]] = {
     "relationship": repo.snapshot_relationship,
     "entry": repo.snapshot_entry,
     "flag_review": repo.snapshot_review,
+    "case_review": repo.snapshot_case_review,
 }
 _RESTORE: dict[str, Callable[[Session, Case, str, dict[str, Any] | None], None]] = {
     "person": repo.restore_person,
     "relationship": repo.restore_relationship,
     "entry": repo.restore_entry,
     "flag_review": repo.restore_review,
+    "case_review": repo.restore_case_review,
 }
 
 

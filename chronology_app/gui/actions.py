@@ -31,6 +31,8 @@ class Actions:
     zoom_in: QAction
     zoom_out: QAction
     check_workspace: QAction
+    mark_reviewed: QAction
+    review_mode: QAction
     lock: QAction
     about: QAction
 
@@ -45,6 +47,20 @@ class Actions:
             self.add_person,
             self.find,
             self.clear_filters,
+            self.mark_reviewed,
+        ]
+
+    def editing_actions(self) -> list[QAction]:
+        """Actions that change the workspace (off in read-only review mode)."""
+        return [
+            self.new_entry,
+            self.edit_entry,
+            self.withdraw_entry,
+            self.new_case,
+            self.add_person,
+            self.import_case,
+            self.undo,
+            self.redo,
         ]
 
     def all(self) -> list[QAction]:
@@ -96,12 +112,19 @@ def create_actions(window: QMainWindow) -> Actions:
         zoom_in=_action(window, "Zoom timeline &in", StandardKey.ZoomIn),
         zoom_out=_action(window, "Zoom timeline &out", StandardKey.ZoomOut),
         check_workspace=_action(window, "Check &all cases for flags", "Ctrl+Shift+F"),
+        mark_reviewed=_action(
+            window, "&Mark case reviewed…", tip="Record a supervisor's review, with comments"
+        ),
+        review_mode=_action(
+            window, "&Review mode (read only)", "Ctrl+Shift+R", "Look through without changing"
+        ),
         lock=_action(
             window, "&Hide now (lock)", "Ctrl+L", "Hide everything and ask for the passphrase"
         ),
         about=_action(window, "&About Chronology"),
     )
     actions.redo.setShortcuts([QKeySequence(StandardKey.Redo), QKeySequence("Ctrl+Y")])
+    actions.review_mode.setCheckable(True)
     return actions
 
 
@@ -140,6 +163,9 @@ def build_menus(menu_bar: QMenuBar, actions: Actions) -> None:
     view_menu.addAction(actions.zoom_out)
     case_menu = menu_bar.addMenu("&Case")
     case_menu.addAction(actions.check_workspace)
+    case_menu.addSeparator()
+    case_menu.addAction(actions.mark_reviewed)
+    case_menu.addAction(actions.review_mode)
     case_menu.addSeparator()
     case_menu.addAction(actions.lock)
     help_menu = menu_bar.addMenu("&Help")

@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.case: CaseData | None = None
         self.flags: list[ReviewedFlag] = []
         self.reference: str | None = None
+        self._reviewed = ""
         self.setWindowTitle(f"Chronology: {service.workspace.path.name}")
         self.resize(1400, 860)
         self.ops = Operations(self)
@@ -131,7 +132,9 @@ class MainWindow(QMainWindow):
         for section, width in enumerate(COLUMN_WIDTHS):
             self.table.setColumnWidth(section, width)
         header.setSectionResizeMode(SUMMARY, QHeaderView.ResizeMode.Stretch)
-        self.table.doubleClicked.connect(lambda _index: self.edit_entry())
+        self.table.doubleClicked.connect(
+            lambda _index: None if self.in_review_mode() else self.edit_entry()
+        )
         self.table.selectionModel().selectionChanged.connect(self._table_selection)
         self.timeline = TimelineView()
         self.timeline.entry_clicked.connect(
@@ -184,6 +187,8 @@ class MainWindow(QMainWindow):
         actions.export_timeline.triggered.connect(self.export_timeline)
         actions.check_workspace.triggered.connect(self.check_workspace)
         actions.lock.triggered.connect(self.lock)
+        actions.mark_reviewed.triggered.connect(self.mark_reviewed)
+        actions.review_mode.toggled.connect(lambda _checked: self._update_actions())
         actions.close_workspace.triggered.connect(self.close)
         actions.quit.triggered.connect(QApplication.quit)
         actions.about.triggered.connect(self._about)
@@ -243,6 +248,10 @@ class MainWindow(QMainWindow):
         self.cases_panel.select(reference)
         self.setWindowTitle(f"Chronology: {case.case.title} ({reference})")
         self._update_actions()
+        reviews = self.service.case_reviews(reference)
+        self._reviewed = (
+            f" Last reviewed {reviews[-1].at:%d %b %Y} by {reviews[-1].by}." if reviews else ""
+        )
         self.ops.in_background(
             "Looking for patterns…",
             lambda: self.service.flags(reference, case),
@@ -262,7 +271,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"{len(case.entries)} entries, {len(case.persons)} people, "
             f"{sum(1 for f in flags if f.review is None)} flags to review. "
-            f"Marking: {case.case.protective_marking}"
+            f"Marking: {case.case.protective_marking}.{self._reviewed}"
         )
 
     def _on_changed(self, changes: OpChanges) -> None:
@@ -293,6 +302,27 @@ class MainWindow(QMainWindow):
         self.actions_.undo.setText(f"&Undo {undo}" if undo else "&Undo")
         self.actions_.redo.setEnabled(redo is not None)
         self.actions_.redo.setText(f"&Redo {redo}" if redo else "&Redo")
+        read_only = self.in_review_mode()
+        if read_only:
+            for action in self.actions_.editing_actions():
+                action.setEnabled(False)
+        self.flags_panel.set_read_only(read_only)
+
+    def in_review_mode(self) -> bool:
+        return self.actions_.review_mode.isChecked()
+
+    def mark_reviewed(self) -> None:
+        if self.reference is None:
+            return
+        reference = self.reference
+        earlier = self.service.case_reviews(reference)
+        history = "\n".join(f"{r.at:%d %b %Y} {r.by}: {r.comments}" for r in earlier[-3:])
+        prompt = "Comments on this review (kept in the audit trail):"
+        if history:
+            prompt = f"Earlier reviews:\n{history}\n\n{prompt}"
+        comments, ok = QInputDialog.getMultiLineText(self, "Mark case reviewed", prompt)
+        if ok:
+            self.ops.change(lambda: self.service.record_case_review(reference, comments))
 
     # --- selection -----------------------------------------------------------------------
 

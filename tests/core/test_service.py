@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from typing import Any
 
 import pytest
@@ -261,3 +262,20 @@ def test_update_case_details_and_missing_things(case: Any) -> None:
         case.document("NOPE")
     with pytest.raises(NotFound):
         case.edit_entry(REF, "e404", DISCLOSURE)
+
+
+def test_a_supervisor_review_is_recorded_audited_and_undoable(case: Any, workspace: Any) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        case.record_case_review(REF, "  ")
+    assert caught.value.problems == {"comments": "Say what the review found or decided."}
+    result = case.record_case_review(REF, "Chronology up to date; DVDS to be considered.")
+    assert result.action == "Mark case reviewed"
+    (review,) = case.case_reviews(REF)
+    assert (review.by, review.comments) == (
+        "Test Worker",
+        "Chronology up to date; DVDS to be considered.",
+    )
+    assert audit_rows(workspace)[-1].reason == "Chronology up to date; DVDS to be considered."
+    assert "review" not in json.dumps(case.document(REF))  # not part of the case file
+    case.undo()
+    assert case.case_reviews(REF) == []

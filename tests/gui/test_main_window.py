@@ -152,3 +152,27 @@ def test_the_timeline_exports_a_png(tmp_path: Any, window: MainWindow) -> None:
     window.timeline.zoom(2.0)
     window.timeline.zoom(0.5)
     _ = Qt
+
+
+def test_review_mode_is_read_only_and_a_case_can_be_marked_reviewed(
+    window: MainWindow, monkeypatch: Any
+) -> None:
+    window.actions_.review_mode.setChecked(True)
+    assert window.in_review_mode()
+    for action in window.actions_.editing_actions():
+        assert not action.isEnabled(), action.text()
+    assert not window.flags_panel.acknowledge.isEnabled()
+    monkeypatch.setattr(
+        "chronology_app.gui.main_window.QInputDialog.getMultiLineText",
+        lambda *args, **kwargs: ("Seen in supervision: plan agreed.", True),
+    )
+    window.actions_.mark_reviewed.trigger()
+    window.ops.wait()
+    assert (
+        window.service.case_reviews("BD-2020-0193")[0].comments
+        == "Seen in supervision: plan agreed."
+    )
+    assert "Last reviewed" in window.statusBar().currentMessage()
+    assert not window.actions_.new_entry.isEnabled()  # still read only after the review
+    window.actions_.review_mode.setChecked(False)
+    assert window.actions_.new_entry.isEnabled()

@@ -170,3 +170,18 @@ class PersonMatch(SQLModel, table=True):
     reason: str | None = None
     decided_by: str
     decided_at: datetime.datetime = Field(default_factory=_utcnow)
+
+
+class CaseReview(SQLModel, table=True):
+    """A supervisor's review of a case: who, when, and their comments. Kept in the workspace
+    (not in case files: it is this team's supervision record)."""
+
+    __tablename__ = "case_review"
+    __table_args__ = (UniqueConstraint("case_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case_record.id", index=True, ondelete="CASCADE")
+    key: str
+    reviewed_by: str
+    reviewed_at: datetime.datetime = Field(default_factory=_utcnow)
+    comments: str

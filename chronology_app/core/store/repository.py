@@ -22,6 +22,7 @@ from chronology_app.core.dates import parse_expression
 from chronology_app.core.errors import Conflict, NotFound
 from chronology_app.core.model.tables import (
     Case,
+    CaseReview,
     Entry,
     EntryPerson,
     EntryTag,
@@ -270,11 +271,42 @@ def restore_case_file(session: Session, reference: str, state: Snapshot | None) 
         session.execute(delete(PersonAlias).where(col(PersonAlias.person_id).in_(person_rows)))
         session.execute(delete(Person).where(col(Person.case_id) == existing.id))
         session.execute(delete(FlagReview).where(col(FlagReview.case_id) == existing.id))
+        session.execute(delete(CaseReview).where(col(CaseReview.case_id) == existing.id))
         session.execute(delete(Case).where(col(Case.id) == existing.id))
         session.flush()
     if state is None:
         return None
     return insert_document(session, state["document"], state.get("numbers"))
+
+
+def snapshot_case_review(session: Session, case_id: int, key: str) -> Snapshot | None:
+    row = _one(session, CaseReview, case_id, key)
+    if row is None:
+        return None
+    return {"by": row.reviewed_by, "at": row.reviewed_at.isoformat(), "comments": row.comments}
+
+
+def restore_case_review(session: Session, case: Case, key: str, state: Snapshot | None) -> None:
+    row = _one(session, CaseReview, pk(case), key)
+    if row is not None:
+        session.delete(row)
+        session.flush()
+    if state is not None:
+        session.add(
+            CaseReview(
+                case_id=pk(case),
+                key=key,
+                reviewed_by=state["by"],
+                reviewed_at=datetime.datetime.fromisoformat(state["at"]),
+                comments=state["comments"],
+            )
+        )
+        session.flush()
+
+
+def case_reviews(session: Session, case_id: int) -> list[CaseReview]:
+    query = select(CaseReview).where(col(CaseReview.case_id) == case_id)
+    return list(session.scalars(query.order_by(col(CaseReview.reviewed_at), col(CaseReview.id))))
 
 
 def _person_pk(session: Session, ref: PersonRef) -> int:

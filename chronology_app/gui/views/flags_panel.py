@@ -38,6 +38,7 @@ class FlagsPanel(QWidget):
         super().__init__(parent)
         self.model = FlagsModel(self)
         self.case: CaseData | None = None
+        self._read_only = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.summary = QLabel("No case open.")
@@ -83,7 +84,12 @@ class FlagsPanel(QWidget):
         if flags:
             self.table.selectRow(0)
 
+    def set_read_only(self, read_only: bool) -> None:
+        self._read_only = read_only
+        self._set_buttons(self.current() is not None)
+
     def _set_buttons(self, enabled: bool) -> None:
+        enabled = enabled and not self._read_only
         self.acknowledge.setEnabled(enabled)
         self.dismiss.setEnabled(enabled)
 
