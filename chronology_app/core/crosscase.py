@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from chronology_app.core.dates import PartialDate
 from chronology_app.core.records import CaseData, EntryRecord, PersonRecord
+from chronology_app.core.rules.facts import ExternalEntry
 
 HISTORY_KINDS = frozenset({"police_action", "court_order"})
 
@@ -122,17 +123,26 @@ def external_history(
     reference: str,
     confirmed: Iterable[tuple[PersonRef, PersonRef]],
     cases: Mapping[str, CaseData],
-) -> dict[str, list[tuple[str, EntryRecord]]]:
+) -> dict[str, list[ExternalEntry]]:
     """For each person in case `reference`, the DA history of their confirmed matches in other
-    cases, as (other case's reference, entry)."""
-    result: dict[str, list[tuple[str, EntryRecord]]] = defaultdict(list)
-    for first, second in confirmed:
-        for here, there in ((first, second), (second, first)):
-            if here.case_reference != reference or there.case_reference == reference:
-                continue
-            other = cases.get(there.case_reference)
-            if other is None:
-                continue
-            for entry in history_entries(other, there.person_id):
-                result[here.person_id].append((there.case_reference, entry))
+    cases. A victim there who is confirmed as the same as someone here is named by this case's
+    id, so no one is counted twice."""
+    pairs = list(confirmed)
+    here_as: dict[PersonRef, str] = {}
+    for first, second in pairs:
+        for local, other in ((first, second), (second, first)):
+            if local.case_reference == reference and other.case_reference != reference:
+                here_as[other] = local.person_id
+    result: dict[str, list[ExternalEntry]] = defaultdict(list)
+    for there, person_here in sorted(here_as.items()):
+        other_case = cases.get(there.case_reference)
+        if other_case is None:
+            continue
+        for entry in history_entries(other_case, there.person_id):
+            victims = tuple(
+                here_as.get(PersonRef(there.case_reference, v), f"{there.case_reference}/{v}")
+                for v in entry.persons_in("victim")
+                if v != there.person_id
+            )
+            result[person_here].append(ExternalEntry(there.case_reference, entry, victims))
     return dict(result)

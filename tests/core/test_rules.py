@@ -778,3 +778,137 @@ def test_absence_of_a_response_waits_until_its_window_has_passed() -> None:
     assert [f for f in analyse(data) if f.rule == "dash-high-no-marac"] == []
     later = analyse(data, as_of=datetime.date(2020, 6, 20))
     assert [f.entries for f in later if f.rule == "dash-high-no-marac"] == [("ra",)]
+
+
+# --- regressions from review -------------------------------------------------------------
+
+SEPARATION = e("sp", "2021-01-20", "separation", "mum:subject", "dad:subject", relationship="r1")
+
+REGRESSIONS: list[tuple[str, str, list[dict[str, Any]], list[list[str]]]] = [
+    (
+        "contradicted-denial",
+        "the incident that ended the relationship does not contradict",
+        [
+            incident("i1", "2021-01-01"),
+            SEPARATION,
+            e("dn", "2021-02-10", "denial", "mum:subject", "dad:about"),
+        ],
+        [],
+    ),
+    (
+        "contradicted-denial",
+        "a later denial with no contact near it is not named",
+        [
+            e("d1", "2021-01-01", "denial", "mum:subject", "dad:about"),
+            e("c1", "2021-01-10", "contact_evidence", "mum:subject", "dad:about"),
+            e("d2", "2021-12-01", "denial", "mum:subject", "dad:about"),
+        ],
+        [["d1", "c1"]],
+    ),
+    (
+        "returning-perpetrator",
+        "history later the same day (higher sequence) is not earlier",
+        [
+            {**START, "date": "2021-03-01", "sequence": 1},
+            {**incident("i1", "2021-03-01"), "sequence": 2},
+        ],
+        [],
+    ),
+    (
+        "returning-perpetrator",
+        "a parent-child relationship is not a partner coming back",
+        [
+            incident("i1", "2019-01-01"),
+            e(
+                "rc",
+                "2021-01-01",
+                "reconciliation",
+                "dad:subject",
+                "kid:subject",
+                relationship="pc",
+            ),
+        ],
+        [],
+    ),
+    (
+        "potential-escalation",
+        "a wide early date that fits the window still counts",
+        [
+            incident("i1", "2019"),
+            incident("i2", "2019-02-01"),
+            incident("i3", "2020-06-01"),
+            incident("i4", "2020-07-01"),
+        ],
+        [["i1", "i3", "i4"]],
+    ),
+    (
+        "pregnancy-risk",
+        "abuse before the pregnancy was known but after it began",
+        [
+            incident("i1", "2019-08-15"),
+            e("pg", "2019-09-20", "pregnancy", "mum:subject", due="2020-04-10"),
+        ],
+        [["i1", "pg"]],
+    ),
+    (
+        "pregnancy-risk",
+        "a child's date of birth counts as a birth",
+        [incident("i1", "2018-09-01")],
+        [["i1"]],
+    ),
+    (
+        "cross-boundary-gap",
+        "Bury is not in Canterbury",
+        [
+            e("mv", "2020-09-01", "move", from_area="Leeds", to_area="Bury"),
+            e("sh", "2020-09-02", "information_shared", **{"from": "Leeds", "to": "Canterbury"}),
+        ],
+        [["mv"]],
+    ),
+    (
+        "repeat-profile-views",
+        "an authorisation recorded as a number counts",
+        [
+            e(
+                f"o{i}",
+                f"2021-0{i}-01",
+                "online_check",
+                "mum:subject",
+                platform="X",
+                profile="p",
+                authorisation=4521,
+            )
+            for i in (1, 2, 3)
+        ],
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "description", "entries", "expected"),
+    REGRESSIONS,
+    ids=[f"{c[0]}: {c[1]}" for c in REGRESSIONS],
+)
+def test_review_regressions(
+    rule_id: str, description: str, entries: list[dict[str, Any]], expected: list[list[str]]
+) -> None:
+    persons = PERSONS
+    doc_entries = entries
+    if description.startswith("a parent-child"):
+        doc = document([*entries, LATER])
+        doc["relationships"] = [
+            *RELATIONSHIPS,
+            {"id": "pc", "kind": "parent_child", "persons": ["dad", "kid"]},
+        ]
+        data = case_data(casefile.check(doc))
+        assert [list(f.entries) for f in analyse(data) if f.rule == rule_id] == expected
+        return
+    assert raised(rule_id, doc_entries, persons) == expected, description
+
+
+def test_repeat_marac_says_when_after_is_only_possible() -> None:
+    entries = [e("mr", "2020-06", "marac_referral", "mum:victim"), incident("i1", "2020-06-03")]
+    doc = casefile.check(document([*entries, LATER]))
+    (flag,) = [f for f in analyse(case_data(doc)) if f.rule == "repeat-marac"]
+    assert "the flag is raised because they could come after the referral" in flag.explanation

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from functools import partial
 
@@ -12,6 +13,7 @@ from chronology_app.core.rules.facts import (
     add_days,
     list_entries,
     surely_falls,
+    surely_precedes,
     uncertainty_note,
 )
 
@@ -46,8 +48,6 @@ class ContradictedDenial(Rule):
 
     def find(self, facts: Facts) -> Iterator[Flag]:
         days = self.param("window_days")
-        # Denials by the same person about the same person whose windows overlap are one
-        # flag: a parent who repeats the denial while contact goes on is one contradiction.
         by_pair: dict[tuple[str, str], list[EntryRecord]] = {}
         for denial in facts.kind("denial"):
             for subject in dict.fromkeys(denial.persons_in("subject")):
@@ -57,38 +57,63 @@ class ContradictedDenial(Rule):
         for (subject, other), denials in sorted(by_pair.items()):
             pair = (subject, other) if subject < other else (other, subject)
             together = facts.index(f"couple:{pair}", partial(facts.couple_entries, pair))
-            for group in self._overlapping(denials, days):
-                start = add_days(group[0].date.earliest, -days)
-                end = add_days(max(d.date.latest for d in group), days)
-                ids = {d.id for d in group}
+            separations = [e for e in facts.couple_entries(pair) if e.kind == "separation"]
+            # Each denial with the contact that contradicts it; denials of the same pair whose
+            # contact overlaps make one flag (a denial repeated while contact goes on).
+            found: list[tuple[EntryRecord, list[EntryRecord]]] = []
+            for denial in denials:
+                start, end = self._window(denial, separations, days)
                 contact = [
                     entry
                     for entry in together.may_fall(start, end)
-                    if entry.id not in ids and _shows_contact(facts, entry, subject, other)
+                    if entry.id != denial.id and _shows_contact(facts, entry, subject, other)
                 ]
-                if not contact:
-                    continue
+                if contact:
+                    found.append((denial, contact))
+            for group in self._overlapping(found):
+                named = [denial for denial, _ in group]
+                contact = list({e.id: e for _, hits in group for e in hits}.values())
                 text = (
                     f"{facts.name(subject)} denied contact with {facts.name(other)} "
-                    f"in {list_entries(group)}, but entries within {days} days show "
-                    f"contact between them: {list_entries(contact)}."
+                    f"in {list_entries(named)}, but entries show contact between them within "
+                    f"{days} days: {list_entries(contact)}."
                 )
-                if not any(surely_falls(e.date, start, end) for e in contact):
+                certain = any(
+                    surely_falls(e.date, *self._window(denial, separations, days))
+                    for denial, hits in group
+                    for e in hits
+                )
+                if not certain:
                     text += uncertainty_note(
-                        [*group, *contact], f"they could fall within {days} days"
+                        [*named, *contact], f"they could fall within {days} days"
                     )
-                yield self.flag(text, [*group, *contact], [subject, other])
+                yield self.flag(text, [*named, *contact], [subject, other])
 
     @staticmethod
-    def _overlapping(denials: list[EntryRecord], days: int) -> list[list[EntryRecord]]:
-        groups: list[list[EntryRecord]] = []
-        reach = None
-        for denial in denials:  # already in date order
-            start = add_days(denial.date.earliest, -days)
-            if groups and reach is not None and start <= reach:
-                groups[-1].append(denial)
+    def _window(
+        denial: EntryRecord, separations: list[EntryRecord], days: int
+    ) -> tuple[dt.date, dt.date]:
+        """Contact counts up to `days` after the denial, and before it back to `days` earlier
+        but not before the couple's last recorded separation: the incident that ended the
+        relationship does not contradict a later "no contact since"."""
+        start = add_days(denial.date.earliest, -days)
+        before = [s for s in separations if surely_precedes(s, denial)]
+        if before:
+            start = max(start, add_days(max(s.date.latest for s in before), 1))
+        return start, add_days(denial.date.latest, days)
+
+    @staticmethod
+    def _overlapping(
+        found: list[tuple[EntryRecord, list[EntryRecord]]],
+    ) -> list[list[tuple[EntryRecord, list[EntryRecord]]]]:
+        groups: list[list[tuple[EntryRecord, list[EntryRecord]]]] = []
+        seen: set[str] = set()
+        for denial, contact in found:
+            ids = {e.id for e in contact}
+            if groups and ids & seen:
+                groups[-1].append((denial, contact))
+                seen |= ids
             else:
-                groups.append([denial])
-            end = add_days(denial.date.latest, days)
-            reach = end if reach is None or not groups[-1][:-1] else max(reach, end)
+                groups.append([(denial, contact)])
+                seen = set(ids)
         return groups

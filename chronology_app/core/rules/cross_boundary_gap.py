@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from functools import partial
 
 from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
-from chronology_app.core.rules.facts import Facts, add_working_days, list_entries, may_fall
+from chronology_app.core.rules.facts import Facts, add_working_days, list_entries
 
 
-def _area(value: object) -> str:
-    return value.strip().casefold() if isinstance(value, str) else ""
+def _words(value: object) -> tuple[str, ...]:
+    return tuple(re.findall(r"\w+", value.casefold())) if isinstance(value, str) else ()
 
 
-def _involves(entry: EntryRecord, area: str) -> bool:
-    return any(area in _area(entry.attributes.get(key)) for key in ("from", "to", "about"))
+def _involved(area: tuple[str, ...], entry: EntryRecord) -> bool:
+    return _involves(entry, area)
+
+
+def _involves(entry: EntryRecord, area: tuple[str, ...]) -> bool:
+    """Whether the exchange's from, to or about names the area as whole words ("Bury" is not
+    in "Canterbury")."""
+    for key in ("from", "to", "about"):
+        words = _words(entry.attributes.get(key))
+        if any(words[i : i + len(area)] == area for i in range(len(words) - len(area) + 1)):
+            return True
+    return False
 
 
 class CrossBoundaryGap(Rule):
@@ -27,16 +39,18 @@ class CrossBoundaryGap(Rule):
 
     def find(self, facts: Facts) -> Iterator[Flag]:
         days = self.param("working_days")
-        exchanges = facts.kind("information_shared", "information_request")
+        exchanges = facts.index(
+            "exchanges", partial(facts.kind, "information_shared", "information_request")
+        )
         for move in facts.kind("move"):
-            to_area = _area(move.attributes.get("to_area"))
-            if not to_area or to_area == _area(move.attributes.get("from_area")):
+            to_area = _words(move.attributes.get("to_area"))
+            if not to_area or to_area == _words(move.attributes.get("from_area")):
                 continue
             start = add_working_days(move.date.earliest, -days)
             end = add_working_days(move.date.latest, days)
             if not facts.window_closed(end):
                 continue
-            if any(_involves(e, to_area) and may_fall(e.date, start, end) for e in exchanges):
+            if exchanges.any_in(start, end, where=partial(_involved, to_area)):
                 continue
             text = (
                 f"The family moved to {move.attributes.get('to_area')} "

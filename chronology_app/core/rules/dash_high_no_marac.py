@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from functools import partial
 
 from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
-from chronology_app.core.rules.facts import Facts, add_days, list_entries, may_fall
+from chronology_app.core.rules.facts import Facts, add_days, list_entries
 
 
 def yes_answers(assessment: EntryRecord) -> int | None:
@@ -21,21 +23,18 @@ def score(assessment: EntryRecord) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def referred(facts: Facts, assessment: EntryRecord, start_day: object, days: int | None) -> bool:
-    """A MARAC referral for the assessment's victim (or naming nobody) from `start_day`,
-    within `days` of the assessment (None: any time after)."""
+def referred(facts: Facts, assessment: EntryRecord, days: int | None) -> bool:
+    """A MARAC referral for the assessment's victim (or naming nobody) that may fall from the
+    assessment's earliest day to `days` after it (None: any time after)."""
     victims = set(assessment.persons_in("victim"))
-    end = add_days(assessment.date.latest, days) if days is not None else None
-    for referral in facts.kind("marac_referral"):
-        named = set(referral.persons_in("victim")) or set(p.person for p in referral.persons)
-        if named and victims and not named & victims:
-            continue
-        if end is None:
-            if referral.date.latest >= assessment.date.earliest and referral.id != assessment.id:
-                return True
-        elif may_fall(referral.date, assessment.date.earliest, end):
-            return True
-    return False
+    end = add_days(assessment.date.latest, days) if days is not None else dt.date.max
+    referrals = facts.index("marac_referral", partial(facts.kind, "marac_referral"))
+
+    def for_victim(referral: EntryRecord) -> bool:
+        named = set(referral.persons_in("victim")) or {p.person for p in referral.persons}
+        return not (named and victims and not named & victims)
+
+    return referrals.any_in(assessment.date.earliest, end, assessment.id, where=for_victim)
 
 
 class DashHighNoMarac(Rule):
@@ -54,7 +53,7 @@ class DashHighNoMarac(Rule):
                 continue
             if not facts.window_closed(add_days(assessment.date.latest, days)):
                 continue
-            if referred(facts, assessment, assessment.date.earliest, days):
+            if referred(facts, assessment, days):
                 continue
             result = f"{yes} 'yes' answers" if (yes or 0) >= threshold else f"a score of {points}"
             victims = assessment.persons_in("victim")

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from chronology_app.core.records import CaseData, EntryRecord, FlagReviewRecord
+from chronology_app.core.records import CaseData, FlagReviewRecord
 from chronology_app.core.rules.base import Flag, Rule
 from chronology_app.core.rules.coercive_control import CoerciveControl
 from chronology_app.core.rules.contradicted_denial import ContradictedDenial
@@ -15,7 +15,7 @@ from chronology_app.core.rules.cumulative_harm import CumulativeHarm
 from chronology_app.core.rules.dash_high_no_marac import DashHighNoMarac
 from chronology_app.core.rules.dvds_not_considered import DvdsNotConsidered
 from chronology_app.core.rules.escalating_severity import EscalatingSeverity
-from chronology_app.core.rules.facts import Facts, Namer
+from chronology_app.core.rules.facts import ExternalEntry, Facts, Namer
 from chronology_app.core.rules.intervention_only import InterventionOnly
 from chronology_app.core.rules.no_online_check import NoOnlineCheck
 from chronology_app.core.rules.potential_escalation import PotentialEscalation
@@ -66,7 +66,7 @@ def analyse(
     rules: Sequence[Rule] | None = None,
     *,
     namer: Namer | None = None,
-    external_history: Mapping[str, Sequence[tuple[str, EntryRecord]]] | None = None,
+    external_history: Mapping[str, Sequence[ExternalEntry]] | None = None,
     as_of: datetime.date | None = None,
 ) -> list[Flag]:
     """Every flag on the case, in the spec's stable order: rule order, then earliest evidence.

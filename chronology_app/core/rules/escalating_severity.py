@@ -7,7 +7,14 @@ from collections.abc import Iterator
 
 from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
-from chronology_app.core.rules.facts import Facts, chrono, join_words, list_entries, surely_precedes
+from chronology_app.core.rules.facts import (
+    Facts,
+    chrono,
+    join_words,
+    list_entries,
+    surely_precedes,
+    uncertainty_note,
+)
 
 MARKERS = ("strangulation", "weapon", "threats_to_kill", "injury")
 
@@ -92,10 +99,13 @@ class EscalatingSeverity(Rule):
         for run in runs:
             if len(run) < needed:
                 continue
-            gaps = [(b.date.earliest - a.date.earliest).days for a, b in itertools.pairwise(run)]
+            # The same measure decides and is shown: from one incident's latest possible day
+            # to the next one's earliest.
+            gaps = [(b.date.earliest - a.date.latest).days for a, b in itertools.pairwise(run)]
             text = (
                 f"In the relationship between {facts.names(couple)}, the gaps between "
                 f"{len(run)} successive incidents keep shrinking "
                 f"({', '.join(str(g) for g in gaps)} days): {list_entries(run)}."
             )
+            text += uncertainty_note(run, "the gaps could be shrinking")
             yield self.flag(text, run, couple)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
@@ -73,6 +73,10 @@ def may_follow(later: EntryRecord, earlier: EntryRecord) -> bool:
     )
 
 
+def _may_come_before(entry: EntryRecord, other: EntryRecord) -> bool:
+    return not surely_precedes(entry, other)
+
+
 def may_fall(date: PartialDate, start: dt.date, end: dt.date) -> bool:
     return date.earliest <= end and date.latest >= start
 
@@ -111,32 +115,46 @@ def months_span_certain(entries: Sequence[EntryRecord], months: int) -> bool:
 def possible_runs(
     events: Sequence[EntryRecord], count: int, months: int
 ) -> list[list[EntryRecord]]:
-    """Groups of events (in `chrono` order) in which every event belongs to a run of at least
-    `count` consecutive events that could all fall within `months` months; overlapping runs
-    are merged. Linear: a two-pointer window with a monotonic deque of the smallest latest day
-    (a set of dates could share one span iff its largest earliest day is no later than its
-    smallest latest day plus the span)."""
-    ordered = sorted(events, key=chrono)
+    """Groups of events in which every event belongs to some set of at least `count` events
+    that could all fall within `months` months; events too far apart for one span to hold
+    them are separate groups.
+
+    A set of dates can share one span exactly when its largest earliest day is no later than
+    its smallest latest day plus the span. So for each event's latest day L the events that
+    can share a span whose smallest latest day is L are those with latest >= L and
+    earliest <= L + months, and their number is
+        #(earliest <= L + months) - #(latest < L),
+    two bisections. An event belongs to a qualifying set when some qualifying L lies between
+    its earliest day less the span and its latest day. O(n log n), uncertain dates included.
+    """
+    if len(events) < count:
+        return []
+    earliests = sorted(e.date.earliest for e in events)
+    latests = sorted(e.date.latest for e in events)
+    qualifying = sorted(
+        {
+            day
+            for day in latests
+            if bisect.bisect_right(earliests, add_months(day, months))
+            - bisect.bisect_left(latests, day)
+            >= count
+        }
+    )
+    members = []
+    for event in sorted(events, key=chrono):
+        low = bisect.bisect_left(qualifying, add_months(event.date.earliest, -months))
+        if low < len(qualifying) and qualifying[low] <= event.date.latest:
+            members.append(event)
     groups: list[list[EntryRecord]] = []
-    group_end = -1
-    start = 0
-    smallest: deque[int] = deque()  # indexes in the window, latest days increasing
-    for end, event in enumerate(ordered):
-        while smallest and ordered[smallest[-1]].date.latest >= event.date.latest:
-            smallest.pop()
-        smallest.append(end)
-        while event.date.earliest > add_months(ordered[smallest[0]].date.latest, months):
-            start += 1
-            while smallest and smallest[0] < start:
-                smallest.popleft()
-        if end - start + 1 < count:
-            continue
-        if groups and start <= group_end:
-            groups[-1].extend(ordered[group_end + 1 : end + 1])
+    reach = dt.date.min  # no span holding the group so far reaches past this day
+    for event in members:
+        if groups and event.date.earliest <= reach:
+            groups[-1].append(event)
+            reach = max(reach, add_months(event.date.latest, months))
         else:
-            groups.append(list(ordered[start : end + 1]))
-        group_end = end
-    return groups
+            groups.append([event])
+            reach = add_months(event.date.latest, months)
+    return [group for group in groups if len(group) >= count]
 
 
 class DateIndex:
@@ -162,13 +180,25 @@ class DateIndex:
         wide = [e for e in self._wide if e.date.earliest <= end and e.date.latest >= start]
         return sorted(found + wide, key=chrono) if wide else found
 
-    def any_in(self, start: dt.date, end: dt.date, skip: str | None = None) -> bool:
-        """Whether any entry (other than `skip`) may fall in the span; stops at the first."""
+    def any_in(
+        self,
+        start: dt.date,
+        end: dt.date,
+        skip: str | None = None,
+        where: Callable[[EntryRecord], bool] | None = None,
+    ) -> bool:
+        """Whether any entry (other than `skip`, and passing `where`) may fall in the span;
+        stops at the first."""
         lowest = start - self.NARROW if start > dt.date.min + self.NARROW else dt.date.min
         low = bisect.bisect_left(self._starts, lowest)
         high = bisect.bisect_right(self._starts, end)
         for entry in itertools.chain(self._narrow[low:high], self._wide):
-            if entry.date.earliest <= end and entry.date.latest >= start and entry.id != skip:
+            if (
+                entry.date.earliest <= end
+                and entry.date.latest >= start
+                and entry.id != skip
+                and (where is None or where(entry))
+            ):
                 return True
         return False
 
@@ -227,6 +257,17 @@ Namer = Callable[[str], str]
 
 
 @dataclass(frozen=True)
+class ExternalEntry:
+    """A history entry from another case, about a person confirmed as the same as one here.
+    `victims` are this case's person ids where the victim is confirmed as the same person,
+    else "REFERENCE/id"."""
+
+    case_reference: str
+    entry: EntryRecord
+    victims: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Return:
     """A partner with a DA history joined again (or for the first time) to someone."""
 
@@ -234,7 +275,7 @@ class Return:
     others: tuple[str, ...]  # whom they were joined to
     joinings: tuple[EntryRecord, ...]  # starts and reconciliations that follow some history
     history: tuple[EntryRecord, ...]  # history in this case that may precede the last joining
-    elsewhere: tuple[tuple[str, EntryRecord], ...]  # history in other cases (confirmed match)
+    elsewhere: tuple[ExternalEntry, ...]  # history in other cases (confirmed same person)
 
 
 def latest_day(case: CaseData) -> dt.date | None:
@@ -255,7 +296,7 @@ class Facts:
     namer: Namer | None = None
     # Cross-case: per person id, history entries from other cases where a practitioner confirmed
     # the same person, with the other case's reference (filled in by the workspace analysis).
-    external_history: Mapping[str, Sequence[tuple[str, EntryRecord]]] = field(default_factory=dict)
+    external_history: Mapping[str, Sequence[ExternalEntry]] = field(default_factory=dict)
     # The day the case is analysed as of: its latest entry unless settings say "today".
     as_of: dt.date | None = None
 
@@ -337,8 +378,22 @@ class Facts:
         return list(self.history.get(person_id, ()))
 
     def history_before(self, person_id: str, entry: EntryRecord) -> list[EntryRecord]:
+        """History entries that may come before `entry` (a same-day entry with a higher
+        `sequence` does not)."""
         history = self.index(f"history:{person_id}", partial(self.history_of, person_id))
-        return [h for h in history.may_fall(dt.date.min, entry.date.latest) if h.id != entry.id]
+        return [
+            h
+            for h in history.may_fall(dt.date.min, entry.date.latest)
+            if h.id != entry.id and not surely_precedes(entry, h)
+        ]
+
+    def history_elsewhere_before(self, person_id: str, entry: EntryRecord) -> list[ExternalEntry]:
+        """History in other cases (confirmed same person) that may come before `entry`."""
+        return [
+            found
+            for found in self.external_history.get(person_id, ())
+            if found.entry.date.earliest <= entry.date.latest
+        ]
 
     @cached_property
     def returns(self) -> list[Return]:
@@ -350,8 +405,13 @@ class Facts:
             for person in partners:
                 others = tuple(p for p in partners if p != person)
                 history = self.index(f"history:{person}", partial(self.history_of, person))
-                elsewhere = self.external_history.get(person, ())
-                if elsewhere or history.any_in(dt.date.min, joining.date.latest, joining.id):
+                before = history.any_in(
+                    dt.date.min,
+                    joining.date.latest,
+                    joining.id,
+                    where=partial(_may_come_before, joining),
+                )
+                if before or self.history_elsewhere_before(person, joining):
                     groups[(person, others)].append(joining)
         return [
             Return(
@@ -359,7 +419,7 @@ class Facts:
                 others,
                 tuple(joinings),
                 tuple(self.history_before(person, joinings[-1])),
-                tuple(self.external_history.get(person, ())),
+                tuple(self.history_elsewhere_before(person, joinings[-1])),
             )
             for (person, others), joinings in sorted(groups.items())
         ]
@@ -440,10 +500,12 @@ class Facts:
         return result
 
     def relationship_partners(self, entry: EntryRecord) -> tuple[str, ...]:
+        """The partners a start, separation or reconciliation is about: an intimate
+        relationship's two persons (a parent-child or sibling relationship names none)."""
         relationship = self.case.relationship_by_id.get(entry.relationship or "")
-        if relationship is not None:
-            return relationship.persons
-        return tuple(dict.fromkeys(entry.persons_in("subject")))
+        if relationship is None:
+            return tuple(dict.fromkeys(entry.persons_in("subject")))
+        return relationship.persons if relationship.kind == "intimate_partner" else ()
 
     @cached_property
     def children(self) -> list[str]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from chronology_app.core.rules.base import Flag, Rule
-from chronology_app.core.rules.facts import Facts, add_days, list_entries, may_fall, may_precede
+from chronology_app.core.rules.facts import Facts, add_days, list_entries
 
 
 class NoOnlineCheck(Rule):
@@ -21,12 +22,13 @@ class NoOnlineCheck(Rule):
 
     def find(self, facts: Facts) -> Iterator[Flag]:
         days = self.param("window_days")
-        checks = facts.kind("online_check")
+        checks = facts.index("online_check", partial(facts.kind, "online_check"))
+        first_event = min((e.date.earliest for e in facts.da_events), default=None)
         for assessment in facts.kind("assessment"):
-            if not any(may_precede(e, assessment) for e in facts.da_events):
-                continue
+            if first_event is None or first_event > assessment.date.latest:
+                continue  # no DA event may come before it
             start = add_days(assessment.date.earliest, -days)
-            if any(may_fall(c.date, start, assessment.date.latest) for c in checks):
+            if checks.any_in(start, assessment.date.latest):
                 continue
             text = (
                 f"The assessment {list_entries([assessment])} was made in a case with "

@@ -44,7 +44,7 @@ class ProfessionalJudgement(Rule):
             victims = set(assessment.persons_in("victim"))
             if not victims or not under(assessment, threshold):
                 continue
-            if referred(facts, assessment, assessment.date.earliest, None):
+            if referred(facts, assessment, None):
                 continue
             indicators = {
                 entry.id: entry

@@ -6,7 +6,14 @@ from collections.abc import Iterator
 from functools import partial
 
 from chronology_app.core.rules.base import Flag, Rule
-from chronology_app.core.rules.facts import Facts, add_months, list_entries, may_follow
+from chronology_app.core.rules.facts import (
+    Facts,
+    add_months,
+    list_entries,
+    may_follow,
+    surely_precedes,
+    uncertainty_note,
+)
 
 
 class RepeatMarac(Rule):
@@ -35,4 +42,8 @@ class RepeatMarac(Rule):
                     f"{list_entries([referral])}, and domestic abuse against them is recorded "
                     f"within {months} months after: {list_entries(later)}."
                 )
+                if not any(surely_precedes(referral, e) for e in later):
+                    text += uncertainty_note(
+                        [referral, *later], "they could come after the referral"
+                    )
                 yield self.flag(text, [referral, *later], [victim])

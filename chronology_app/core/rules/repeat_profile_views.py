@@ -14,6 +14,11 @@ def _text(value: object) -> str:
     return value.strip().casefold() if isinstance(value, str) else ""
 
 
+def _authorised(value: object) -> bool:
+    """Any recorded authorisation (a reference, a number) counts; null or blank does not."""
+    return value is not None and (not isinstance(value, str) or bool(value.strip()))
+
+
 class RepeatProfileViews(Rule):
     id = "repeat-profile-views"
     severity = "medium"
@@ -29,7 +34,7 @@ class RepeatProfileViews(Rule):
         views: dict[tuple[str, str], list[EntryRecord]] = defaultdict(list)
         for check in facts.kind("online_check"):
             platform, profile = (_text(check.attributes.get(k)) for k in ("platform", "profile"))
-            if platform and profile and not _text(check.attributes.get("authorisation")):
+            if platform and profile and not _authorised(check.attributes.get("authorisation")):
                 views[(platform, profile)].append(check)
         for (_platform, _profile), checks in sorted(views.items()):
             if len(checks) < self.param("min_views"):

@@ -45,7 +45,7 @@ class ReturningPerpetrator(Rule):
                     f"police or court action: {list_entries(back.history)}."
                 )
             if back.elsewhere:
-                cases = sorted({reference for reference, _ in back.elsewhere})
+                cases = sorted({found.case_reference for found in back.elsewhere})
                 text += (
                     f" {person} is confirmed as the same person as someone with a domestic-abuse "
                     f"history in case {', '.join(cases)}."

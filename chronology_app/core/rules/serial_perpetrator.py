@@ -33,17 +33,18 @@ class SerialPerpetrator(Rule):
                 for victim in entry.persons_in("victim"):
                     if victim != perpetrator:
                         victims[perpetrator][victim].append(entry)
-        for perpetrator in sorted(victims):
-            by_victim = victims[perpetrator]
-            external = [
-                (reference, entry)
-                for reference, entry in facts.external_history.get(perpetrator, ())
-                if entry.persons_in("victim")
+        for perpetrator in sorted(set(victims) | set(facts.external_history)):
+            by_victim = victims.get(perpetrator, {})
+            # Victims in other cases: ones confirmed as the same person as a victim here are
+            # that person (counted once); others are counted as themselves.
+            elsewhere = [
+                found
+                for found in facts.external_history.get(perpetrator, ())
+                if found.entry.kind in KINDS and found.victims
             ]
-            count = len(by_victim) + len(
-                {(ref, v) for ref, e in external for v in e.persons_in("victim")}
-            )
-            if count < self.param("min_victims"):
+            outside = {v for found in elsewhere for v in found.victims if v not in by_victim}
+            count = len(by_victim) + len(outside)
+            if count < self.param("min_victims") or not by_victim:
                 continue
             parts = [
                 f"{facts.name(victim)} ({list_entries(entries)})"
@@ -53,8 +54,11 @@ class SerialPerpetrator(Rule):
                 f"The entries name {facts.name(perpetrator)} as alleged perpetrator against "
                 f"{count} different victims: {'; '.join(parts)}."
             )
-            if external:
-                cases = sorted({reference for reference, _ in external})
-                text += f" Victims in case {', '.join(cases)} are counted too (confirmed match)."
+            if outside:
+                cases = sorted({found.case_reference for found in elsewhere})
+                text += (
+                    f" {len(outside)} more in case {', '.join(cases)}, where "
+                    f"{facts.name(perpetrator)} is confirmed as the same person."
+                )
             evidence = [entry for entries in by_victim.values() for entry in entries]
             yield self.flag(text, evidence, [perpetrator, *sorted(by_victim)])

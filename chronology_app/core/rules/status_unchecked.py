@@ -31,7 +31,7 @@ class StatusUnchecked(Rule):
         nrpf_involved = [e for e in facts.entries if _mentions_nrpf(e)]
         checked = {p for e in facts.kind("immigration_check") for p in e.persons_in("subject")}
         for person in facts.case.persons:
-            if "parent" not in person.roles:
+            if "parent" not in person.roles or person.id in checked:
                 continue
             if person.immigration_status == "not_checked" and nrpf_involved:
                 text = (
