@@ -39,6 +39,7 @@ test: lint typecheck pytest
 bench: $(STAMP)
 	$(BIN)/python -u benchmarks/bench_casefile.py
 	$(BIN)/python -u benchmarks/bench_rules.py
+	$(BIN)/python -u benchmarks/bench_report.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -u benchmarks/bench_gui.py
 
 clean:

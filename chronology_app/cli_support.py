@@ -47,3 +47,14 @@ class CliContext:
 
     def open_service(self, path: str, settings: Settings | None = None) -> Service:
         return Service(Workspace.open(path, self.passphrase()), self.user(), settings)
+
+
+def is_case_file(path: str) -> bool:
+    """A case file is JSON text; a workspace is encrypted bytes (as `chronology flags` tells
+    them apart)."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return path.lower().endswith(".json")
+    return start.startswith(b"{") or path.lower().endswith(".json")
