@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import TextIO
 
 from chronology_app import __version__, cli_reports, cli_safety, resources
-from chronology_app.cli_support import EXIT_ERROR, PASSPHRASE_ENV, USER_ENV, CliContext
+from chronology_app.cli_support import (
+    EXIT_ERROR,
+    PASSPHRASE_ENV,
+    USER_ENV,
+    CliContext,
+    is_case_file,
+)
 from chronology_app.core import casefile
 from chronology_app.core.crosscase import PersonRef
 from chronology_app.core.errors import ChronologyError, InvalidCaseFile
@@ -94,22 +100,12 @@ def _validate(ctx: CliContext) -> int:
     return 0
 
 
-def _is_case_file(path: str) -> bool:
-    """A case file is JSON text; a workspace is encrypted bytes."""
-    try:
-        with open(path, "rb") as handle:
-            start = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
-    except OSError:
-        return path.lower().endswith(".json")
-    return start.startswith(b"{") or path.lower().endswith(".json")
-
-
 def _flags(ctx: CliContext) -> int:
     from chronology_app.core.records import case_data
     from chronology_app.core.rules.engine import analyse, build_rules, flags_as_json, review_for
 
     settings = load_settings(ctx.args.settings)
-    if _is_case_file(ctx.args.source):
+    if is_case_file(ctx.args.source):
         if ctx.args.reference:
             raise ChronologyError("A case file holds one case: give no reference with it.")
         data = case_data(casefile.read(ctx.args.source))

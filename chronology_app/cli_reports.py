@@ -10,10 +10,7 @@ fails the temporary file is removed at once, so no partial report with case cont
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +18,7 @@ from typing import TYPE_CHECKING
 from chronology_app.cli_support import CliContext, Register, is_case_file
 from chronology_app.core import casefile
 from chronology_app.core.errors import ChronologyError
+from chronology_app.core.files import write_atomically
 from chronology_app.core.records import CaseData
 from chronology_app.core.reports.audience import AUDIENCES, CONFERENCE
 from chronology_app.core.settings import Settings, load_settings
@@ -74,32 +72,6 @@ def _check_target(target: Path) -> None:
     folder = target.parent
     if not folder.is_dir():
         raise ChronologyError(f"Cannot write {target}: the folder {folder} does not exist.")
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    folder = target.parent
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
-    except OSError as err:
-        raise ChronologyError(f"Cannot write {target}: {err.strerror}.") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except BaseException as err:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        if isinstance(err, OSError):
-            raise ChronologyError(f"Cannot write {target}: {err.strerror}.") from None
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable where the OS allows
-        directory = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
 
 
 def _report(ctx: CliContext) -> int:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from chronology_app.core import validation as v
 from chronology_app.core.errors import InvalidCaseFile, WorkspaceError
+from chronology_app.core.files import write_atomically
 from chronology_app.core.model import schemas
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ def parse_json(data: bytes | str, source: str | None = None) -> Any:
                 [f"not UTF-8 text (byte {err.start} cannot be read)"], source
             ) from None
     try:
-        return json.loads(data, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
+        value = json.loads(data, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
     except _DuplicateKey as err:
         raise InvalidCaseFile([f'the key "{err}" appears twice in one object'], source) from None
     except json.JSONDecodeError as err:
@@ -67,6 +67,42 @@ def parse_json(data: bytes | str, source: str | None = None) -> Any:
         ) from None
     except (ValueError, RecursionError) as err:
         raise InvalidCaseFile([f"not valid JSON: {err}"], source) from None
+    _check_text(value, source)
+    return value
+
+
+def _check_text(value: Any, source: str | None) -> None:
+    """JSON escapes can make text that is not Unicode (a lone surrogate such as \\ud800); it
+    could be neither stored nor printed, so the file is refused, saying where."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        path = _bad_text_path(value, "")
+        raise InvalidCaseFile(
+            [f"{path or 'a key'}: text that is not valid Unicode (an unpaired surrogate)"], source
+        ) from None
+
+
+def _bad_text_path(value: Any, path: str) -> str | None:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path
+        return None
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
+    for key, item in items:
+        here = f"{path}[{key}]" if isinstance(key, int) else (f"{path}.{key}" if path else str(key))
+        found = _bad_text_path(item, here)
+        if found is not None:
+            return found
+    return None
 
 
 def validate(document: object) -> list[v.Problem]:
@@ -125,24 +161,30 @@ def dumps(document: Document) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def write(document: Document, path: str | os.PathLike[str]) -> None:
-    """Write a case file atomically: a failure (full disk, no permission) leaves any earlier file
-    at `path` as it was. The temporary file lives beside the destination the user chose."""
-    target = Path(path)
-    text = dumps(document).encode("utf-8")
+def _refuse_to_replace_other_files(target: Path) -> None:
+    """An export may replace an earlier case file, never anything else (a workspace above all:
+    writing one case over it in plain text would lose every case and expose this one)."""
+    if not target.exists():
+        return
     try:
-        descriptor, temporary = tempfile.mkstemp(
-            prefix=".chronology-export-", dir=target.parent or Path()
+        with open(target, "rb") as handle:
+            start = handle.read(16).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError as err:
+        raise WorkspaceError(f"{target}: cannot check what is there ({err.strerror})") from None
+    if target.is_dir() or not start.startswith(b"{"):
+        raise WorkspaceError(
+            f"{target}: a file that is not a case file is already there; nothing was written. "
+            "Choose another name."
         )
-    except OSError as err:
-        raise WorkspaceError(f"{target}: cannot write there ({err.strerror})") from None
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except OSError as err:
-        Path(temporary).unlink(missing_ok=True)
-        raise WorkspaceError(f"{target}: could not write the case file ({err.strerror})") from None
+
+
+def write(document: Document, path: str | os.PathLike[str]) -> None:
+    """Write a case file atomically: a failure (full disk, no permission, Ctrl+C) leaves any
+    earlier file at `path` as it was, and no partial copy. The document is checked first, so
+    nothing is written that a workspace could not import again."""
+    target = Path(path)
+    _refuse_to_replace_other_files(target)
+    check(document, target.name)
+    text = dumps(document).encode("utf-8")
+    write_atomically(target, text)
     log.info("wrote a case file of %d bytes", len(text))

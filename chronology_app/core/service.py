@@ -424,18 +424,17 @@ class Service:
 
         def body(session: Session) -> list[Change]:
             case = repo.case_row(session, reference)
-            live = repo.entry_numbers(session, repo.pk(case))
+            live = repo.live_entry_ids(session, repo.pk(case))
             _problems(validation.check_flag_review(doc, "", live))
             key = repo.review_key(doc)
             before = repo.snapshot_review(session, repo.pk(case), key)
             position = (
-                before["position"]
+                before["rows"][0]["position"]
                 if before
                 else repo.next_position(session, repo.FlagReview, repo.pk(case))
             )
-            return [
-                self._apply(session, case, "flag_review", key, {"doc": doc, "position": position})
-            ]
+            state = {"rows": [{"doc": doc, "position": position}]}
+            return [self._apply(session, case, "flag_review", key, state)]
 
         decision = "Dismiss flag" if doc.get("decision") == "dismissed" else "Acknowledge flag"
         return self._run(decision, reference, body, reason=doc.get("reason"))

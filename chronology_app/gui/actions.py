@@ -17,6 +17,8 @@ class Actions:
     import_case: QAction
     export_case: QAction
     export_timeline: QAction
+    export_pdf: QAction
+    print_report: QAction
     close_workspace: QAction
     quit: QAction
     undo: QAction
@@ -41,6 +43,8 @@ class Actions:
         return [
             self.export_case,
             self.export_timeline,
+            self.export_pdf,
+            self.print_report,
             self.new_entry,
             self.edit_entry,
             self.withdraw_entry,
@@ -93,6 +97,13 @@ def create_actions(window: QMainWindow) -> Actions:
             "Write the case as an (unencrypted) case file",
         ),
         export_timeline=_action(window, "Export timeline as &PNG…"),
+        export_pdf=_action(
+            window,
+            "Export &PDF report…",
+            "Ctrl+Shift+S",
+            "The chronology report, for a conference or a review",
+        ),
+        print_report=_action(window, "&Print report…", StandardKey.Print),
         close_workspace=_action(window, "&Close workspace"),
         quit=_action(window, "&Quit", StandardKey.Quit),
         undo=_action(window, "&Undo", StandardKey.Undo),
@@ -136,6 +147,8 @@ def build_menus(menu_bar: QMenuBar, actions: Actions) -> None:
         None,
         actions.import_case,
         actions.export_case,
+        actions.export_pdf,
+        actions.print_report,
         actions.export_timeline,
         None,
         actions.close_workspace,

@@ -43,6 +43,7 @@ from chronology_app.core.errors import ChronologyError
 from chronology_app.core.records import CaseData
 from chronology_app.core.service import OpChanges, ReviewedFlag, Service
 from chronology_app.core.store.engine import connect
+from chronology_app.gui import report_printing as printing
 from chronology_app.gui.actions import Actions, build_menus, create_actions
 from chronology_app.gui.dialogs.entry_editor import EntryEditor
 from chronology_app.gui.dialogs.forms import CaseDialog, PersonDialog
@@ -185,6 +186,8 @@ class MainWindow(QMainWindow):
         actions.import_case.triggered.connect(self.import_case)
         actions.export_case.triggered.connect(self.export_case)
         actions.export_timeline.triggered.connect(self.export_timeline)
+        actions.export_pdf.triggered.connect(self.export_pdf)
+        actions.print_report.triggered.connect(self.print_report)
         actions.check_workspace.triggered.connect(self.check_workspace)
         actions.lock.triggered.connect(self.lock)
         actions.mark_reviewed.triggered.connect(self.mark_reviewed)
@@ -468,6 +471,41 @@ class MainWindow(QMainWindow):
                 casefile.write(self.service.document(self.reference), path)
             except ChronologyError as error:
                 show_error(self, error)
+
+    def export_pdf(self) -> None:
+        if self.case is None:
+            return
+        case, flags = self.case, self.flags
+        audience = printing.choose_audience(self)
+        path = printing.ask_pdf_path(self, case, audience) if audience else None
+        if audience is None or path is None:
+            return
+
+        def done(data: bytes) -> None:
+            try:
+                printing.save_pdf(path, data)
+            except ChronologyError as error:
+                show_error(self, error)
+                return
+            self.statusBar().showMessage(f"Report saved: {path.name} ({audience})", 8000)
+
+        builder = printing.report_builder(self.service, case, flags, audience)
+        self.ops.in_background("Building the report…", builder, done)
+
+    def print_report(self) -> None:
+        if self.case is None:
+            return
+        audience = printing.choose_audience(self)
+        if audience is None:
+            return
+
+        def done(data: bytes) -> None:
+            printer = printing.ask_printer(self)
+            if printer is not None:
+                printing.print_pdf(data, printer)
+
+        builder = printing.report_builder(self.service, self.case, self.flags, audience)
+        self.ops.in_background("Building the report…", builder, done)
 
     def export_timeline(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

@@ -235,3 +235,49 @@ def test_text_is_kept_literally(service: Any) -> None:
     assert service.document("TS-2024-0001")["entries"][1]["summary"] == (
         'He said "<b>leave</b>" & left.\nŁukasz, Ayşe, Дмитрий'
     )
+
+
+# --- regressions from review -------------------------------------------------------------
+
+
+def test_export_never_writes_over_a_workspace(tmp_path: Path, service: Any, workspace: Any) -> None:
+    service.import_case(minimal_case())
+    with pytest.raises(WorkspaceError, match="not a case file is already there"):
+        casefile.write(service.document("TS-2024-0001"), workspace.path)
+    assert not workspace.path.read_bytes().startswith(b"{")
+
+
+def test_an_interrupted_export_leaves_no_plain_text_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(_fd: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("chronology_app.core.casefile.os.fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        casefile.write(minimal_case(), tmp_path / "out.json")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (b'{"a": ["ok", "\\ud800"]}', "a[1]: text that is not valid Unicode"),
+        (b'{"\\udfff": 1}', "a key: text that is not valid Unicode"),
+    ],
+)
+def test_text_that_is_not_unicode_is_refused_with_its_place(text: bytes, expected: str) -> None:
+    with pytest.raises(InvalidCaseFile) as caught:
+        casefile.parse_json(text)
+    assert caught.value.problems[0].startswith(expected)
+
+
+def test_an_enormous_sequence_and_null_lists_are_refused() -> None:
+    document = minimal_case()
+    document["entries"][0]["sequence"] = 2**70
+    document["relationships"] = None
+    found = problems(document)
+    assert any(p.startswith("relationships: must be a list") for p in found), found
+    document["relationships"] = []
+    found = problems(document)
+    assert found[0].startswith("entries[0].sequence:"), found

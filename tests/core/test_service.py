@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from chronology_app.core import casefile
 from chronology_app.core.errors import Conflict, InvalidInput, NotFound, NothingToUndo
 from chronology_app.core.model.tables import AuditRecord
-from chronology_app.core.service import GENESIS_HASH, audit_hash
+from chronology_app.core.service import GENESIS_HASH, Service, audit_hash
 from tests.conftest import minimal_case
 
 REF = "TS-2024-0001"
@@ -279,3 +280,51 @@ def test_a_supervisor_review_is_recorded_audited_and_undoable(case: Any, workspa
     assert "review" not in json.dumps(case.document(REF))  # not part of the case file
     case.undo()
     assert case.case_reviews(REF) == []
+
+
+def test_reviews_citing_a_withdrawn_entry_leave_the_export_and_cannot_be_made(case: Any) -> None:
+    review = {
+        "rule": "coercive-control",
+        "evidence": ["e1", "e2"],
+        "decision": "dismissed",
+        "reason": "x",
+        "by": "A",
+        "on": "2024-01-01",
+    }
+    case.record_flag_review(REF, review)
+    case.withdraw_entry(REF, "e2", "wrong family")
+    exported = case.document(REF)
+    assert exported["flag_reviews"] == []
+    assert casefile.validate(exported) == []
+    with pytest.raises(InvalidInput):
+        case.record_flag_review(REF, {**review, "evidence": ["e2"]})
+
+
+def test_several_reviews_of_one_flag_are_all_kept_by_undo(service: Any) -> None:
+    document = minimal_case()
+    first = {
+        "rule": "r",
+        "evidence": ["e1"],
+        "decision": "acknowledged",
+        "reason": "a",
+        "by": "A",
+        "on": "2020-01-05",
+    }
+    document["flag_reviews"] = [first, {**first, "decision": "dismissed", "on": "2020-03-01"}]
+    service.import_case(document)
+    service.record_flag_review(REF, {**first, "reason": "new", "on": "2021-01-01"})
+    assert [r["reason"] for r in service.document(REF)["flag_reviews"]] == ["new"]
+    service.undo()
+    assert service.document(REF)["flag_reviews"] == document["flag_reviews"]
+
+
+def test_undoing_an_import_that_a_match_depends_on_is_refused(service: Any) -> None:
+    from chronology_app.core.crosscase import PersonRef
+
+    service.import_case(minimal_case("A-1"))
+    service.import_case(minimal_case("B-1"))
+    other = Service(service.workspace, "Manager")
+    other.decide_match(PersonRef("A-1", "p3"), PersonRef("B-1", "p3"), "confirmed")
+    with pytest.raises(Conflict, match="other records still depend"):
+        service.undo()
+    assert [c.reference for c in service.cases()] == ["A-1", "B-1"]

@@ -156,7 +156,7 @@ class EntryIn(_Schema):
     id: NonBlank
     date: DateExpression
     date_text: str | None = None
-    sequence: int | None = None
+    sequence: Annotated[int, Field(ge=-(2**63), le=2**63 - 1)] | None = None
     kind: EntryKind
     summary: NonBlank
     detail: str | None = None
@@ -188,6 +188,6 @@ class CaseFileHeader(_Schema):
     version: Annotated[Literal[1], BeforeValidator(_not_bool)]
     case: dict[str, object]
     persons: list[object]
-    relationships: list[object] | None = None
+    relationships: list[object] = Field(default_factory=list)  # absent is fine; null is not
     entries: list[object]
-    flag_reviews: list[object] | None = None
+    flag_reviews: list[object] = Field(default_factory=list)

@@ -164,8 +164,10 @@ class PersonMatch(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("person_a_id", "person_b_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    person_a_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
-    person_b_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    # RESTRICT: undoing the import of a case (or adding of a person) that a practitioner has
+    # since matched is refused, rather than silently deleting their decision.
+    person_a_id: int = Field(foreign_key="person.id", index=True, ondelete="RESTRICT")
+    person_b_id: int = Field(foreign_key="person.id", index=True, ondelete="RESTRICT")
     decision: str  # "confirmed" or "rejected"
     reason: str | None = None
     decided_by: str

@@ -124,10 +124,14 @@ def snapshot_entry(session: Session, case_id: int, key: str) -> Snapshot | None:
 
 
 def snapshot_review(session: Session, case_id: int, key: str) -> Snapshot | None:
-    for row in session.scalars(select(FlagReview).where(col(FlagReview.case_id) == case_id)):
-        if review_key(row.doc) == key:
-            return {"doc": row.doc, "position": row.position}
-    return None
+    """Every review of one flag (a file may hold several: acknowledged, later dismissed)."""
+    query = select(FlagReview).where(col(FlagReview.case_id) == case_id)
+    rows = [
+        {"doc": row.doc, "position": row.position}
+        for row in session.scalars(query.order_by(col(FlagReview.position)))
+        if review_key(row.doc) == key
+    ]
+    return {"rows": rows} if rows else None
 
 
 def snapshot_case(session: Session, reference: str) -> Snapshot | None:
@@ -232,18 +236,18 @@ def restore_review(session: Session, case: Case, key: str, state: Snapshot | Non
         if review_key(row.doc) == key:
             session.delete(row)
     session.flush()
-    if state is not None:
-        doc = state["doc"]
+    for row in (state or {}).get("rows", ()):
+        doc = row["doc"]
         session.add(
             FlagReview(
                 case_id=pk(case),
-                position=state["position"],
+                position=row["position"],
                 rule=doc["rule"],
                 decision=doc["decision"],
                 doc=doc,
             )
         )
-        session.flush()
+    session.flush()
 
 
 def restore_case(session: Session, reference: str, state: Snapshot | None) -> None:
@@ -476,11 +480,23 @@ def export_document(session: Session, case: Case) -> dict[str, Any]:
     if relationships or case.has_relationships:
         document["relationships"] = relationships
     document["entries"] = docs(Entry, col(Entry.withdrawn).is_(False))
-    reviews = docs(FlagReview)
+    # A review whose evidence includes a withdrawn entry no longer matches any flag (its
+    # evidence has changed); it stays in the workspace and its audit trail, not in the file,
+    # which must name only entries it holds.
+    live = {entry["id"] for entry in document["entries"]}
+    reviews = [r for r in docs(FlagReview) if set(r["evidence"]) <= live]
     if reviews or case.has_flag_reviews:
         document["flag_reviews"] = reviews
     document.update(case.extra)
     return document
+
+
+def live_entry_ids(session: Session, case_id: int) -> set[str]:
+    """Entries in the chronology (not withdrawn)."""
+    query = select(col(Entry.key)).where(
+        col(Entry.case_id) == case_id, col(Entry.withdrawn).is_(False)
+    )
+    return set(session.scalars(query))
 
 
 def entry_numbers(session: Session, case_id: int) -> dict[str, int]:

@@ -25,8 +25,8 @@ def upgrade() -> None:
         sa.Column("reason", sa.String(), nullable=True),
         sa.Column("decided_by", sa.String(), nullable=False),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["person_a_id"], ["person.id"], ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["person_b_id"], ["person.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["person_a_id"], ["person.id"], ondelete="RESTRICT"),
+        sa.ForeignKeyConstraint(["person_b_id"], ["person.id"], ondelete="RESTRICT"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("person_a_id", "person_b_id"),
     )
