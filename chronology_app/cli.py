@@ -128,8 +128,10 @@ def _flags(ctx: CliContext) -> int:
         finally:
             service.workspace.close()
     if ctx.args.json:
+        # One case (a file, or a workspace and a reference): the spec's list. A whole
+        # workspace: always an object keyed by case reference, however many cases it holds.
         output: object
-        if len(results) == 1:
+        if is_case_file(ctx.args.source) or ctx.args.reference:
             data, pairs = next(iter(results.values()))
             output = flags_as_json([flag for flag, _ in pairs], data)
         else:

@@ -154,7 +154,9 @@ def test_flags_on_a_workspace_and_one_of_its_cases(ws: str) -> None:
     code, out, _ = run("flags", ws, "BD-2020-0193")
     assert code == 0 and out.startswith("Family B (BD-2020-0193): 10 flags")
     flags = json.loads(run("flags", ws, "--json")[1])
-    assert isinstance(flags, list) and len(flags) == 10
+    assert list(flags) == ["BD-2020-0193"] and len(flags["BD-2020-0193"]) == 10
+    one = json.loads(run("flags", ws, "BD-2020-0193", "--json")[1])
+    assert isinstance(one, list) and len(one) == 10
 
 
 def test_flags_with_an_authority_settings_file(tmp_path: Path) -> None:

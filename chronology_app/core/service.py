@@ -108,11 +108,55 @@ def _copy(value: Mapping[str, Any]) -> dict[str, Any]:
     """A private, JSON-only copy of the caller's document (faster than deepcopy, and anything
     that is not JSON fails here rather than half-way through a write)."""
     try:
-        copied = json.loads(json.dumps(value, ensure_ascii=False, allow_nan=False))
-    except (TypeError, ValueError) as err:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+        copied = json.loads(text)
+    except (TypeError, ValueError, RecursionError) as err:
         raise InvalidInput({"value": f"not plain JSON data ({err})"}) from None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate ("\ud800" in JSON) is not a character: SQLite cannot store it.
+        raise InvalidInput({_surrogate_path(copied, "") or "value": _NOT_TEXT}) from None
     assert isinstance(copied, dict)
     return copied
+
+
+_NOT_TEXT = "contains text that is not valid Unicode (a lone surrogate such as \\ud800)"
+
+
+def _surrogate_path(value: Any, path: str) -> str | None:
+    """The JSON path of the first string (key or value) that is not valid text, if any."""
+    if isinstance(value, str):
+        return None if _encodes(value) else path
+    children: Iterable[tuple[str | int, Any]]
+    if isinstance(value, dict):
+        children = value.items()
+    elif isinstance(value, list):
+        children = enumerate(value)
+    else:
+        return None
+    for key, item in children:
+        if isinstance(key, str) and not _encodes(key):
+            return validation.join_path(path, key.encode("utf-8", "backslashreplace").decode())
+        found = _surrogate_path(item, validation.join_path(path, key))
+        if found is not None:
+            return found
+    return None
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _lower_first(label: str) -> str:
+    """'Disclosure' -> 'disclosure', but 'MARAC referral' and 'DVDS (Clare's Law)' keep their
+    capitals (undo reads "Undo Add MARAC referral")."""
+    first = label.split(" ", 1)[0]
+    return label if first.isupper() else label[:1].lower() + label[1:]
 
 
 def _new_id(prefix: str, taken: set[str]) -> str:
@@ -372,7 +416,7 @@ class Service:
             }
             return [self._apply(session, case, "entry", doc["id"], state)]
 
-        return self._run(f"Add {kind.lower()}", reference, body)
+        return self._run(f"Add {_lower_first(kind)}", reference, body)
 
     def edit_entry(
         self, reference: str, entry_id: str, entry: Mapping[str, Any], reason: str | None = None

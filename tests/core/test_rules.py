@@ -722,13 +722,6 @@ def test_a_review_matches_only_while_the_evidence_is_unchanged() -> None:
     assert flag["review"] is None  # new evidence: the dismissal no longer holds
 
 
-def _canonical(document_: dict[str, Any]) -> list[tuple[Any, ...]]:
-    data = case_data(document_)
-    return [
-        (f.rule, f.severity, f.explanation, sorted(f.entries), f.persons) for f in analyse(data)
-    ]
-
-
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 1000), shuffle=st.randoms(use_true_random=False))
 def test_shuffling_entries_changes_nothing(seed: int, shuffle: random.Random) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
-from chronology_app.core.rules.facts import Facts, Return, add_days, list_entries
+from chronology_app.core.rules.facts import Facts, ReturningPartner, add_days, list_entries
 
 
 class DvdsNotConsidered(Rule):
@@ -21,7 +21,7 @@ class DvdsNotConsidered(Rule):
 
     def find(self, facts: Facts) -> Iterator[Flag]:
         days = self.param("window_days")
-        for back in facts.returns:
+        for back in facts.returning_partners:
             unanswered = [j for j in back.joinings if self._unanswered(facts, back, j, days)]
             if not unanswered:
                 continue
@@ -36,7 +36,7 @@ class DvdsNotConsidered(Rule):
             yield self.flag(text, [*unanswered, *history], [*back.others, back.person])
 
     @staticmethod
-    def _unanswered(facts: Facts, back: Return, joining: EntryRecord, days: int) -> bool:
+    def _unanswered(facts: Facts, back: ReturningPartner, joining: EntryRecord, days: int) -> bool:
         end = add_days(joining.date.latest, days)
         if not facts.window_closed(end):
             return False  # the 28 days have not passed as of the analysis date

@@ -268,7 +268,7 @@ class ExternalEntry:
 
 
 @dataclass(frozen=True)
-class Return:
+class ReturningPartner:
     """A partner with a DA history joined again (or for the first time) to someone."""
 
     person: str  # the partner with the history
@@ -396,7 +396,7 @@ class Facts:
         ]
 
     @cached_property
-    def returns(self) -> list[Return]:
+    def returning_partners(self) -> list[ReturningPartner]:
         """Per partner with a DA history and the person joined to them, every start or
         reconciliation that may follow some of that history (rules 1 and 4)."""
         groups: dict[tuple[str, tuple[str, ...]], list[EntryRecord]] = defaultdict(list)
@@ -414,7 +414,7 @@ class Facts:
                 if before or self.history_elsewhere_before(person, joining):
                     groups[(person, others)].append(joining)
         return [
-            Return(
+            ReturningPartner(
                 person,
                 others,
                 tuple(joinings),

@@ -33,7 +33,7 @@ class ReturningPerpetrator(Rule):
     def find(self, facts: Facts) -> Iterator[Flag]:
         # One flag per partner and person joined to them, naming every such joining: each new
         # reconciliation is new evidence, so a dismissed flag comes back with it.
-        for back in facts.returns:
+        for back in facts.returning_partners:
             person = facts.name(back.person)
             text = (
                 f"{facts.names(back.others) or 'A partner'} {joined_verb(back.joinings)} with "
