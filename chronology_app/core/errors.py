@@ -58,3 +58,11 @@ class WorkspaceLocked(WorkspaceError):
 
 class NothingToUndo(ChronologyError):
     """Undo or redo was asked for with nothing on that stack."""
+
+
+class InvalidBundle(ChronologyError):
+    """A case bundle (an encrypted case file) is damaged, altered or not a bundle at all."""
+
+
+class BackupError(WorkspaceError):
+    """A backup could not be made, read or restored."""

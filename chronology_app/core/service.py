@@ -9,11 +9,10 @@ and redo of this session's changes live here too, with the same names.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import logging
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,9 +21,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from chronology_app.core import casefile, crosscase, records, validation
+from chronology_app.core import audit, casefile, crosscase, records, validation
+from chronology_app.core.audit import GENESIS_HASH, audit_hash  # noqa: F401 (kept importable)
 from chronology_app.core.crosscase import PersonRef
-from chronology_app.core.errors import Conflict, InvalidInput, NotFound, NothingToUndo
+from chronology_app.core.errors import (
+    Conflict,
+    InvalidCaseFile,
+    InvalidInput,
+    NotFound,
+    NothingToUndo,
+)
 from chronology_app.core.model.tables import AuditRecord, Case, Entry, Person
 from chronology_app.core.model.vocabulary import ENTRY_KINDS
 from chronology_app.core.rules.base import Flag
@@ -36,7 +42,6 @@ from chronology_app.core.store.workspace import Workspace
 log = logging.getLogger(__name__)
 
 UNDO_LIMIT = 100
-GENESIS_HASH = "0" * 64
 
 
 @dataclass(frozen=True)
@@ -216,6 +221,24 @@ class Service:
         with self.workspace.reading() as session:
             return repo.export_document(session, repo.case_row(session, reference))
 
+    def history(self, reference: str, entry_id: str) -> list[audit.HistoryItem]:
+        """Who changed an entry, when, why and what, oldest first (kept after the case is
+        removed: the trail outlives it)."""
+        with self.workspace.reading() as session:
+            items = audit.entry_history(session, reference, entry_id)
+            number = entry_id.upper().removeprefix("E")
+            if not items and number.isascii() and number.isdigit() and len(number) < 10:
+                # the entry's number as the app shows it, such as E0042
+                key = session.scalar(
+                    select(col(Entry.key))
+                    .join(Case, col(Case.id) == col(Entry.case_id))
+                    .where(col(Case.reference) == reference, col(Entry.number) == int(number))
+                )
+                items = audit.entry_history(session, reference, key) if key else []
+        if not items:
+            raise NotFound(f'No entry "{entry_id}" has ever been in case "{reference}".')
+        return items
+
     def case_data(self, reference: str) -> records.CaseData:
         """Read-only records of the case, entries in chronological order, for rules and views."""
         with self.workspace.reading() as session:
@@ -317,7 +340,11 @@ class Service:
 
     def import_case(self, document: Mapping[str, Any], source: str | None = None) -> OpChanges:
         """Add a case from a case-file document. An invalid document changes nothing."""
-        checked = casefile.check(_copy(document), source)
+        try:
+            copied = _copy(document)
+        except InvalidInput as err:
+            raise InvalidCaseFile([f"{k}: {m}" for k, m in err.problems.items()], source) from None
+        checked = casefile.check(copied, source)
         return self._import(checked, f"Import case {checked['case']['reference']}")
 
     def _import(self, document: dict[str, Any], action: str) -> OpChanges:
@@ -427,11 +454,14 @@ class Service:
             case = repo.case_row(session, reference)
             before = self._live_entry(session, case, entry_id)
             self._check_entry(session, case, doc)
+            self._reason_for_old_entry(session, case, entry_id, reason)
             return [self._apply(session, case, "entry", entry_id, {**before, "doc": doc})]
 
         return self._run("Edit entry", reference, body, reason=reason)
 
-    def link_person(self, reference: str, entry_id: str, person_id: str, role: str) -> OpChanges:
+    def link_person(
+        self, reference: str, entry_id: str, person_id: str, role: str, reason: str | None = None
+    ) -> OpChanges:
         """Name a person in an entry, in a role (e.g. as alleged perpetrator)."""
 
         def body(session: Session) -> list[Change]:
@@ -440,9 +470,10 @@ class Service:
             doc = _copy(before["doc"])
             doc.setdefault("persons", []).append({"person": person_id, "role": role})
             self._check_entry(session, case, doc)
+            self._reason_for_old_entry(session, case, entry_id, reason)
             return [self._apply(session, case, "entry", entry_id, {**before, "doc": doc})]
 
-        return self._run("Link person to entry", reference, body)
+        return self._run("Link person to entry", reference, body, reason=reason)
 
     def withdraw_entry(self, reference: str, entry_id: str, reason: str) -> OpChanges:
         """Take an entry out of the chronology. It is kept, marked withdrawn, with the reason."""
@@ -507,6 +538,21 @@ class Service:
                 for row in repo.case_reviews(session, repo.pk(case))
             ]
 
+    # --- the workspace as a whole ---------------------------------------------------------
+
+    def change_passphrase(self, old: str, new: str) -> OpChanges:
+        """Re-encrypt the workspace (and its backups) under a new passphrase, on the record."""
+        rekeyed = self.workspace.change_passphrase(old, new)
+        noun = "backup" if rekeyed == 1 else "backups"
+        return self.record_workspace_event(
+            "Change passphrase", f"the workspace and {rekeyed} {noun} re-encrypted"
+        )
+
+    def record_workspace_event(self, action: str, reason: str | None = None) -> OpChanges:
+        """Put something done to the workspace as a whole (a new passphrase, a restore from a
+        backup) on the audit trail. It changes no case and is not undoable."""
+        return self._run(action, None, lambda _session: [], reason=reason, record=False)
+
     # --- undo and redo ------------------------------------------------------------------
 
     @property
@@ -556,7 +602,7 @@ class Service:
     def _run(
         self,
         action: str,
-        reference: str,
+        reference: str | None,
         body: Callable[[Session], list[Change]],
         reason: str | None = None,
         record: bool = True,
@@ -574,6 +620,7 @@ class Service:
                 f"“{action}” was refused: other records still depend on what it would change."
             ) from None
         if record:
+            assert reference is not None
             self._history.undo.append(_Step(action, reference, tuple(changes)))
             del self._history.undo[:-UNDO_LIMIT]
             self._history.redo.clear()
@@ -585,13 +632,10 @@ class Service:
         session: Session,
         action: str,
         case: Case | None,
-        reference: str,
+        reference: str | None,
         changes: list[Change],
         reason: str | None,
     ) -> int:
-        previous = session.scalar(
-            select(col(AuditRecord.hash)).order_by(col(AuditRecord.id).desc()).limit(1)
-        )
         row = AuditRecord(
             who=self.user,
             action=action,
@@ -599,7 +643,7 @@ class Service:
             case_reference=reference,
             reason=reason,
             changes=[change.as_json() for change in changes],
-            prev_hash=previous or GENESIS_HASH,
+            prev_hash=audit.head(session),
             hash="",
         )
         row.at = repo.now()
@@ -661,6 +705,22 @@ class Service:
             raise Conflict("That entry has been withdrawn; it cannot be changed.")
         return before
 
+    def _reason_for_old_entry(
+        self, session: Session, case: Case, entry_id: str, reason: str | None
+    ) -> None:
+        """An entry recorded longer ago than the settings allow is changed only with a reason."""
+        if reason and reason.strip():
+            return
+        created = session.scalar(
+            select(col(Entry.created_at)).where(
+                col(Entry.case_id) == case.id, col(Entry.key) == entry_id
+            )
+        )
+        hours = self.settings.edit_reason_after_hours
+        if created is not None and repo.now() - created > datetime.timedelta(hours=hours):
+            when = f"was recorded more than {_hours(hours)} ago" if hours else "is on the record"
+            raise InvalidInput({"reason": f"this entry {when}: say why it is being changed"})
+
     @staticmethod
     def _check_entry(session: Session, case: Case, doc: dict[str, Any]) -> None:
         people = repo.person_ids(session, repo.pk(case))
@@ -684,17 +744,5 @@ _RESTORE: dict[str, Callable[[Session, Case, str, dict[str, Any] | None], None]]
 }
 
 
-def audit_hash(row: AuditRecord) -> str:
-    """The hash that chains one audit record to the one before it."""
-    content = {
-        "at": row.at.isoformat(),
-        "who": row.who,
-        "action": row.action,
-        "case_id": row.case_id,
-        "case_reference": row.case_reference,
-        "reason": row.reason,
-        "changes": row.changes,
-        "prev_hash": row.prev_hash,
-    }
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+def _hours(hours: int) -> str:
+    return "1 hour" if hours == 1 else f"{hours} hours"

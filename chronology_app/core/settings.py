@@ -17,6 +17,14 @@ from chronology_app.core.rules.engine import RULE_CLASSES
 
 AS_OF_CHOICES = ("latest_entry", "today")
 MAX_SETTINGS_BYTES = 1024 * 1024
+# Whole-number settings: name -> (default, lowest, highest).
+NUMBERS = {
+    # An entry recorded longer ago than this is changed only with a reason (0: always).
+    "edit_reason_after_hours": (24, 0, 24 * 365),
+    # How many automatic backups (made on opening) are kept beside a workspace.
+    "backups_kept": (10, 1, 1000),
+}
+KNOWN = ("rules", "as_of", *NUMBERS)
 
 
 class InvalidSettings(ChronologyError):
@@ -29,6 +37,8 @@ class InvalidSettings(ChronologyError):
 class Settings:
     rules: dict[str, dict[str, int]] = field(default_factory=dict)
     as_of: str = "latest_entry"  # analyse a case as of its latest entry, or as of today
+    edit_reason_after_hours: int = NUMBERS["edit_reason_after_hours"][0]
+    backups_kept: int = NUMBERS["backups_kept"][0]
 
 
 def parse_settings(data: object, source: str = "settings") -> Settings:
@@ -36,8 +46,15 @@ def parse_settings(data: object, source: str = "settings") -> Settings:
     if not isinstance(data, dict):
         raise InvalidSettings(["settings must be a JSON object"], source)
     for key in data:
-        if key not in ("rules", "as_of", "comment"):
-            problems.append(f"{key}: not a setting (known: rules, as_of)")
+        if key not in (*KNOWN, "comment"):
+            problems.append(f"{key}: not a setting (known: {', '.join(KNOWN)})")
+    numbers: dict[str, int] = {}
+    for name, (default, lowest, highest) in NUMBERS.items():
+        value = data.get(name, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not lowest <= value <= highest:
+            problems.append(f"{name}: must be a whole number from {lowest} to {highest}")
+        else:
+            numbers[name] = value
     as_of = data.get("as_of", "latest_entry")
     if as_of not in AS_OF_CHOICES:
         problems.append(f"as_of: must be one of: {', '.join(AS_OF_CHOICES)}")
@@ -64,7 +81,7 @@ def parse_settings(data: object, source: str = "settings") -> Settings:
         rules[rule_id] = dict(parameters)
     if problems:
         raise InvalidSettings(problems, source)
-    return Settings(rules=rules, as_of=str(as_of))
+    return Settings(rules=rules, as_of=str(as_of), **numbers)
 
 
 def load_settings(path: str | os.PathLike[str] | None) -> Settings:

@@ -1,0 +1,345 @@
+"""The audit trail: its hash chain, checking the chain, and the history of one entry.
+
+Every change appends one `audit_record` whose `hash` covers its content and the hash of the
+record before it. `verify` walks the chain and names each record that was edited, inserted or
+removed since it was written; `entry_history` reads who changed an entry, when, why, and what
+changed field by field, from the before and after snapshots the records carry.
+
+The chain shows changes made without the app; it cannot stop someone who holds the passphrase
+from rewriting the whole trail consistently. A fingerprint (the newest record's hash) noted
+outside the workspace, for instance on a printed report, can be checked later with `anchors`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from chronology_app.core.model.tables import AuditRecord
+from chronology_app.core.validation import join_path
+
+log = logging.getLogger(__name__)
+
+GENESIS_HASH = "0" * 64
+FINGERPRINT_LENGTH = 16  # hex digits shown to users; anchors need at least MIN_ANCHOR
+MIN_ANCHOR = 12
+
+
+def audit_hash(row: AuditRecord) -> str:
+    """The hash that chains one audit record to the one before it."""
+    content = {
+        "at": row.at.isoformat(),
+        "who": row.who,
+        "action": row.action,
+        "case_id": row.case_id,
+        "case_reference": row.case_reference,
+        "reason": row.reason,
+        "changes": row.changes,
+        "prev_hash": row.prev_hash,
+    }
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def head(session: Session) -> str:
+    """The hash of the newest record (GENESIS_HASH when the trail is empty)."""
+    latest = session.scalar(
+        select(col(AuditRecord.hash)).order_by(col(AuditRecord.id).desc()).limit(1)
+    )
+    return latest or GENESIS_HASH
+
+
+# --- checking the chain ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    kind: str  # "edited", "inserted", "removed", "broken", "unreadable" or "anchor"
+    records: tuple[int, ...]
+    message: str
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    records: int
+    head: str
+    problems: tuple[ChainProblem, ...]
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+    @property
+    def fingerprint(self) -> str:
+        return self.head[:FINGERPRINT_LENGTH]
+
+
+_RAW = (
+    "SELECT id, at, who, action, case_id, case_reference, reason, changes, prev_hash, hash "
+    "FROM audit_record ORDER BY id"
+)
+
+
+def _raw_rows(session: Session) -> Iterator[Any]:
+    # The stored text, not the ORM's conversion: a record altered into something the ORM
+    # cannot read must be reported, not end the check with a traceback.
+    yield from session.connection().exec_driver_sql(_RAW)
+
+
+def _as_record(raw: Any) -> AuditRecord | None:
+    try:
+        at = datetime.datetime.fromisoformat(raw.at)
+        changes = json.loads(raw.changes)
+    except (TypeError, ValueError):
+        return None
+    if at.utcoffset() is None:
+        at = at.replace(tzinfo=datetime.UTC)  # stored as UTC without an offset
+    return AuditRecord(
+        id=raw.id,
+        at=at,
+        who=raw.who,
+        action=raw.action,
+        case_id=raw.case_id,
+        case_reference=raw.case_reference,
+        reason=raw.reason,
+        changes=changes,
+        prev_hash=raw.prev_hash,
+        hash=raw.hash,
+    )
+
+
+def _span(first: int, last: int) -> str:
+    return f"record {first}" if first == last else f"records {first} to {last}"
+
+
+def verify(session: Session, anchors: Iterable[str] = ()) -> ChainReport:
+    """Walk the whole trail and report every record that breaks the chain.
+
+    `anchors` are fingerprints noted earlier; each must still be the hash of some record."""
+    problems: list[ChainProblem] = []
+    seen: dict[str, int] = {GENESIS_HASH: 0}  # hash -> id of the record that has it
+    previous_id, previous_hash, count = 0, GENESIS_HASH, 0
+    for raw in _raw_rows(session):
+        count += 1
+        row_id = int(raw.id)
+        record = _as_record(raw)
+        if record is None:
+            problems.append(
+                ChainProblem(
+                    "unreadable",
+                    (row_id,),
+                    f"record {row_id} was altered: it cannot be read any more",
+                )
+            )
+        elif audit_hash(record) != record.hash:
+            problems.append(
+                ChainProblem(
+                    "edited",
+                    (row_id,),
+                    f"record {row_id} was edited after it was "
+                    "written: its content no longer matches its hash",
+                )
+            )
+        if raw.prev_hash != previous_hash:
+            problems.append(_break(raw.prev_hash, seen, previous_id, row_id))
+        elif row_id != previous_id + 1:
+            problems.append(_removed(previous_id, row_id))
+        seen[str(raw.hash)] = row_id
+        previous_id, previous_hash = row_id, str(raw.hash)
+    for anchor in anchors:
+        problems.extend(_check_anchor(anchor.strip().lower(), seen))
+    if problems:
+        log.warning("the audit trail has %d problems", len(problems))
+    return ChainReport(count, previous_hash, tuple(problems))
+
+
+def _break(prev_hash: Any, seen: dict[str, int], previous_id: int, row_id: int) -> ChainProblem:
+    """Record `row_id` does not point at the record before it: say what most likely happened."""
+    target = seen.get(str(prev_hash))
+    if target is not None and target < previous_id:
+        inserted = tuple(i for i in seen.values() if target < i <= previous_id)
+        return ChainProblem(
+            "inserted",
+            inserted,
+            f"{_span(target + 1, previous_id)} did not come from the app: "
+            f"record {row_id} follows record {target}",
+        )
+    if row_id != previous_id + 1:
+        return _removed(previous_id, row_id)
+    if previous_id == 0:
+        return ChainProblem(
+            "broken",
+            (row_id,),
+            f"record {row_id} does not start the trail: it was edited and its hash recomputed, "
+            "or the records before it were removed",
+        )
+    return ChainProblem(
+        "broken",
+        (previous_id, row_id),
+        f"record {row_id} does not follow record {previous_id}: record {previous_id} was edited "
+        "and its hash recomputed, or records were removed and the rest renumbered",
+    )
+
+
+def _removed(previous_id: int, row_id: int) -> ChainProblem:
+    missing = tuple(range(previous_id + 1, row_id))
+    return ChainProblem("removed", missing, f"{_span(missing[0], missing[-1])} removed")
+
+
+def _check_anchor(anchor: str, seen: dict[str, int]) -> list[ChainProblem]:
+    if len(anchor) < MIN_ANCHOR or any(c not in "0123456789abcdef" for c in anchor):
+        return [
+            ChainProblem(
+                "anchor",
+                (),
+                f'"{anchor}" is not a fingerprint: give at least {MIN_ANCHOR} of its hex digits',
+            )
+        ]
+    if any(known.startswith(anchor) for known in seen):
+        return []
+    return [
+        ChainProblem(
+            "anchor",
+            (),
+            f"the fingerprint {anchor} noted earlier is no longer in the trail: records were "
+            "removed or the trail was rewritten",
+        )
+    ]
+
+
+# --- the history of one entry ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    path: str  # e.g. "summary", "persons[1].role", "withdrawn"
+    before: Any  # None when the field was absent
+    after: Any
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    audit_id: int
+    at: datetime.datetime
+    who: str
+    action: str
+    reason: str | None
+    event: str  # "added", "changed", "withdrawn", "restored" or "removed"
+    number: int | None  # the entry's workspace number (E0042) where the record has it
+    fields: tuple[FieldChange, ...]
+
+
+def entry_history(session: Session, reference: str, entry_id: str) -> list[HistoryItem]:
+    """Every audited change to one entry of a case, oldest first."""
+    rows = session.scalars(
+        select(AuditRecord)
+        .where(col(AuditRecord.case_reference) == reference)
+        .order_by(col(AuditRecord.id))
+    )
+    items = []
+    for row in rows:
+        for change in row.changes:
+            pair = _entry_states(change, reference, entry_id)
+            if pair is None:
+                continue
+            before, after = pair
+            items.append(
+                HistoryItem(
+                    audit_id=row.id or 0,
+                    at=row.at,
+                    who=row.who,
+                    action=row.action,
+                    reason=row.reason,
+                    event=_event(before, after),
+                    number=(after or before or {}).get("number"),
+                    fields=tuple(_diff(_shown(before), _shown(after), "")),
+                )
+            )
+    return items
+
+
+State = dict[str, Any] | None
+
+
+def _entry_states(change: Any, reference: str, entry_id: str) -> tuple[State, State] | None:
+    """The entry's snapshots before and after one recorded change, if it touched the entry."""
+    if not isinstance(change, dict):
+        return None
+    if change.get("object") == "entry" and change.get("key") == entry_id:
+        return change.get("before"), change.get("after")
+    if change.get("object") == "case_file" and change.get("key") == reference:
+        # An import (or its undo) carries the whole case file.
+        before, after = (_in_case_file(change.get(side), entry_id) for side in ("before", "after"))
+        if before != after:
+            return before, after
+    return None
+
+
+def _in_case_file(snapshot: Any, entry_id: str) -> State:
+    if not isinstance(snapshot, dict):
+        return None
+    for entry in snapshot.get("document", {}).get("entries", []):
+        if isinstance(entry, dict) and entry.get("id") == entry_id:
+            number = (snapshot.get("numbers") or {}).get(entry_id)
+            return {"doc": entry, "number": number, "withdrawn": None}
+    return None
+
+
+def _event(before: State, after: State) -> str:
+    if before is None:
+        return "added"
+    if after is None:
+        return "removed"
+    if before.get("withdrawn") is None and after.get("withdrawn") is not None:
+        return "withdrawn"
+    if before.get("withdrawn") is not None and after.get("withdrawn") is None:
+        return "restored"
+    return "changed"
+
+
+def _shown(state: State) -> dict[str, Any]:
+    """What a reader cares about in a snapshot: the entry's fields and whether it is withdrawn
+    (its place in the file and its number are the app's bookkeeping)."""
+    if state is None:
+        return {}
+    shown = dict(state.get("doc") or {})
+    if state.get("withdrawn") is not None:
+        shown["withdrawn"] = state["withdrawn"]
+    return shown
+
+
+_ABSENT = object()
+
+
+def _diff(before: Any, after: Any, path: str) -> list[FieldChange]:
+    if before == after:
+        return []
+    if isinstance(before, dict) and isinstance(after, dict):
+        keys = list(before) + [key for key in after if key not in before]
+        found = []
+        for key in keys:
+            found.extend(
+                _diff(before.get(key, _ABSENT), after.get(key, _ABSENT), join_path(path, key))
+            )
+        return found
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        found = []
+        for index, (old, new) in enumerate(zip(before, after, strict=True)):
+            found.extend(_diff(old, new, join_path(path, index)))
+        return found
+    return [
+        FieldChange(
+            path or "entry",
+            None if before is _ABSENT else before,
+            None if after is _ABSENT else after,
+        )
+    ]
