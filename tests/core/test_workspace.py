@@ -12,6 +12,7 @@ import pytest
 
 from chronology_app.core.errors import WorkspaceError, WrongPassphrase
 from chronology_app.core.service import Service
+from chronology_app.core.store.backup import list_backups
 from chronology_app.core.store.workspace import SCHEMA_REVISION, Workspace, raw_execute
 from tests.conftest import PASSPHRASE, ROOT, minimal_case
 
@@ -121,7 +122,7 @@ def test_every_released_schema_opens_and_keeps_its_cases(tmp_path: Path, fixture
             service.document("FX-0001")["entries"][1]["summary"] == "Police called: Cal pushed Ann."
         )
     fixture_revision = fixture.stem.removeprefix("workspace-")
-    backups = list(tmp_path.glob("*.bak"))
+    backups = [b for b in list_backups(copy) if b.label.startswith("before-migration")]
     assert len(backups) == (0 if fixture_revision == SCHEMA_REVISION else 1)
 
 

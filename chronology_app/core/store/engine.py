@@ -22,23 +22,52 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 WRITE_OPTION = "chronology_write"
+# As the desktop app asks of a new workspace's passphrase; applies to new passphrases and bundles.
+MIN_NEW_PASSPHRASE = 12
 
 
-def _check_passphrase(passphrase: str) -> None:
+def check_passphrase(passphrase: str) -> None:
+    """Refuse a passphrase that no workspace can have, with one clear sentence."""
     if not passphrase:
         raise WrongPassphrase("A passphrase is needed to open a workspace.")
     if "\x00" in passphrase:
         raise WrongPassphrase("A passphrase cannot contain a NUL character.")
+    try:
+        passphrase.encode("utf-8")
+    except UnicodeEncodeError:
+        # e.g. bytes in an environment variable that are not UTF-8
+        raise WrongPassphrase(
+            "The passphrase is not valid text (it has bytes that are not UTF-8); type it again."
+        ) from None
 
 
-def _key_pragma(passphrase: str) -> str:
+def check_new_passphrase(passphrase: str) -> None:
+    """Refuse a new passphrase that is empty, impossible, or too short to resist guessing."""
+    check_passphrase(passphrase)
+    if len(passphrase) < MIN_NEW_PASSPHRASE:
+        raise WrongPassphrase(
+            f"The new passphrase is too short: use at least {MIN_NEW_PASSPHRASE} characters "
+            "(four or more words are easy to remember and hard to guess)."
+        )
+
+
+def _key_pragma(passphrase: str, pragma: str = "key") -> str:
     # PRAGMA takes no bound parameters; a quoted string literal with quotes doubled is safe.
-    return "PRAGMA key = '" + passphrase.replace("'", "''") + "'"
+    return f"PRAGMA {pragma} = '" + passphrase.replace("'", "''") + "'"
 
 
-def connect(path: Path, passphrase: str) -> Any:
-    """A raw, keyed sqlcipher3 connection, proven to decrypt the file."""
-    _check_passphrase(passphrase)
+def rekey(connection: Any, passphrase: str) -> None:
+    """Re-encrypt the whole file behind a keyed connection under a new passphrase. SQLCipher
+    does it in one transaction: a crash leaves the file wholly under the old key or the new."""
+    check_passphrase(passphrase)
+    connection.execute(_key_pragma(passphrase, "rekey"))
+
+
+def connect(path: Path, passphrase: str, *, wal: bool = True) -> Any:
+    """A raw, keyed sqlcipher3 connection, proven to decrypt the file.
+
+    `wal=False` leaves the journal mode alone: for backups, which are single standalone files."""
+    check_passphrase(passphrase)
     try:
         connection = sqlcipher.connect(
             str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
@@ -54,7 +83,8 @@ def connect(path: Path, passphrase: str) -> Any:
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        connection.execute("PRAGMA journal_mode = WAL").fetchone()
+        if wal:
+            connection.execute("PRAGMA journal_mode = WAL").fetchone()
         connection.execute("PRAGMA synchronous = FULL")
     except sqlcipher.DatabaseError as err:
         connection.close()
