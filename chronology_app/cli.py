@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from chronology_app import __version__, cli_reports, cli_safety, resources
+from chronology_app.cli_safety import BUNDLE_PASSPHRASE_ENV, bundle_passphrase
 from chronology_app.cli_support import (
     EXIT_ERROR,
     PASSPHRASE_ENV,
@@ -24,7 +25,7 @@ from chronology_app.cli_support import (
     CliContext,
     is_case_file,
 )
-from chronology_app.core import casefile
+from chronology_app.core import bundle, casefile
 from chronology_app.core.crosscase import PersonRef
 from chronology_app.core.errors import ChronologyError, InvalidCaseFile
 from chronology_app.core.reports import flag_report
@@ -43,7 +44,8 @@ def _init(ctx: CliContext) -> int:
 
 
 def _import(ctx: CliContext) -> int:
-    document = casefile.read(ctx.args.file)
+    # A case file or an encrypted case bundle: the file says which.
+    document = bundle.read_case(ctx.args.file, lambda: bundle_passphrase(confirm=False))
     service = ctx.open_service(ctx.args.workspace)
     try:
         result = service.import_case(document, Path(ctx.args.file).name)
@@ -60,10 +62,25 @@ def _export(ctx: CliContext) -> int:
         document = service.document(ctx.args.reference)
     finally:
         service.workspace.close()
+    if ctx.args.bundle:
+        passphrase = bundle_passphrase(confirm=True)
+        if passphrase == ctx.passphrase():
+            raise ChronologyError(
+                "Choose a bundle passphrase different from the workspace's: the bundle's is "
+                "given to whoever receives the case. Nothing was exported."
+            )
+        bundle.write(document, ctx.args.output, passphrase)
+        print(
+            f"Exported {ctx.args.reference} to {ctx.args.output}, encrypted. Send the "
+            "passphrase separately (by phone, not in the same email).",
+            file=ctx.err,
+        )
+        return 0
     casefile.write(document, ctx.args.output)
     print(
         f"Exported {ctx.args.reference} to {ctx.args.output}. "
-        "This file is NOT encrypted: keep it on protected storage and delete it when done.",
+        "This file is NOT encrypted: keep it on protected storage and delete it when done. "
+        "To send a case, export an encrypted bundle instead (--bundle).",
         file=ctx.err,
     )
     return 0
@@ -219,13 +236,18 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     command("init", _init, "create a new, empty, encrypted workspace").add_argument("workspace")
-    sub = command("import", _import, "import a case file into a workspace")
+    sub = command("import", _import, "import a case file or case bundle into a workspace")
     sub.add_argument("workspace")
-    sub.add_argument("file")
+    sub.add_argument("file", help=f"a case file, or a bundle (passphrase: {BUNDLE_PASSPHRASE_ENV})")
     sub = command("export", _export, "export a case from a workspace as a case file")
     sub.add_argument("workspace")
     sub.add_argument("reference")
     sub.add_argument("-o", "--output", required=True, help="the case file to write")
+    sub.add_argument(
+        "--bundle",
+        action="store_true",
+        help=f"write an encrypted case bundle (passphrase: {BUNDLE_PASSPHRASE_ENV} or asked)",
+    )
     command("cases", _cases, "list the cases in a workspace").add_argument("workspace")
     command("validate", _validate, "check a case file against the format").add_argument("file")
     sub = command("flags", _flags, "list the patterns found in a case file or a workspace")

@@ -228,6 +228,7 @@ class FieldChange:
 
 @dataclass(frozen=True)
 class HistoryItem:
+    entry_id: str
     audit_id: int
     at: datetime.datetime
     who: str
@@ -254,6 +255,7 @@ def entry_history(session: Session, reference: str, entry_id: str) -> list[Histo
             before, after = pair
             items.append(
                 HistoryItem(
+                    entry_id=entry_id,
                     audit_id=row.id or 0,
                     at=row.at,
                     who=row.who,
