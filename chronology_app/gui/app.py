@@ -3,18 +3,22 @@
 chronology-app                 the welcome screen (recent workspaces, new, demo)
 chronology-app WORKSPACE       ask for WORKSPACE's passphrase and open it
 chronology-app --demo [PATH]   open (making it first if needed) the demo workspace
+chronology-app --self-test     check this installation works, offscreen, and exit
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import getpass
 import logging
+import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from chronology_app import __version__, resources
@@ -42,6 +46,7 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setOrganizationName("Chronology")
     app.setApplicationName("Chronology")
     app.setApplicationVersion(__version__)
+    app.setWindowIcon(QIcon(str(resources.resource_dir() / "icons" / "chronology.svg")))
     for font in sorted((resources.resource_dir() / "fonts").glob("*.ttf")):
         QFontDatabase.addApplicationFont(str(font))
     return app
@@ -82,12 +87,57 @@ def ask_passphrase(path: Path) -> Workspace | None:
     return opened[0] if dialog.exec() and opened else None
 
 
+def self_test() -> None:
+    """Check that this installation (or bundle) works, end to end and offscreen: a demo
+    workspace in a fresh temporary folder, the main window on its first case, and a conference
+    report rendered to PDF and drawn by PDFium. Raises on any problem."""
+    from chronology_app.core.reports.chronology_report import build_report
+    from chronology_app.gui.report_printing import page_images
+
+    app = make_application()
+    if app.windowIcon().pixmap(32).isNull():
+        raise RuntimeError("the window icon did not load (resources or Qt's SVG plugin missing)")
+    with tempfile.TemporaryDirectory(prefix="chronology-self-test-") as folder:
+        workspace = open_demo(Path(folder) / "self-test.chronology")
+        try:
+            service = Service(workspace, "self-test")
+            window = MainWindow(service, idle_minutes=60)
+            reference = service.cases()[0].reference
+            window.open_case(reference)
+            window.ops.wait()
+            window.close()
+            pdf = build_report(
+                service.case_data(reference),
+                service.flags(reference),
+                "conference",
+                prepared_by="self-test",
+                report_date=datetime.date.today(),
+                rules=service.rules,
+            )
+        finally:
+            workspace.close()
+    if not pdf.startswith(b"%PDF-") or not page_images(pdf, dpi=20):
+        raise RuntimeError("the conference report is not a readable PDF")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="chronology-app", description=__doc__.splitlines()[0])
     parser.add_argument("workspace", nargs="?", help="a workspace to open")
     parser.add_argument("--demo", action="store_true", help="open the demo workspace")
     parser.add_argument("--version", action="version", version=f"chronology-app {__version__}")
+    parser.add_argument(
+        "--self-test", action="store_true", help="check this installation works, then exit"
+    )
     args = parser.parse_args(argv)
+    if args.self_test:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        try:
+            self_test()
+        except Exception as error:  # any failure is the answer: one line, non-zero
+            print(f"self-test failed: {type(error).__name__}: {error}", file=sys.stderr)
+            return 1
+        print("self-test ok")
+        return 0
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app = make_application()
     workspace: Workspace | None = None
