@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_DIR := .demo
 DEMO_WS := $(DEMO_DIR)/demo.chronology
 
-.PHONY: run test lint typecheck pytest bench screenshots clean
+.PHONY: run test lint typecheck pytest bench package screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,10 +37,12 @@ pytest: $(STAMP)
 test: lint typecheck pytest
 
 bench: $(STAMP)
-	$(BIN)/python -u benchmarks/bench_casefile.py
-	$(BIN)/python -u benchmarks/bench_rules.py
-	$(BIN)/python -u benchmarks/bench_report.py
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -u benchmarks/bench_gui.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -u benchmarks/bench_all.py
+
+# The desktop app as one folder in dist/ (PyInstaller, from a clean venv), then its smoke test.
+# Not part of `make test`: it takes minutes.
+package:
+	PYTHON=$(PYTHON) bash packaging/build.sh
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .pytest_cache .ruff_cache build *.egg-info

@@ -1,0 +1,431 @@
+"""Every speed and memory figure of the project, from one run, in one table.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_all.py [--quick]   (make bench)
+
+Runs the four benchmark scripts (bench_casefile, bench_rules, bench_report, bench_gui) one
+after another, each in its own process so that they neither share caches nor compete for the
+cores, and reads the figures each prints. Every comparison (a bare SQLite insert, the naive
+report, n log n growth) is measured by the same script in the same run. All data is generated
+by benchmarks/generate.py from fixed seeds.
+
+Memory: the peak resident set size of each benchmark process (getrusage, so Qt, SQLCipher and
+the interpreter are counted), and the peak of the Python heap (tracemalloc) during three large
+steps, measured afterwards on their own since tracing slows the code it traces.
+
+Prints the machine, then one Markdown table (figure, value, aim, comparison), ready for
+docs/benchmarks.md; each script's own output is kept in benchmarks/out/. --quick runs small
+sizes once, to check that the suite works, not to measure it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import math
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+OUT = HERE / "out"
+
+# Runs a script as __main__, then prints the peak RSS of itself and of its children (kB on
+# Linux; bytes on macOS, converted by `peak_mb`).
+RUNNER = """
+import resource, runpy, sys
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+who = (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+print("@peak-rss", *(resource.getrusage(w).ru_maxrss for w in who), flush=True)
+"""
+
+FULL: dict[str, list[str]] = {
+    "bench_casefile.py": [],
+    "bench_rules.py": [],
+    "bench_report.py": [],
+    "bench_gui.py": [],
+}
+QUICK = {
+    "bench_casefile.py": ["--entries", "300", "--repeat", "1"],
+    "bench_rules.py": ["--repeat", "1", "--cases", "4"],
+    "bench_report.py": ["--entries", "150", "--repeat", "1"],
+    "bench_gui.py": ["--repeat", "1"],
+}
+LIBRARIES = ("PySide6-Essentials", "SQLAlchemy", "sqlcipher3", "reportlab", "pypdfium2", "pydantic")
+
+
+@dataclass(frozen=True)
+class Row:
+    figure: str
+    value: str
+    aim: str = ""
+    comparison: str = ""
+
+
+@dataclass(frozen=True)
+class Run:
+    script: str
+    text: str
+    peak_mb: float
+    children_peak_mb: float
+    seconds: float
+
+
+def peak_mb(maxrss: int) -> float:
+    return maxrss / 1e6 if sys.platform == "darwin" else maxrss / 1024
+
+
+def run_script(script: str, args: list[str]) -> Run:
+    print(f"running {script} {' '.join(args)}".rstrip(), file=sys.stderr, flush=True)
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-c", RUNNER, str(HERE / script), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    OUT.mkdir(exist_ok=True)
+    (OUT / f"{Path(script).stem}.txt").write_text(result.stdout + result.stderr, encoding="utf-8")
+    if result.returncode != 0:
+        raise SystemExit(f"{script} failed ({result.returncode}):\n{result.stderr[-3000:]}")
+    text, _, peaks = result.stdout.rpartition("@peak-rss ")
+    own, children = (int(n) for n in peaks.split())
+    return Run(script, text, peak_mb(own), peak_mb(children), seconds)
+
+
+def number(run: Run, pattern: str, group: int = 1) -> float:
+    found = re.search(pattern, run.text, re.MULTILINE)
+    if found is None:
+        raise SystemExit(f"{run.script} printed no line matching {pattern!r}: has it changed?")
+    return float(found.group(group))
+
+
+def duration(seconds: float) -> str:
+    if seconds >= 1:
+        return f"{seconds:.2f} s"
+    return f"{seconds * 1000:.0f} ms" if seconds >= 0.1 else f"{seconds * 1000:.1f} ms"
+
+
+def aim(seconds: float, limit: float) -> str:
+    said = f"{limit:g} s" if limit >= 1 else f"{limit * 1000:g} ms"
+    return f"under {said}: {'met' if seconds < limit else 'NOT met'}"
+
+
+def casefile_rows(run: Run) -> list[Row]:
+    def ms(label: str) -> float:
+        return number(run, re.escape(label) + r"\s+([\d.]+) ms") / 1000
+
+    n = int(number(run, r"case of (\d+) entries"))
+    imported = ms("import into a new workspace (all of the above)")
+    sqlite, sqlcipher = (
+        ms(f"bare {name} executemany of the entry rows") for name in ("sqlite3", "sqlcipher3")
+    )
+    return [
+        Row(
+            f"Import a {n:,}-entry case file into a new workspace",
+            duration(imported),
+            "",
+            f"bare sqlite3 insert of the same rows {duration(sqlite)}, bare sqlcipher3 "
+            f"{duration(sqlcipher)} (import is x{imported / sqlcipher:.1f} the encrypted insert)",
+        ),
+        Row(
+            "  of which: read and validate the file",
+            duration(ms("parse + validate the case file")),
+        ),
+        Row(
+            "  of which: create the workspace (key derivation, schema)",
+            duration(ms("create workspace (key derivation + schema)")),
+        ),
+        Row(
+            f"Export a {n:,}-entry case to a case file",
+            duration(ms("export from the workspace to JSON text")),
+            "",
+            "checked equal to the imported document",
+        ),
+    ]
+
+
+def rules_rows(run: Run) -> list[Row]:
+    engine = [
+        (int(m.group(1)), float(m.group(2)) / 1000, int(m.group(3)))
+        for m in re.finditer(
+            r"^\s*(\d+) entries:\s+([\d.]+) ms, (\d+) flags", run.text, re.MULTILINE
+        )
+    ]
+    if len(engine) < 2:
+        raise SystemExit("bench_rules.py printed fewer than two engine sizes: has it changed?")
+    rows = []
+    for index, (n, seconds, flags) in enumerate(engine):
+        row_aim = aim(seconds, 0.5) if n == 5000 else ""
+        comparison = f"{flags:,} flags"
+        if index:
+            n0, t0, _ = engine[index - 1]
+            nlogn = n * math.log(n) / (n0 * math.log(n0))
+            grew = seconds / t0
+            comparison += (
+                f"; x{grew:.1f} the time for x{n / n0:.0f} the entries, n log n x{nlogn:.1f}"
+            )
+            row_aim = (
+                row_aim or f"growth no worse than n log n: {'met' if grew <= nlogn else 'NOT met'}"
+            )
+        rows.append(
+            Row(
+                f"Flags: the rules engine on one case of {n:,} entries",
+                duration(seconds),
+                row_aim,
+                comparison,
+            )
+        )
+    cases = int(number(run, r"workspace of (\d+) cases"))
+    size = int(number(run, r"cases x (\d+) entries"))
+    everything = number(run, r"all flags in ([\d.]+) s")
+    a_case = number(run, r"([\d.]+) ms a case") / 1000
+    flags = int(number(run, r"\((\d+) flags"))
+    edit = number(run, r"one edit \+ re-check of one \d+-entry case: ([\d.]+) ms") / 1000
+    recheck = number(run, r"re-check alone ([\d.]+) ms") / 1000
+    big = int(number(run, r"re-check of a (\d+)-entry case from the workspace"))
+    from_file = number(run, r"re-check of a \d+-entry case from the workspace: ([\d.]+) ms") / 1000
+    engine_alone = {n: seconds for n, seconds, _ in engine}.get(big)
+    return [
+        *rows,
+        Row(
+            f"Flags for a whole workspace of {cases} cases x {size} entries",
+            duration(everything),
+            "",
+            f"{duration(a_case)} a case, {flags:,} flags",
+        ),
+        Row(
+            f"One edit, then the flags of that {size}-entry case again",
+            duration(edit),
+            "",
+            f"the flags again alone {duration(recheck)}",
+        ),
+        Row(
+            f"Flags of a {big:,}-entry case read from the workspace",
+            duration(from_file),
+            "",
+            f"the engine alone {duration(engine_alone)}" if engine_alone else "",
+        ),
+    ]
+
+
+def report_rows(run: Run) -> list[Row]:
+    n = int(number(run, r"report of (\d+) entries"))
+
+    def table(label: str) -> tuple[float, int]:
+        found = re.search(re.escape(label) + r"\s+([\d.]+)\s+(\d+)", run.text)
+        if found is None:
+            raise SystemExit(f"bench_report.py printed no {label!r} row: has it changed?")
+        return float(found.group(1)), int(found.group(2))
+
+    (ours, pages), (conference, _), (naive, naive_pages) = (
+        table(label)
+        for label in ("ours, internal", "ours, conference", "naive LongTable, internal")
+    )
+    ratio = ours / naive
+
+    def duration(seconds: float) -> str:  # bench_report prints hundredths of a second
+        return f"{seconds:.2f} s"
+
+    return [
+        Row(
+            f"Report of a {n:,}-entry case (internal, {pages} pages)",
+            duration(ours),
+            f"{aim(ours, 2.0)}; at most 0.6 of naive: {'met' if ratio <= 0.6 else 'NOT met'}",
+            f"naive LongTable of Paragraph cells {duration(naive)} ({naive_pages} pages): "
+            f"ours / naive = {ratio:.2f}",
+        ),
+        Row("Report of the same case for a conference", duration(conference), aim(conference, 2.0)),
+    ]
+
+
+def gui_rows(run: Run) -> list[Row]:
+    start = number(run, r"start to a usable window \(new process, small case\): ([\d.]+) s")
+    opened = number(run, r"open a \d+-entry case .*?: (\d+) ms") / 1000
+    flags = number(run, r"flags shown after (\d+) ms") / 1000
+    big = int(number(run, r"open a (\d+)-entry case"))
+    keystroke = number(run, r"one filter keystroke on \d+ entries: ([\d.]+) ms") / 1000
+    matches = int(number(run, r"\((\d+) rows match"))
+    return [
+        Row(
+            "Start to a usable window (new process, small case)",
+            duration(start),
+            aim(start, 1.0),
+            "key derivation included",
+        ),
+        Row(
+            f"Open a {big:,}-entry case in the GUI (table, timeline, people)",
+            duration(opened),
+            aim(opened, 0.3),
+            f"flags shown after {duration(flags)} (found in the background)",
+        ),
+        Row(
+            "One filter keystroke on that case",
+            duration(keystroke),
+            aim(keystroke, 0.1),
+            f"{matches:,} rows match",
+        ),
+    ]
+
+
+def memory_rows(runs: dict[str, Run]) -> list[Row]:
+    def mb(value: float) -> str:
+        return f"{value:.0f} MB"
+
+    what = {
+        "bench_casefile.py": "the import and export benchmark",
+        "bench_rules.py": "the rules benchmark (largest case, whole workspace)",
+        "bench_report.py": "the report benchmark (ours and naive)",
+        "bench_gui.py": "the GUI benchmark (large case open, offscreen)",
+    }
+    rows = [
+        Row(
+            f"Peak memory (RSS): {what[script]}",
+            mb(run.peak_mb),
+            "",
+            f"the benchmark took {run.seconds:.0f} s",
+        )
+        for script, run in runs.items()
+    ]
+    if "bench_gui.py" in runs:
+        rows.append(
+            Row(
+                "Peak memory (RSS): the app started on a small case (GUI benchmark)",
+                mb(runs["bench_gui.py"].children_peak_mb),
+                "",
+                "the start-up process above",
+            )
+        )
+    return rows
+
+
+def heap_peaks(quick: bool) -> list[Row]:
+    """Peak Python heap (tracemalloc) of three large steps, each measured on its own."""
+    import tempfile
+
+    from benchmarks.generate import generate_case
+    from chronology_app.core.records import case_data
+    from chronology_app.core.reports.chronology_report import build_report
+    from chronology_app.core.rules.engine import analyse
+    from chronology_app.core.service import Service
+    from chronology_app.core.store.workspace import Workspace
+
+    def traced(action: Callable[[], object]) -> str:
+        tracemalloc.start()
+        try:
+            action()
+            peak = tracemalloc.get_traced_memory()[1] / 1e6
+            return f"{peak:.0f} MB" if peak >= 10 else f"{peak:.1f} MB"
+        finally:
+            tracemalloc.stop()
+
+    print("measuring Python heap peaks", file=sys.stderr, flush=True)
+    n_import, n_rules, n_report = (300, 1000, 150) if quick else (5000, 20000, 2000)
+    document = generate_case(n_import, seed=1, reference="BENCH-1")
+    with tempfile.TemporaryDirectory() as folder:
+        workspace = Workspace.create(Path(folder) / "w.chronology", "bench")
+        try:
+            imported = traced(lambda: Service(workspace, "bench").import_case(document))
+        finally:
+            workspace.close()
+    records = case_data(generate_case(n_rules, seed=7))
+    engine = traced(lambda: analyse(records))
+    report_case = case_data(generate_case(n_report, seed=11))
+    flags = analyse(report_case)
+    day = datetime.date(2025, 1, 1)
+    report = traced(
+        lambda: build_report(report_case, flags, "internal", prepared_by="Bench", report_date=day)
+    )
+    return [
+        Row(f"Peak Python heap (tracemalloc): importing the {n_import:,}-entry case", imported),
+        Row(f"Peak Python heap (tracemalloc): rules on {n_rules:,} entries", engine),
+        Row(f"Peak Python heap (tracemalloc): the {n_report:,}-entry report", report),
+    ]
+
+
+def machine() -> list[str]:
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        names = re.findall(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.MULTILINE)
+        cpu = names[0] if names else cpu
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kb = int(re.search(r"MemTotal:\s+(\d+)", meminfo.read_text()).group(1))  # type: ignore[union-attr]
+        memory = f", {kb / 1024**2:.0f} GiB of memory"
+    versions = ", ".join(f"{name} {metadata.version(name)}" for name in LIBRARIES)
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return [
+        f"- Machine: {cpu}, {os.cpu_count()} cores{memory}; {platform.platform()}",
+        f"- Python {platform.python_version()}; {versions}",
+        f"- Run on {datetime.datetime.now():%Y-%m-%d %H:%M} at commit {commit or 'unknown'}; "
+        f"load average before the run: {load}",
+    ]
+
+
+def table(rows: list[Row]) -> str:
+    header = Row("figure", "value", "aim", "comparison (same run)")
+    cells = [[r.figure, r.value, r.aim, r.comparison] for r in (header, *rows)]
+    widths = [max(len(row[i]) for row in cells) for i in range(4)]
+    lines = [
+        "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+        for row in cells
+    ]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes, once: a check, not a measurement"
+    )
+    args = parser.parse_args()
+    started = time.perf_counter()
+    description = machine()
+    runs = {
+        script: run_script(script, script_args)
+        for script, script_args in (QUICK if args.quick else FULL).items()
+    }
+    rows = [
+        *casefile_rows(runs["bench_casefile.py"]),
+        *rules_rows(runs["bench_rules.py"]),
+        *report_rows(runs["bench_report.py"]),
+        *gui_rows(runs["bench_gui.py"]),
+        *memory_rows(runs),
+        *heap_peaks(args.quick),
+    ]
+    print("\n".join(description))
+    print()
+    print(table(rows))
+    print(
+        f"\n{time.perf_counter() - started:.0f} s in all"
+        + (" (--quick: small sizes, not a measurement)" if args.quick else "")
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
