@@ -226,30 +226,32 @@ def rules_rows(run: Run) -> list[Row]:
 def report_rows(run: Run) -> list[Row]:
     n = int(number(run, r"report of (\d+) entries"))
 
-    def table(label: str) -> tuple[float, int]:
+    def measured(label: str) -> tuple[float, int]:
         found = re.search(re.escape(label) + r"\s+([\d.]+)\s+(\d+)", run.text)
         if found is None:
             raise SystemExit(f"bench_report.py printed no {label!r} row: has it changed?")
         return float(found.group(1)), int(found.group(2))
 
     (ours, pages), (conference, _), (naive, naive_pages) = (
-        table(label)
+        measured(label)
         for label in ("ours, internal", "ours, conference", "naive LongTable, internal")
     )
     ratio = ours / naive
 
-    def duration(seconds: float) -> str:  # bench_report prints hundredths of a second
+    def hundredths(seconds: float) -> str:  # as bench_report prints them
         return f"{seconds:.2f} s"
 
     return [
         Row(
             f"Report of a {n:,}-entry case (internal, {pages} pages)",
-            duration(ours),
+            hundredths(ours),
             f"{aim(ours, 2.0)}; at most 0.6 of naive: {'met' if ratio <= 0.6 else 'NOT met'}",
-            f"naive LongTable of Paragraph cells {duration(naive)} ({naive_pages} pages): "
+            f"naive LongTable of Paragraph cells {hundredths(naive)} ({naive_pages} pages): "
             f"ours / naive = {ratio:.2f}",
         ),
-        Row("Report of the same case for a conference", duration(conference), aim(conference, 2.0)),
+        Row(
+            "Report of the same case for a conference", hundredths(conference), aim(conference, 2.0)
+        ),
     ]
 
 
