@@ -180,6 +180,8 @@ class Service:
     """Use cases over one open workspace, on behalf of one user (named in the audit trail)."""
 
     def __init__(self, workspace: Workspace, user: str, settings: Settings | None = None) -> None:
+        if not _encodes(user):  # e.g. bytes in an environment variable that are not UTF-8
+            raise InvalidInput({"user": "the user's name is not valid text; set it again"})
         self.workspace = workspace
         self.user = user
         self.settings = settings or Settings()
@@ -340,6 +342,8 @@ class Service:
 
     def import_case(self, document: Mapping[str, Any], source: str | None = None) -> OpChanges:
         """Add a case from a case-file document. An invalid document changes nothing."""
+        if not isinstance(document, Mapping):
+            raise InvalidCaseFile(["a case file must be a JSON object"], source)
         try:
             copied = _copy(document)
         except InvalidInput as err:

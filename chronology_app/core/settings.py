@@ -97,6 +97,6 @@ def load_settings(path: str | os.PathLike[str] | None) -> Settings:
         raise InvalidSettings(["the file is too large to be settings"], target.name)
     try:
         data: Any = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as err:
+    except (UnicodeDecodeError, ValueError, RecursionError) as err:
         raise InvalidSettings([f"not valid JSON ({err})"], target.name) from None
     return parse_settings(data, target.name)

@@ -169,7 +169,11 @@ def check_entry(
                 "required when the entry is restricted: say why it is not to be shared",
             )
         )
-    if kind in vocabulary.RELATIONSHIP_ENTRY_KINDS and not entry.get("relationship"):
+    if (
+        isinstance(kind, str)
+        and kind in vocabulary.RELATIONSHIP_ENTRY_KINDS
+        and not entry.get("relationship")
+    ):
         label = vocabulary.ENTRY_KINDS[str(kind)].lower()
         problems.append(Problem(join_path(path, "relationship"), f"required for a {label} entry"))
     if person_ids is not None:
