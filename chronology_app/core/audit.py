@@ -333,9 +333,11 @@ def _diff(before: Any, after: Any, path: str) -> list[FieldChange]:
                 _diff(before.get(key, _ABSENT), after.get(key, _ABSENT), join_path(path, key))
             )
         return found
-    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+    if isinstance(before, list) and isinstance(after, list):
         found = []
-        for index, (old, new) in enumerate(zip(before, after, strict=True)):
+        for index in range(max(len(before), len(after))):
+            old = before[index] if index < len(before) else _ABSENT
+            new = after[index] if index < len(after) else _ABSENT
             found.extend(_diff(old, new, join_path(path, index)))
         return found
     return [
