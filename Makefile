@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_DIR := .demo
 DEMO_WS := $(DEMO_DIR)/demo.chronology
 
-.PHONY: run test lint typecheck pytest bench package screenshots clean
+.PHONY: run test lint typecheck pytest bench package screenshots clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ bench: $(STAMP)
 # Not part of `make test`: it takes minutes.
 package:
 	PYTHON=$(PYTHON) bash packaging/build.sh
+
+# Hostile input for every reader (case files, bundles, dates, settings, imports) for minutes;
+# the test suite runs the same properties briefly. FUZZ_MINUTES=30 make fuzz for longer.
+FUZZ_MINUTES ?= 5
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.fuzz.run --minutes $(FUZZ_MINUTES)
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .pytest_cache .ruff_cache build *.egg-info
