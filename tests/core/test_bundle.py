@@ -131,7 +131,7 @@ def test_a_damaged_envelope_says_what_is_wrong(tamper: Any, message: str) -> Non
 def test_the_case_inside_a_bundle_is_validated_like_any_case_file() -> None:
     bad = minimal_case()
     bad["entries"][1]["persons"][1]["person"] = "p9"
-    with pytest.raises(InvalidCaseFile, match=r'entries\[1\]\.persons\[1\]\.person: no person'):
+    with pytest.raises(InvalidCaseFile, match=r"entries\[1\]\.persons\[1\]\.person: no person"):
         bundle.open_bundle(sealed(bad), SECRET)
 
 
