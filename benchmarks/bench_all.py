@@ -107,11 +107,11 @@ def run_script(script: str, args: list[str]) -> Run:
     return Run(script, text, peak_mb(own), peak_mb(children), seconds)
 
 
-def number(run: Run, pattern: str, group: int = 1) -> float:
+def number(run: Run, pattern: str) -> float:
     found = re.search(pattern, run.text, re.MULTILINE)
     if found is None:
         raise SystemExit(f"{run.script} printed no line matching {pattern!r}: has it changed?")
-    return float(found.group(group))
+    return float(found.group(1))
 
 
 def duration(seconds: float) -> str:
