@@ -55,9 +55,13 @@ SALT_BYTES, NONCE_BYTES, TAG_BYTES = 16, 12, 16
 _KEYS = {"format", "version", "kdf", "cipher", "ciphertext"}
 
 
-def seal(document: casefile.Document, passphrase: str, *, cost: int = SCRYPT_N) -> dict[str, Any]:
-    """The bundle (as a JSON object) holding `document`, sealed with `passphrase`."""
+def seal(
+    document: casefile.Document, passphrase: str, *, cost: int | None = None
+) -> dict[str, Any]:
+    """The bundle (as a JSON object) holding `document`, sealed with `passphrase`. `cost` is
+    scrypt's n (default SCRYPT_N)."""
     check_new_passphrase(passphrase)
+    cost = cost or SCRYPT_N
     salt, nonce = secrets.token_bytes(SALT_BYTES), secrets.token_bytes(NONCE_BYTES)
     header = {
         "format": FORMAT,
@@ -76,7 +80,7 @@ def write(
     path: str | os.PathLike[str],
     passphrase: str,
     *,
-    cost: int = SCRYPT_N,
+    cost: int | None = None,
 ) -> None:
     """Seal a case into a bundle file, written atomically (nothing plain touches the disk).
     As with a case file, the case is checked first and only an earlier export is replaced."""
