@@ -45,6 +45,7 @@ _NAME = re.compile(
     r"(?P<state>[0-9a-f]{12}|unknown)" + re.escape(SUFFIX)
 )
 _PARTIAL = ".partial"
+SIDECAR_SUFFIXES = ("-wal", "-shm", "-journal")  # SQLite's files beside a database
 
 
 @dataclass(frozen=True)
@@ -209,24 +210,28 @@ def move_aside(workspace: Path) -> Path:
     """Keep a workspace that cannot be opened (before it is replaced) in its backup folder,
     with its write-ahead log beside it, as it is."""
     folder = folder_for(workspace)
-    folder.mkdir(mode=0o700, exist_ok=True)
     target = folder / backup_name("replaced", UNKNOWN_STATE)
-    for sidecar, suffix in zip(sidecars(workspace), ("-wal", "-shm", "-journal"), strict=True):
-        if sidecar.exists():
-            os.replace(sidecar, target.with_name(target.name + suffix))
-    os.replace(workspace, target)
-    _sync(folder)
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        for suffix in SIDECAR_SUFFIXES:
+            sidecar = workspace.with_name(workspace.name + suffix)
+            if sidecar.exists():
+                os.replace(sidecar, target.with_name(target.name + suffix))
+        os.replace(workspace, target)
+        _sync(folder)
+    except OSError as err:
+        raise BackupError(f"Could not keep {workspace.name} aside: {err.strerror}.") from None
     return target
 
 
 def sidecars(path: Path) -> list[Path]:
-    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+    return [path.with_name(path.name + suffix) for suffix in SIDECAR_SUFFIXES]
 
 
 def _remove_leftovers(folder: Path) -> None:
     """Half-made backups of a process that died while writing one (the workspace is locked
     while a backup is made, so none of these is in progress)."""
-    for leftover in folder.glob("." + "*" + _PARTIAL + "*"):
+    for leftover in folder.glob(f".*{_PARTIAL}*"):
         leftover.unlink(missing_ok=True)
 
 

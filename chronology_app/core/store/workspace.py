@@ -174,9 +174,9 @@ class Workspace:
         API, in the backup folder (or at `target`), proven to open with the passphrase."""
         raw = self.engine.raw_connection()
         try:
-            return copies.take(
-                raw.driver_connection, self.path, self._passphrase, label, self._state(), target
-            )
+            connection = raw.driver_connection
+            state = _state_of(connection)
+            return copies.take(connection, self.path, self._passphrase, label, state, target)
         finally:
             raw.close()
 
@@ -184,15 +184,11 @@ class Workspace:
         return copies.list_backups(self.path)
 
     def _state(self) -> str:
-        """The newest audit record's hash: it changes with every change to the workspace."""
+        raw = self.engine.raw_connection()
         try:
-            with self.engine.connect() as connection:
-                newest = connection.exec_driver_sql(
-                    "SELECT hash FROM audit_record ORDER BY id DESC LIMIT 1"
-                ).scalar()
-        except OperationalError:  # no trail yet (a schema before the audit table)
-            return copies.UNKNOWN_STATE
-        return str(newest or "0" * copies.STATE_DIGITS)[: copies.STATE_DIGITS]
+            return _state_of(raw.driver_connection)
+        finally:
+            raw.close()
 
     def _backup_on_open(self, keep: int) -> None:
         """A rolling backup, unless the newest backup already holds this state. A failure is
@@ -303,6 +299,7 @@ def _keep_before_replacing(target: Path, passphrase: str) -> Path:
 
 
 def _state_of(connection: Any) -> str:
+    """The newest audit record's hash (its first digits): it changes with every change."""
     try:
         row = connection.execute(
             "SELECT hash FROM audit_record ORDER BY id DESC LIMIT 1"
