@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from chronology_app.core.errors import WorkspaceError
 from chronology_app.core.model.tables import AuditRecord
 from chronology_app.core.validation import join_path
 
@@ -85,14 +86,18 @@ class ChainReport:
 
 _RAW = (
     "SELECT id, at, who, action, case_id, case_reference, reason, changes, prev_hash, hash "
-    "FROM audit_record ORDER BY id"
+    "FROM audit_record"
 )
 
 
-def _raw_rows(session: Session) -> Iterator[Any]:
+def _raw_rows(session: Session, reference: str | None = None) -> Iterator[Any]:
     # The stored text, not the ORM's conversion: a record altered into something the ORM
     # cannot read must be reported, not end the check with a traceback.
-    yield from session.connection().exec_driver_sql(_RAW)
+    if reference is None:
+        yield from session.connection().exec_driver_sql(_RAW + " ORDER BY id")
+    else:
+        query = _RAW + " WHERE case_reference = ? ORDER BY id"
+        yield from session.connection().exec_driver_sql(query, (reference,))
 
 
 def _as_record(raw: Any) -> AuditRecord | None:
@@ -241,13 +246,14 @@ class HistoryItem:
 
 def entry_history(session: Session, reference: str, entry_id: str) -> list[HistoryItem]:
     """Every audited change to one entry of a case, oldest first."""
-    rows = session.scalars(
-        select(AuditRecord)
-        .where(col(AuditRecord.case_reference) == reference)
-        .order_by(col(AuditRecord.id))
-    )
     items = []
-    for row in rows:
+    for raw in _raw_rows(session, reference):
+        row = _as_record(raw)
+        if row is None:
+            raise WorkspaceError(
+                f"Record {raw.id} of the audit trail was altered and cannot be read; "
+                "run chronology audit verify."
+            )
         for change in row.changes:
             pair = _entry_states(change, reference, entry_id)
             if pair is None:

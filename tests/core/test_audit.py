@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from chronology_app.core import audit
-from chronology_app.core.errors import InvalidInput, NotFound
+from chronology_app.core.errors import InvalidInput, NotFound, WorkspaceError
 from chronology_app.core.model.tables import AuditRecord
 from chronology_app.core.service import Service
 from chronology_app.core.settings import Settings
@@ -220,6 +220,13 @@ def test_history_finds_an_entry_by_its_number_and_outlives_the_case(service: Ser
         service.history(REF, "e9")
     with pytest.raises(NotFound):
         service.history(REF, "E²")
+
+
+def test_history_from_a_damaged_trail_is_a_clear_error(service: Service) -> None:
+    service.import_case(minimal_case())
+    sql(service.workspace, "UPDATE audit_record SET changes = '{not json' WHERE id = 1")
+    with pytest.raises(WorkspaceError, match="Record 1 of the audit trail was altered"):
+        service.history(REF, "e2")
 
 
 def test_a_field_removed_and_a_field_added_show_as_none(service: Service) -> None:
