@@ -57,14 +57,15 @@ def _import(ctx: CliContext) -> int:
 
 
 def _export(ctx: CliContext) -> int:
-    service = ctx.open_service(ctx.args.workspace)
+    workspace_passphrase = ctx.passphrase()  # asked once: a bundle's must differ from it
+    service = Service(Workspace.open(ctx.args.workspace, workspace_passphrase), ctx.user())
     try:
         document = service.document(ctx.args.reference)
     finally:
         service.workspace.close()
     if ctx.args.bundle:
         passphrase = bundle_passphrase(confirm=True)
-        if passphrase == ctx.passphrase():
+        if passphrase == workspace_passphrase:
             raise ChronologyError(
                 "Choose a bundle passphrase different from the workspace's: the bundle's is "
                 "given to whoever receives the case. Nothing was exported."

@@ -300,3 +300,43 @@ def test_the_installed_command_verifies_without_a_traceback(ws: str) -> None:
     )
     assert result.returncode == 1
     assert result.stderr == f"chronology: {ws}.missing: no workspace there.\n"
+
+
+# --- at a terminal ----------------------------------------------------------------------------
+
+
+def typed(monkeypatch: pytest.MonkeyPatch, *answers: str) -> list[str]:
+    """Answer passphrase prompts as a person at a terminal would; returns the prompts shown."""
+    prompts: list[str] = []
+    replies = iter(answers)
+
+    def getpass(prompt: str) -> str:
+        prompts.append(prompt)
+        return next(replies)
+
+    monkeypatch.delenv("CHRONOLOGY_PASSPHRASE", raising=False)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("getpass.getpass", getpass)
+    return prompts
+
+
+def test_export_a_bundle_at_a_terminal_asks_each_passphrase_once(
+    ws: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prompts = typed(monkeypatch, PASSPHRASE, BUNDLE, BUNDLE)
+    assert run("export", ws, REF, "-o", str(tmp_path / "b.bundle"), "--bundle")[0] == 0
+    assert prompts == ["Workspace passphrase: ", "Bundle passphrase: ", "Type it again: "]
+
+
+def test_a_new_passphrase_at_a_terminal_is_typed_twice(
+    ws: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prompts = typed(monkeypatch, PASSPHRASE, NEW, NEW + " but not quite")
+    assert run("passphrase", ws) == (
+        1,
+        "",
+        "chronology: The two passphrases differ; nothing was changed.\n",
+    )
+    assert prompts == ["Current passphrase: ", "New passphrase: ", "Type it again: "]
+    prompts = typed(monkeypatch, PASSPHRASE, NEW, NEW)
+    assert run("passphrase", ws)[0] == 0
