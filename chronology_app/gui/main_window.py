@@ -43,7 +43,6 @@ from chronology_app.core.errors import ChronologyError
 from chronology_app.core.records import CaseData
 from chronology_app.core.service import OpChanges, ReviewedFlag, Service
 from chronology_app.core.store.engine import connect
-from chronology_app.gui import report_printing as printing
 from chronology_app.gui.actions import Actions, build_menus, create_actions
 from chronology_app.gui.dialogs.entry_editor import EntryEditor
 from chronology_app.gui.dialogs.forms import CaseDialog, PersonDialog
@@ -473,6 +472,8 @@ class MainWindow(QMainWindow):
                 show_error(self, error)
 
     def export_pdf(self) -> None:
+        from chronology_app.gui import report_printing as printing  # PDF libraries load on use
+
         if self.case is None:
             return
         case, flags = self.case, self.flags
@@ -493,6 +494,8 @@ class MainWindow(QMainWindow):
         self.ops.in_background("Building the report…", builder, done)
 
     def print_report(self) -> None:
+        from chronology_app.gui import report_printing as printing
+
         if self.case is None:
             return
         audience = printing.choose_audience(self)
