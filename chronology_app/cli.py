@@ -8,9 +8,11 @@ so it does not land in shell history or the process list.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -293,6 +295,11 @@ def main(
     except KeyboardInterrupt:
         print("chronology: interrupted; nothing half-written was kept.", file=err)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`chronology history … | head`): nothing more to say.
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (kept open until exit)
+        return 0
     except Exception as error:  # a bug: say so without case content
         if args.debug:
             raise

@@ -192,3 +192,16 @@ def test_matches_and_match_decisions(ws: str, tmp_path: Path) -> None:
     assert "BD-2020-0193/p-dean" not in run("matches", ws)[1]
     code, _, err = run("match", ws, "nobody", "BD-2021-0001/p-dean", "confirmed")
     assert code == 1 and "CASE-REFERENCE/PERSON-ID" in err
+
+
+def test_a_reader_that_stops_early_is_not_an_error() -> None:
+    command = Path(sys.executable).parent / "chronology"
+    result = subprocess.run(
+        f"'{command}' flags '{FAMILY_B}' | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout == "Family B (BD-2020-0193): 10 flags\n"
+    assert "internal error" not in result.stderr
