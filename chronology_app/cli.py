@@ -48,11 +48,8 @@ def _init(ctx: CliContext) -> int:
 def _import(ctx: CliContext) -> int:
     # A case file or an encrypted case bundle: the file says which.
     document = bundle.read_case(ctx.args.file, lambda: bundle_passphrase(confirm=False))
-    service = ctx.open_service(ctx.args.workspace)
-    try:
+    with ctx.service(ctx.args.workspace) as service:
         result = service.import_case(document, Path(ctx.args.file).name)
-    finally:
-        service.workspace.close()
     count = len(document["entries"])
     print(f"Imported {result.case_reference}: {count} entries.", file=ctx.out)
     return 0
@@ -90,11 +87,8 @@ def _export(ctx: CliContext) -> int:
 
 
 def _cases(ctx: CliContext) -> int:
-    service = ctx.open_service(ctx.args.workspace)
-    try:
+    with ctx.service(ctx.args.workspace) as service:
         summaries = service.cases()
-    finally:
-        service.workspace.close()
     if not summaries:
         print("No cases in this workspace yet.", file=ctx.out)
     for case in summaries:
@@ -133,8 +127,7 @@ def _flags(ctx: CliContext) -> int:
         flags = analyse(data, build_rules(settings.rules), as_of=as_of)
         results = {data.case.reference: (data, [(f, review_for(f, data.reviews)) for f in flags])}
     else:
-        service = ctx.open_service(ctx.args.source, settings)
-        try:
+        with ctx.service(ctx.args.source, settings) as service:
             refs = (
                 [ctx.args.reference]
                 if ctx.args.reference
@@ -145,8 +138,6 @@ def _flags(ctx: CliContext) -> int:
                 ref: (service.case_data(ref), [(r.flag, r.review) for r in reviewed])
                 for ref, reviewed in found.items()
             }
-        finally:
-            service.workspace.close()
     if ctx.args.json:
         # One case (a file, or a workspace and a reference): the spec's list. A whole
         # workspace: always an object keyed by case reference, however many cases it holds.
@@ -167,11 +158,8 @@ def _flags(ctx: CliContext) -> int:
 
 
 def _matches(ctx: CliContext) -> int:
-    service = ctx.open_service(ctx.args.workspace)
-    try:
+    with ctx.service(ctx.args.workspace) as service:
         suggestions = service.match_suggestions()
-    finally:
-        service.workspace.close()
     if not suggestions:
         print("No possible same-person matches to decide on.", file=ctx.out)
     for s in suggestions:
@@ -185,11 +173,8 @@ def _matches(ctx: CliContext) -> int:
 
 def _match(ctx: CliContext) -> int:
     first, second = (_person_ref(text) for text in (ctx.args.first, ctx.args.second))
-    service = ctx.open_service(ctx.args.workspace)
-    try:
+    with ctx.service(ctx.args.workspace) as service:
         result = service.decide_match(first, second, ctx.args.decision, ctx.args.reason)
-    finally:
-        service.workspace.close()
     print(f"{result.action}: {first} and {second}.", file=ctx.out)
     return 0
 

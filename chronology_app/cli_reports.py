@@ -54,12 +54,9 @@ def _from_workspace(
             "A workspace holds many cases: give the case reference after the workspace, "
             "e.g. chronology report WORKSPACE BD-2020-0193 -o report.pdf"
         )
-    service = ctx.open_service(ctx.args.source, settings)
-    try:
+    with ctx.service(ctx.args.source, settings) as service:
         data = service.case_data(ctx.args.reference)
         flags: list[FlagLike] = list(service.flags(ctx.args.reference))
-    finally:
-        service.workspace.close()
     return data, flags, service.rules
 
 

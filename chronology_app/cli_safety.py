@@ -47,21 +47,15 @@ def bundle_passphrase(*, confirm: bool) -> str:
     return secret(BUNDLE_PASSPHRASE_ENV, "Bundle passphrase: ", confirm=confirm)
 
 
-def _open(ctx: CliContext, path: str) -> Service:
-    """For commands that only look: no backup on opening, as nothing will change."""
-    return Service(Workspace.open(path, ctx.passphrase(), backup_on_open=False), ctx.user())
-
-
 # --- audit verify and history ---------------------------------------------------------------
 
 
 def _verify(ctx: CliContext) -> int:
-    service = _open(ctx, ctx.args.workspace)
-    try:
-        with service.workspace.reading() as session:
-            report = audit.verify(session, ctx.args.anchor or ())
-    finally:
-        service.workspace.close()
+    with (
+        ctx.service(ctx.args.workspace, backup_on_open=False) as service,
+        service.workspace.reading() as session,
+    ):
+        report = audit.verify(session, ctx.args.anchor or ())
     name = Path(ctx.args.workspace).name
     if ctx.args.json:
         output = {
@@ -93,11 +87,8 @@ def _verify(ctx: CliContext) -> int:
 
 
 def _history(ctx: CliContext) -> int:
-    service = _open(ctx, ctx.args.workspace)
-    try:
+    with ctx.service(ctx.args.workspace, backup_on_open=False) as service:
         items = service.history(ctx.args.reference, ctx.args.entry)
-    finally:
-        service.workspace.close()
     if ctx.args.json:
         print(json.dumps([_item_json(item) for item in items], indent=2), file=ctx.out)
         return 0

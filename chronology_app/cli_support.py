@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from chronology_app.core.errors import WorkspaceError
@@ -45,8 +46,23 @@ class CliContext:
             raise WorkspaceError("The two passphrases differ; nothing was created.")
         return first
 
-    def open_service(self, path: str, settings: Settings | None = None) -> Service:
-        return Service(Workspace.open(path, self.passphrase()), self.user(), settings)
+    @contextlib.contextmanager
+    def service(
+        self, path: str, settings: Settings | None = None, *, backup_on_open: bool = True
+    ) -> Iterator[Service]:
+        """The workspace at `path`, opened for the length of one command and closed after.
+        Commands that only look pass `backup_on_open=False`: nothing will change."""
+        settings = settings or Settings()
+        workspace = Workspace.open(
+            path,
+            self.passphrase(),
+            keep_backups=settings.backups_kept,
+            backup_on_open=backup_on_open,
+        )
+        try:
+            yield Service(workspace, self.user(), settings)
+        finally:
+            workspace.close()
 
 
 def is_case_file(path: str) -> bool:
