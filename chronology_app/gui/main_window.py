@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QDialog,
     QDockWidget,
     QFileDialog,
     QHeaderView,
@@ -560,12 +561,34 @@ class MainWindow(QMainWindow):
             if action is not self.actions_.quit:
                 action.setEnabled(False)
         self.stack.setCurrentWidget(self.lock_screen)
+        self._cover_dialogs()
         self.setWindowTitle("Chronology (locked)")
         self.statusBar().clearMessage()
         self.lock_screen.reset()
         log.info("workspace locked")
 
+    def _cover_dialogs(self) -> None:
+        """An open dialog (an entry being edited, a message) is covered by a lock screen of
+        its own: hiding it would end it and lose what was typed, and while it is modal the
+        window's own lock screen cannot be reached."""
+        self._covers: list[LockScreen] = []
+        for widget in QApplication.topLevelWidgets():
+            if widget is self or not isinstance(widget, QDialog) or not widget.isVisible():
+                continue
+            cover = LockScreen(self._check_passphrase, widget)
+            cover.setAutoFillBackground(True)
+            cover.setGeometry(widget.rect())
+            cover.unlocked.connect(self.unlock)
+            cover.show()
+            cover.raise_()
+            cover.reset()
+            self._covers.append(cover)
+
     def unlock(self) -> None:
+        for cover in getattr(self, "_covers", []):
+            cover.hide()
+            cover.deleteLater()
+        self._covers = []
         self.stack.setCurrentWidget(self.main_page)
         for dock, visible in zip(
             (self.cases_dock, self.flags_dock), self._docks_visible, strict=True

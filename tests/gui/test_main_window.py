@@ -176,3 +176,23 @@ def test_review_mode_is_read_only_and_a_case_can_be_marked_reviewed(
     assert not window.actions_.new_entry.isEnabled()  # still read only after the review
     window.actions_.review_mode.setChecked(False)
     assert window.actions_.new_entry.isEnabled()
+
+
+def test_locking_covers_an_open_dialog_and_keeps_what_was_typed(
+    qtbot: Any, window: MainWindow
+) -> None:
+    from chronology_app.gui.dialogs.entry_editor import EntryEditor
+    from tests.conftest import PASSPHRASE
+
+    assert window.case is not None
+    editor = EntryEditor(window.case, lambda entry, reason: None, parent=window)
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.summary.setText("Sensitive words typed before the lock")
+    window.lock()
+    (cover,) = window._covers
+    assert cover.isVisible() and cover.geometry() == editor.rect()
+    cover.passphrase.setText(PASSPHRASE)
+    assert cover.try_unlock() is True
+    assert not window.is_locked() and window._covers == []
+    assert editor.summary.text() == "Sensitive words typed before the lock"

@@ -36,6 +36,7 @@ class LockScreen(QWidget):
         layout.addWidget(self.passphrase)
         self.error = QLabel()
         self.error.setStyleSheet("color: #b71c1c;")
+        self.error.setWordWrap(True)
         layout.addWidget(self.error)
         button = QPushButton("Unlock")
         button.clicked.connect(self.try_unlock)
