@@ -329,6 +329,14 @@ class Service:
     def create_case(self, case: Mapping[str, Any]) -> OpChanges:
         doc = _copy(case)
         _problems(validation.check_case(doc, ""))
+        with self.workspace.reading() as session:
+            if repo.snapshot_case(session, doc["reference"]) is not None:
+                raise InvalidInput(
+                    {
+                        "reference": f'A case with reference "{doc["reference"]}" is already in '
+                        "this workspace; give the new case its own reference."
+                    }
+                )
         document = {
             "format": "chronology-case",
             "version": 1,

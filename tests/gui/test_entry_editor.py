@@ -132,3 +132,12 @@ def test_editing_keeps_unknown_keys_and_attributes(qtbot: Any, family_b_service:
     assert saved[0]["attributes"]["platform"] == "Facebook"
     assert saved[0]["attributes"]["authorisation"] is None  # an explicit null, untouched, is kept
     assert saved[0]["date"] == "2021-03-15"
+
+
+def test_changing_kind_twice_still_shows_the_messages(editor: EntryEditor) -> None:
+    for kind in ("incident", "disclosure", "risk_assessment"):
+        editor.kind.setCurrentIndex(editor.kind.findData(kind))
+    editor.date.setText("March 2019")
+    editor.agency.setText("Police")
+    assert editor.try_save() is False
+    assert editor._errors["summary"].text() == "Say briefly what happened."

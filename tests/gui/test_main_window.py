@@ -196,3 +196,22 @@ def test_locking_covers_an_open_dialog_and_keeps_what_was_typed(
     assert cover.try_unlock() is True
     assert not window.is_locked() and window._covers == []
     assert editor.summary.text() == "Sensitive words typed before the lock"
+
+
+def test_a_new_case_with_a_reference_already_used_keeps_the_form_open(
+    qtbot: Any, window: MainWindow
+) -> None:
+    from chronology_app.gui.dialogs.forms import CaseDialog
+
+    dialog = CaseDialog(
+        lambda values: window.ops.change(
+            lambda: window.service.create_case(values), inline_validation=True
+        ),
+        window,
+    )
+    qtbot.addWidget(dialog)
+    dialog.reference.setText("BD-2020-0193")
+    dialog.title.setText("Family Z")
+    assert dialog.try_save() is False
+    assert dialog._errors["reference"].text().startswith('A case with reference "BD-2020-0193"')
+    assert dialog.title.text() == "Family Z"

@@ -278,6 +278,8 @@ class EntryEditor(QDialog):
         while self.attributes_form.rowCount():
             self.attributes_form.removeRow(0)
         self._attribute_widgets = {}
+        # The removed rows' message labels are gone with them.
+        self._errors = {k: v for k, v in self._errors.items() if not k.startswith("attributes.")}
         kind = self.current_kind()
         for key in words.ATTRIBUTE_FIELDS.get(kind, ()):
             widget = self._attribute_widget(kind, key)
