@@ -69,14 +69,14 @@ def _export(ctx: CliContext) -> int:
                 "Choose a bundle passphrase different from the workspace's: the bundle's is "
                 "given to whoever receives the case. Nothing was exported."
             )
-        bundle.write(document, ctx.args.output, passphrase)
+        bundle.write(document, ctx.args.output, passphrase, force=ctx.args.force)
         print(
             f"Exported {ctx.args.reference} to {ctx.args.output}, encrypted. Send the "
             "passphrase separately (by phone, not in the same email).",
             file=ctx.err,
         )
         return 0
-    casefile.write(document, ctx.args.output)
+    casefile.write(document, ctx.args.output, force=ctx.args.force)
     print(
         f"Exported {ctx.args.reference} to {ctx.args.output}. "
         "This file is NOT encrypted: keep it on protected storage and delete it when done. "
@@ -231,6 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("workspace")
     sub.add_argument("reference")
     sub.add_argument("-o", "--output", required=True, help="the case file to write")
+    sub.add_argument("--force", action="store_true", help="replace an earlier case file there")
     sub.add_argument(
         "--bundle",
         action="store_true",

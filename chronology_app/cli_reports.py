@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from chronology_app.cli_support import CliContext, Register, is_case_file
 from chronology_app.core import casefile
 from chronology_app.core.errors import ChronologyError
-from chronology_app.core.files import write_atomically
+from chronology_app.core.files import check_replaceable, is_pdf, write_atomically
 from chronology_app.core.records import CaseData
 from chronology_app.core.reports.audience import AUDIENCES, CONFERENCE
 from chronology_app.core.settings import Settings, load_settings
@@ -77,6 +77,7 @@ def _report(ctx: CliContext) -> int:
     args = ctx.args
     target = Path(args.output)
     _check_target(target)
+    check_replaceable(target, same_kind=is_pdf, what="PDF", force=ctx.args.force)
     settings = load_settings(args.settings)
     load = _from_file if is_case_file(args.source) else _from_workspace
     data, flags, rules = load(ctx, settings)
@@ -105,6 +106,7 @@ def register(command: Register) -> None:
     sub.add_argument("source", help="a case file (.json) or a workspace")
     sub.add_argument("reference", nargs="?", help="the case, when SOURCE is a workspace")
     sub.add_argument("-o", "--output", required=True, help="the PDF file to write")
+    sub.add_argument("--force", action="store_true", help="replace an earlier PDF there")
     sub.add_argument(
         "--audience",
         choices=tuple(AUDIENCES),

@@ -205,3 +205,22 @@ def test_a_reader_that_stops_early_is_not_an_error() -> None:
     )
     assert result.stdout == "Family B (BD-2020-0193): 10 flags\n"
     assert "internal error" not in result.stderr
+
+
+def test_export_and_report_replace_a_file_only_when_asked_and_never_a_workspace(
+    ws: str, tmp_path: Path
+) -> None:
+    run("import", ws, str(FAMILY_B))
+    target = tmp_path / "b.json"
+    assert run("export", ws, "BD-2020-0193", "-o", str(target))[0] == 0
+    code, _, err = run("export", ws, "BD-2020-0193", "-o", str(target))
+    assert code == 1 and "already exists; nothing was written" in err and "--force" in err
+    assert run("export", ws, "BD-2020-0193", "-o", str(target), "--force")[0] == 0
+    before = Path(ws).read_bytes()
+    for command in (
+        ("export", ws, "BD-2020-0193", "-o", ws, "--force"),
+        ("report", ws, "BD-2020-0193", "-o", ws, "--force"),
+    ):
+        code, _, err = run(*command)
+        assert code == 1 and "is not a" in err, command
+    assert Path(ws).read_bytes()[:16] == before[:16]

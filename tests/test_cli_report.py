@@ -67,9 +67,9 @@ def test_a_report_from_a_workspace_case(tmp_path: Path) -> None:
     code, out, _ = run("report", workspace, "BD-2020-0193", "-o", str(target))
     assert code == 0 and "BD-2020-0193" in out
     assert "E0019" in text_of(target)
-    code, _, err = run("report", workspace, "-o", str(target))
+    code, _, err = run("report", workspace, "-o", str(target), "--force")
     assert code == 1 and "give the case reference" in err
-    code, _, err = run("report", workspace, "XX-0000", "-o", str(target))
+    code, _, err = run("report", workspace, "XX-0000", "-o", str(target), "--force")
     assert code == 1 and "XX-0000" in err and "Traceback" not in err
 
 
@@ -87,15 +87,15 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_nothing_behind(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "report.pdf"
-    target.write_bytes(b"the previous report")
+    target.write_bytes(b"%PDF-1.4 the previous report")
 
     def refuse(source: str, destination: str) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", refuse)
-    code, _, err = run("report", FAMILY_B, "-o", str(target))
+    code, _, err = run("report", FAMILY_B, "-o", str(target), "--force")
     assert code == 1 and "No space left on device" in err
-    assert target.read_bytes() == b"the previous report"
+    assert target.read_bytes() == b"%PDF-1.4 the previous report"
     assert [p.name for p in tmp_path.iterdir()] == ["report.pdf"]
 
 

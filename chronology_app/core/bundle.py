@@ -37,7 +37,8 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from chronology_app.core import casefile
 from chronology_app.core.errors import InvalidBundle, WorkspaceError, WrongPassphrase
-from chronology_app.core.files import write_atomically
+from chronology_app.core.files import check_replaceable, write_atomically
+from chronology_app.core.files import is_bundle as looks_like_bundle
 from chronology_app.core.store.engine import check_new_passphrase, check_passphrase
 
 log = logging.getLogger(__name__)
@@ -81,11 +82,12 @@ def write(
     passphrase: str,
     *,
     cost: int | None = None,
+    force: bool = True,
 ) -> None:
     """Seal a case into a bundle file, written atomically (nothing plain touches the disk).
     As with a case file, the case is checked first and only an earlier export is replaced."""
     target = Path(path)
-    casefile._refuse_to_replace_other_files(target)  # the case-file export's own rule
+    check_replaceable(target, same_kind=looks_like_bundle, what="case bundle", force=force)
     casefile.check(document, target.name)
     data = json.dumps(seal(document, passphrase, cost=cost), indent=2) + "\n"
     write_atomically(target, data.encode("ascii"))

@@ -15,7 +15,7 @@ from typing import Any
 
 from chronology_app.core import validation as v
 from chronology_app.core.errors import InvalidCaseFile, WorkspaceError
-from chronology_app.core.files import write_atomically
+from chronology_app.core.files import check_replaceable, is_case_file, write_atomically
 from chronology_app.core.model import schemas
 
 log = logging.getLogger(__name__)
@@ -161,29 +161,17 @@ def dumps(document: Document) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def _refuse_to_replace_other_files(target: Path) -> None:
-    """An export may replace an earlier case file, never anything else (a workspace above all:
-    writing one case over it in plain text would lose every case and expose this one)."""
-    if not target.exists():
-        return
-    try:
-        with open(target, "rb") as handle:
-            start = handle.read(16).lstrip(b"\xef\xbb\xbf \t\r\n")
-    except OSError as err:
-        raise WorkspaceError(f"{target}: cannot check what is there ({err.strerror})") from None
-    if target.is_dir() or not start.startswith(b"{"):
-        raise WorkspaceError(
-            f"{target}: a file that is not a case file is already there; nothing was written. "
-            "Choose another name."
-        )
+def _refuse_to_replace_other_files(target: Path, force: bool = True) -> None:
+    """An export may replace an earlier case file (when asked), never anything else."""
+    check_replaceable(target, same_kind=is_case_file, what="case file", force=force)
 
 
-def write(document: Document, path: str | os.PathLike[str]) -> None:
+def write(document: Document, path: str | os.PathLike[str], *, force: bool = True) -> None:
     """Write a case file atomically: a failure (full disk, no permission, Ctrl+C) leaves any
     earlier file at `path` as it was, and no partial copy. The document is checked first, so
     nothing is written that a workspace could not import again."""
     target = Path(path)
-    _refuse_to_replace_other_files(target)
+    _refuse_to_replace_other_files(target, force)
     check(document, target.name)
     text = dumps(document).encode("utf-8")
     write_atomically(target, text)

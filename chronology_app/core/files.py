@@ -10,9 +10,50 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from chronology_app.core.errors import WorkspaceError
+
+
+def is_pdf(start: bytes) -> bool:
+    return start.startswith(b"%PDF")
+
+
+def is_bundle(start: bytes) -> bool:
+    return start.startswith(b"{") and b"chronology-bundle" in start
+
+
+def is_case_file(start: bytes) -> bool:
+    return start.startswith(b"{") and not is_bundle(start)
+
+
+def check_replaceable(
+    target: Path, *, same_kind: Callable[[bytes], bool], what: str, force: bool
+) -> None:
+    """Before writing `target`: an existing file is replaced only when asked (`force`, or a
+    save dialog that already asked), and only when it is the same kind of file (judged by
+    `same_kind` from its first bytes). Nothing else is ever overwritten: not a workspace,
+    which a plain-text export or a PDF would destroy, nor an encrypted bundle by plain text."""
+    if target.is_dir():
+        raise WorkspaceError(f"{target} is a folder: give a file name.")
+    if not target.exists():
+        return
+    try:
+        with open(target, "rb") as handle:
+            start = handle.read(256).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError as err:
+        raise WorkspaceError(f"{target}: cannot check what is there ({err.strerror})") from None
+    if not same_kind(start):
+        raise WorkspaceError(
+            f"{target}: a file that is not a {what} is already there; nothing was written. "
+            "Choose another name."
+        )
+    if not force:
+        raise WorkspaceError(
+            f"{target} already exists; nothing was written. Choose another name, or add "
+            "--force to replace it."
+        )
 
 
 def write_atomically(target: Path, data: bytes) -> None:

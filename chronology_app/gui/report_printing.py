@@ -17,7 +17,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
-from chronology_app.core.files import write_atomically
+from chronology_app.core.files import check_replaceable, is_pdf, write_atomically
 from chronology_app.core.records import CaseData
 from chronology_app.core.reports.chronology_report import build_report
 from chronology_app.core.service import ReviewedFlag, Service
@@ -64,6 +64,8 @@ def ask_pdf_path(parent: QWidget, case: CaseData, audience: str) -> Path | None:
 
 
 def save_pdf(path: Path, data: bytes) -> None:
+    # The save dialog asked before replacing a file; a non-PDF (a workspace) is never replaced.
+    check_replaceable(path, same_kind=is_pdf, what="PDF", force=True)
     write_atomically(path, data)
 
 

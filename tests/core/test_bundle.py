@@ -155,7 +155,7 @@ def test_write_and_read_a_bundle_file(tmp_path: Path) -> None:
 def test_a_bundle_never_replaces_a_file_that_is_not_an_export(tmp_path: Path) -> None:
     target = tmp_path / "w.chronology"
     target.write_bytes(b"\x8a\x13 encrypted workspace bytes")
-    with pytest.raises(WorkspaceError, match="not a case file is already there"):
+    with pytest.raises(WorkspaceError, match="not a case bundle is already there"):
         bundle.write(minimal_case(), target, SECRET, cost=CHEAP)
     assert target.read_bytes() == b"\x8a\x13 encrypted workspace bytes"
     assert [p.name for p in tmp_path.iterdir()] == ["w.chronology"]
