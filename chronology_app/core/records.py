@@ -127,6 +127,12 @@ class CaseData:
     entry_by_id: Mapping[str, EntryRecord] = field(default_factory=dict)
 
 
+def normalise_tag(tag: str) -> str:
+    """'Coercive Control', 'coercive-control' and 'coercive_control' are one tag to the
+    rules and filters; the case file keeps the wording as written."""
+    return "_".join(tag.casefold().replace("-", " ").split())
+
+
 def entry_ref(number: int) -> str:
     return f"E{number:04d}"
 
@@ -195,7 +201,7 @@ def entry_record(doc: Mapping[str, Any], position: int, number: int | None = Non
         restricted_reason=doc.get("restricted_reason"),
         persons=tuple(EntryPerson(p["person"], p["role"]) for p in doc.get("persons") or ()),
         relationship=doc.get("relationship"),
-        tags=frozenset(doc.get("tags") or ()),
+        tags=frozenset(normalise_tag(tag) for tag in doc.get("tags") or ()),
         attributes=MappingProxyType(dict(doc.get("attributes") or {})),
         recorded_by=recorded.get("by"),
         recorded_on=_opt_date(recorded.get("on")),

@@ -905,3 +905,12 @@ def test_repeat_marac_says_when_after_is_only_possible() -> None:
     doc = casefile.check(document([*entries, LATER]))
     (flag,) = [f for f in analyse(case_data(doc)) if f.rule == "repeat-marac"]
     assert "the flag is raised because they could come after the referral" in flag.explanation
+
+
+def test_tags_written_naturally_mean_the_same_to_the_rules() -> None:
+    doc = json.loads((EXAMPLES / "family-b.json").read_text(encoding="utf-8"))
+    expected = [(f.rule, f.entries) for f in analyse(case_data(doc))]
+    for entry in doc["entries"]:
+        entry["tags"] = [t.replace("_", " ").title() for t in entry.get("tags", [])]
+    assert casefile.validate(doc) == []
+    assert [(f.rule, f.entries) for f in analyse(case_data(doc))] == expected
