@@ -28,6 +28,7 @@ class Actions:
     withdraw_entry: QAction
     new_case: QAction
     add_person: QAction
+    add_relationship: QAction
     find: QAction
     clear_filters: QAction
     zoom_in: QAction
@@ -49,6 +50,7 @@ class Actions:
             self.edit_entry,
             self.withdraw_entry,
             self.add_person,
+            self.add_relationship,
             self.find,
             self.clear_filters,
             self.mark_reviewed,
@@ -62,6 +64,7 @@ class Actions:
             self.withdraw_entry,
             self.new_case,
             self.add_person,
+            self.add_relationship,
             self.import_case,
             self.undo,
             self.redo,
@@ -118,6 +121,7 @@ def create_actions(window: QMainWindow) -> Actions:
         ),
         new_case=_action(window, "New &case…", "Ctrl+Shift+N"),
         add_person=_action(window, "Add &person…", "Ctrl+Shift+P"),
+        add_relationship=_action(window, "Add &relationship…", tip="Partners, parent and child…"),
         find=_action(window, "&Find in chronology", StandardKey.Find),
         clear_filters=_action(window, "C&lear filters", "Ctrl+Shift+L"),
         zoom_in=_action(window, "Zoom timeline &in", StandardKey.ZoomIn),
@@ -166,6 +170,7 @@ def build_menus(menu_bar: QMenuBar, actions: Actions) -> None:
         None,
         actions.new_case,
         actions.add_person,
+        actions.add_relationship,
         None,
         actions.find,
         actions.clear_filters,

@@ -46,7 +46,7 @@ from chronology_app.core.service import OpChanges, ReviewedFlag, Service
 from chronology_app.core.store.engine import connect
 from chronology_app.gui.actions import Actions, build_menus, create_actions
 from chronology_app.gui.dialogs.entry_editor import EntryEditor
-from chronology_app.gui.dialogs.forms import CaseDialog, PersonDialog
+from chronology_app.gui.dialogs.forms import CaseDialog, PersonDialog, RelationshipDialog
 from chronology_app.gui.models.chronology_model import (
     ENTRY_ID_ROLE,
     SUMMARY,
@@ -177,6 +177,7 @@ class MainWindow(QMainWindow):
         actions.withdraw_entry.triggered.connect(self.withdraw_entry)
         actions.new_case.triggered.connect(self.new_case)
         actions.add_person.triggered.connect(self.add_person)
+        actions.add_relationship.triggered.connect(self.add_relationship)
         actions.undo.triggered.connect(lambda: self.ops.change(self.service.undo))
         actions.redo.triggered.connect(lambda: self.ops.change(self.service.redo))
         actions.find.triggered.connect(self.focus_search)
@@ -413,6 +414,19 @@ class MainWindow(QMainWindow):
         PersonDialog(
             lambda values: self.ops.change(
                 lambda: self.service.add_person(reference, values), inline_validation=True
+            ),
+            self,
+        ).exec()
+
+    def add_relationship(self) -> None:
+        if self.reference is None or self.case is None:
+            return
+        reference = self.reference
+        persons = [(p.id, p.name) for p in self.case.persons]
+        RelationshipDialog(
+            persons,
+            lambda values: self.ops.change(
+                lambda: self.service.add_relationship(reference, values), inline_validation=True
             ),
             self,
         ).exec()

@@ -215,3 +215,39 @@ def test_a_new_case_with_a_reference_already_used_keeps_the_form_open(
     assert dialog.try_save() is False
     assert dialog._errors["reference"].text().startswith('A case with reference "BD-2020-0193"')
     assert dialog.title.text() == "Family Z"
+
+
+def test_a_relationship_added_in_the_app_can_be_named_by_a_separation(
+    qtbot: Any, service: Service
+) -> None:
+    from chronology_app.gui.dialogs.entry_editor import EntryEditor
+    from chronology_app.gui.dialogs.forms import RelationshipDialog
+
+    window = MainWindow(service, idle_minutes=60)
+    qtbot.addWidget(window)
+    service.create_case({"reference": "R-1", "title": "Family R"})
+    service.add_person("R-1", {"id": "amy", "name": "Amy Rowe", "roles": ["parent"]})
+    service.add_person("R-1", {"id": "lee", "name": "Lee Rowe", "roles": ["partner"]})
+    window.open_case("R-1")
+    window.ops.wait()
+    assert window.case is not None
+    persons = [(p.id, p.name) for p in window.case.persons]
+    dialog = RelationshipDialog(
+        persons,
+        lambda values: window.ops.change(
+            lambda: service.add_relationship("R-1", values), inline_validation=True
+        ),
+        window,
+    )
+    qtbot.addWidget(dialog)
+    assert dialog.try_save() is False
+    assert dialog._errors["persons[0]"].text() == "Choose the first person."
+    dialog.first.setCurrentIndex(1)
+    dialog.second.setCurrentIndex(2)
+    assert dialog.try_save() is True
+    window.ops.wait()
+    assert window.case is not None
+    editor = EntryEditor(window.case, lambda entry, reason: None, parent=window)
+    qtbot.addWidget(editor)
+    assert editor.relationship.count() == 2
+    assert editor.relationship.itemText(1) == "Amy Rowe & Lee Rowe"

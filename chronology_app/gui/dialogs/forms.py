@@ -182,3 +182,46 @@ class PersonDialog(_Form):
         if self.restricted.isChecked():
             values["restricted"] = True
         return values, problems
+
+
+class RelationshipDialog(_Form):
+    """Two people and how they are related (partners, parent and child, …). Relationship
+    starts, separations and reconciliations are then entries about it."""
+
+    def __init__(
+        self,
+        persons: list[tuple[str, str]],
+        save: Callable[[dict[str, Any]], object],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Add relationship", save, parent)
+        self.kind = QComboBox()
+        for value, label in (
+            ("intimate_partner", "Partners (intimate relationship)"),
+            ("parent_child", "Parent and child"),
+            ("sibling", "Siblings"),
+            ("relative", "Other relatives"),
+            ("other", "Other"),
+        ):
+            self.kind.addItem(label, value)
+        self.first = QComboBox()
+        self.second = QComboBox()
+        for combo in (self.first, self.second):
+            combo.addItem("Choose a person…", None)
+            for person_id, name in persons:
+                combo.addItem(name, person_id)
+        self.add("kind", "Relationship", self.kind)
+        self.add("persons[0]", "First person (the parent, for parent and child)", self.first)
+        self.add("persons", "Second person", self.second)
+        self.finish()
+
+    def values(self) -> tuple[dict[str, Any], dict[str, str]]:
+        problems = {}
+        first, second = self.first.currentData(), self.second.currentData()
+        if not first:
+            problems["persons[0]"] = "Choose the first person."
+        if not second:
+            problems["persons"] = "Choose the second person."
+        elif first == second:
+            problems["persons"] = "Choose two different people."
+        return {"kind": self.kind.currentData(), "persons": [first, second]}, problems
