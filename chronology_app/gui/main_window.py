@@ -64,7 +64,7 @@ from chronology_app.gui.widgets.lock_screen import LockScreen
 log = logging.getLogger(__name__)
 IDLE_KEY = "security/idle_minutes"
 # No., date, source, kind, (what happened stretches), impact, action, flags, child's age
-COLUMN_WIDTHS = (118, 112, 130, 120, 300, 170, 150, 62, 80)
+COLUMN_WIDTHS = (84, 100, 118, 108, 300, 140, 120, 60, 90)
 INPUT_EVENTS = frozenset(
     {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel}
 )
@@ -116,6 +116,8 @@ class MainWindow(QMainWindow):
             "Flags", self.flags_panel, Qt.DockWidgetArea.RightDockWidgetArea
         )
 
+        # The chronology's "What happened" column gets the room; the side panels are narrow.
+        self.resizeDocks([self.cases_dock, self.flags_dock], [250, 330], Qt.Orientation.Horizontal)
         self.model = ChronologyModel(self)
         self.proxy = ChronologyFilter(self.model, self)
         self.filter_bar = FilterBar()

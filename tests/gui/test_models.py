@@ -137,3 +137,11 @@ def test_models_pass_the_tester_while_changing(qtbot: Any, family_b_service: Ser
     model.set_flagged({"e01", "e02"})
     model.set_age_child("p-mia")
     assert model.data(model.index(0, AGE)) == "unborn"
+
+
+def test_the_age_column_says_whose_age_it_shows(family_b_service: Service) -> None:
+    model = ChronologyModel()
+    model.set_case(family_b_service.case_data("BD-2020-0193"))
+    assert model.headerData(AGE, Qt.Orientation.Horizontal) == "Age of Leo"
+    model.set_age_child("p-mia")
+    assert model.headerData(AGE, Qt.Orientation.Horizontal) == "Age of Mia"

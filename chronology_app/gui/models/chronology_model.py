@@ -104,6 +104,7 @@ class ChronologyModel(QAbstractTableModel):
         self._row_of: dict[str, int] = {}
         self._flagged: set[str] = set()
         self._child_birth: dt.date | None = None
+        self._age_of = ""
         self.case: CaseData | None = None
 
     # --- loading -------------------------------------------------------------------------
@@ -115,8 +116,16 @@ class ChronologyModel(QAbstractTableModel):
         self._rows = [] if case is None else [self._row(case, e) for e in case.entries]
         self._row_of = {row.entry.id: index for index, row in enumerate(self._rows)}
         children = [] if case is None else [p for p in case.persons if p.is_child]
-        dobs = [c.date_of_birth.earliest for c in children if c.date_of_birth is not None]
-        self._child_birth = min(dobs) if dobs else None
+        # The eldest child with an exact date of birth (an uncertain one gives no age to the
+        # month); the heading says whose age it is.
+        dated = sorted(
+            (c for c in children if c.date_of_birth is not None and c.date_of_birth.is_exact),
+            key=lambda c: c.date_of_birth.earliest if c.date_of_birth else dt.date.max,
+        )
+        eldest = dated[0] if dated else None
+        born = eldest.date_of_birth if eldest else None
+        self._child_birth = born.earliest if born else None
+        self._age_of = eldest.name.split()[0] if eldest else ""
         self.endResetModel()
 
     def set_flagged(self, flagged: set[str]) -> None:
@@ -131,6 +140,8 @@ class ChronologyModel(QAbstractTableModel):
         person = self.case.person_by_id.get(person_id or "")
         if person is not None and person.date_of_birth is not None:
             self._child_birth = person.date_of_birth.earliest
+            self._age_of = person.name.split()[0]
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, AGE, AGE)
         if self._rows:
             self.dataChanged.emit(self.index(0, AGE), self.index(len(self._rows) - 1, AGE))
 
@@ -163,6 +174,8 @@ class ChronologyModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            if section == AGE and self._age_of:
+                return f"Age of {self._age_of}"
             return COLUMNS[section]
         return None
 
