@@ -18,7 +18,6 @@ from chronology_app.core.store.workspace import Workspace
 PASSPHRASE_ENV = "CHRONOLOGY_PASSPHRASE"
 USER_ENV = "CHRONOLOGY_USER"
 EXIT_ERROR = 1
-EXIT_USAGE = 2
 
 # command(name, handler, help text) -> the subcommand's parser, to add its arguments to.
 Register = Callable[[str, Callable[["CliContext"], int], str], argparse.ArgumentParser]

@@ -92,10 +92,6 @@ class EntryRecord:
         """Earliest day, then `sequence`, then file order (spec: Date expressions)."""
         return (self.date.earliest, self.sequence or 0, self.position)
 
-    @property
-    def date_shown(self) -> str:
-        return self.date_text or self.date.expression
-
     def persons_in(self, *roles: str) -> tuple[str, ...]:
         return tuple(link.person for link in self.persons if link.role in roles)
 

@@ -12,7 +12,7 @@ import bisect
 import datetime as dt
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 
@@ -78,11 +78,11 @@ def _may_come_before(entry: EntryRecord, other: EntryRecord) -> bool:
 
 
 def may_fall(date: PartialDate, start: dt.date, end: dt.date) -> bool:
-    return date.earliest <= end and date.latest >= start
+    return date.could_fall_within(start, end)
 
 
 def surely_falls(date: PartialDate, start: dt.date, end: dt.date) -> bool:
-    return date.earliest >= start and date.latest <= end
+    return date.certainly_within(start, end)
 
 
 def may_precede(first: EntryRecord, second: EntryRecord) -> bool:
@@ -172,13 +172,19 @@ class DateIndex:
         self._wide = [e for e in items if e.date.latest - e.date.earliest > self.NARROW]
         self._starts = [e.date.earliest for e in self._narrow]
 
-    def may_fall(self, start: dt.date, end: dt.date) -> list[EntryRecord]:
+    def _candidates(self, start: dt.date, end: dt.date) -> Iterator[EntryRecord]:
+        """Entries that may fall in the span: narrow ones found by bisection, then wide ones."""
         lowest = start - self.NARROW if start > dt.date.min + self.NARROW else dt.date.min
         low = bisect.bisect_left(self._starts, lowest)
         high = bisect.bisect_right(self._starts, end)
-        found = [e for e in self._narrow[low:high] if e.date.latest >= start]
-        wide = [e for e in self._wide if e.date.earliest <= end and e.date.latest >= start]
-        return sorted(found + wide, key=chrono) if wide else found
+        for entry in itertools.chain(self._narrow[low:high], self._wide):
+            if entry.date.could_fall_within(start, end):
+                yield entry
+
+    def may_fall(self, start: dt.date, end: dt.date) -> list[EntryRecord]:
+        found = list(self._candidates(start, end))
+        # Narrow entries come in order; wide ones are appended and need sorting in.
+        return sorted(found, key=chrono) if self._wide else found
 
     def any_in(
         self,
@@ -189,18 +195,10 @@ class DateIndex:
     ) -> bool:
         """Whether any entry (other than `skip`, and passing `where`) may fall in the span;
         stops at the first."""
-        lowest = start - self.NARROW if start > dt.date.min + self.NARROW else dt.date.min
-        low = bisect.bisect_left(self._starts, lowest)
-        high = bisect.bisect_right(self._starts, end)
-        for entry in itertools.chain(self._narrow[low:high], self._wide):
-            if (
-                entry.date.earliest <= end
-                and entry.date.latest >= start
-                and entry.id != skip
-                and (where is None or where(entry))
-            ):
-                return True
-        return False
+        return any(
+            entry.id != skip and (where is None or where(entry))
+            for entry in self._candidates(start, end)
+        )
 
 
 def short_date(date: PartialDate) -> str:

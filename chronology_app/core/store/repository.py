@@ -99,14 +99,17 @@ def next_position(session: Session, table: Any, case_id: int) -> int:
 # --- snapshots ------------------------------------------------------------------------------
 
 
-def snapshot_person(session: Session, case_id: int, key: str) -> Snapshot | None:
-    row = _one(session, Person, case_id, key)
+def _snapshot_doc(table: Any, session: Session, case_id: int, key: str) -> Snapshot | None:
+    row = _one(session, table, case_id, key)
     return None if row is None else {"doc": row.doc, "position": row.position}
+
+
+def snapshot_person(session: Session, case_id: int, key: str) -> Snapshot | None:
+    return _snapshot_doc(Person, session, case_id, key)
 
 
 def snapshot_relationship(session: Session, case_id: int, key: str) -> Snapshot | None:
-    row = _one(session, Relationship, case_id, key)
-    return None if row is None else {"doc": row.doc, "position": row.position}
+    return _snapshot_doc(Relationship, session, case_id, key)
 
 
 def snapshot_entry(session: Session, case_id: int, key: str) -> Snapshot | None:
