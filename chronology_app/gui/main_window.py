@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self.flags: list[ReviewedFlag] = []
         self.reference: str | None = None
         self._reviewed = ""
+        self._names: dict[str, list[str]] = {}  # per case: names and aliases, for search
         self.setWindowTitle(f"Chronology: {service.workspace.path.name}")
         self.resize(1400, 860)
         self.ops = Operations(self)
@@ -209,27 +210,36 @@ class MainWindow(QMainWindow):
 
     # --- cases ---------------------------------------------------------------------------
 
-    def _load_cases(self) -> None:
+    def _load_cases(self, changed: str | None = None) -> list[str]:
+        """Refresh the case list; the names and aliases it searches are read in the
+        background, for every case at first and afterwards only for the case that changed.
+        Returns the references now in the workspace."""
         cases = self.service.cases()
-        names = {c.reference: [c.title] for c in cases}
-        self.cases_panel.model.set_cases(cases, names)
+        references = [c.reference for c in cases]
+        refresh = references if not self._names else [r for r in references if r == changed]
+        self._names = {r: self._names.get(r, []) for r in references}
+        for case in cases:
+            if not self._names[case.reference]:
+                self._names[case.reference] = [case.title]
+        self.cases_panel.model.set_cases(cases, self._names)
 
-        def all_names() -> dict[str, list[str]]:
+        def read_names() -> dict[str, list[str]]:
             return {
-                case.reference: [
-                    n
-                    for p in self.service.case_data(case.reference).persons
-                    for n in (p.name, *p.aliases)
+                reference: [
+                    name
+                    for person in self.service.case_data(reference).persons
+                    for name in (person.name, *person.aliases)
                 ]
-                for case in cases
+                for reference in refresh
             }
 
-        self.ops.in_background(
-            "Indexing names",
-            all_names,
-            lambda found: self.cases_panel.model.set_cases(cases, found),
-            show_progress=False,
-        )
+        def done(found: dict[str, list[str]]) -> None:
+            self._names.update({r: names for r, names in found.items() if r in self._names})
+            self.cases_panel.model.set_cases(cases, self._names)
+
+        if refresh:
+            self.ops.in_background("Indexing names", read_names, done, show_progress=False)
+        return references
 
     def open_case(self, reference: str) -> None:
         """Show the case at once; its flags follow from a background check."""
@@ -281,10 +291,8 @@ class MainWindow(QMainWindow):
         )
 
     def _on_changed(self, changes: OpChanges) -> None:
-        self._load_cases()
-        if changes.case_reference and changes.case_reference in {
-            c.reference for c in self.service.cases()
-        }:
+        references = self._load_cases(changes.case_reference)
+        if changes.case_reference and changes.case_reference in references:
             selected = self.selected_entry_ids()
             self.open_case(changes.case_reference)
             self.select_entries(selected or sorted(changes.keys("entry")))

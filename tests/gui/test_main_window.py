@@ -251,3 +251,12 @@ def test_a_relationship_added_in_the_app_can_be_named_by_a_separation(
     qtbot.addWidget(editor)
     assert editor.relationship.count() == 2
     assert editor.relationship.itemText(1) == "Amy Rowe & Lee Rowe"
+
+
+def test_the_case_list_finds_a_person_added_since_by_name(window: MainWindow) -> None:
+    window.ops.change(lambda: window.service.add_person("BD-2020-0193", {"name": "Zoltan Quayle"}))
+    window.ops.wait()
+    window.cases_panel.search.setText("quayle")
+    assert window.cases_panel.proxy.rowCount() == 1
+    window.cases_panel.search.setText("dean harte")  # an alias, indexed at start
+    assert window.cases_panel.proxy.rowCount() == 1
