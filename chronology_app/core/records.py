@@ -6,6 +6,7 @@ to test, and the same whether the case came from a file or from a workspace.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -86,6 +87,13 @@ class EntryRecord:
     attributes: Mapping[str, Any]
     recorded_by: str | None
     recorded_on: PartialDate | None
+    # The pattern rules' order: date, `sequence`, then id, never file order (rules/facts.py,
+    # `chrono`). Worked out once, as the rules sort the same entries many times.
+    rule_order: tuple[dt.date, int, dt.date, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        order = (self.date.earliest, self.sequence or 0, self.date.latest, self.id)
+        object.__setattr__(self, "rule_order", order)
 
     @property
     def sort_key(self) -> tuple[Any, ...]:

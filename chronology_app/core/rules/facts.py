@@ -9,14 +9,14 @@ the difference decides a flag.
 from __future__ import annotations
 
 import bisect
+import calendar
 import datetime as dt
-import itertools
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 
-from dateutil.relativedelta import relativedelta
 
 from chronology_app.core.dates import DateKind, PartialDate, format_day
 from chronology_app.core.model.vocabulary import ABUSE_TYPE_TAGS
@@ -36,10 +36,15 @@ def add_days(day: dt.date, days: int) -> dt.date:
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
-    try:
-        return day + relativedelta(months=months)
-    except (OverflowError, ValueError):
-        return dt.date.max if months > 0 else dt.date.min
+    """The same day `months` months on (or back), kept within the month: 31 January plus one
+    month is the last day of February (as dateutil's relativedelta does, which is much slower
+    for the many windows the rules open)."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    if year < dt.MINYEAR:
+        return dt.date.min
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def add_working_days(day: dt.date, days: int) -> dt.date:
@@ -55,10 +60,11 @@ def add_working_days(day: dt.date, days: int) -> dt.date:
     return day
 
 
-def chrono(entry: EntryRecord) -> tuple[dt.date, int, dt.date, str]:
-    """The order rules use: by date and `sequence`, then id; never the order of the file,
-    so that no result depends on where an entry sits in it."""
-    return (entry.date.earliest, entry.sequence or 0, entry.date.latest, entry.id)
+# The order rules use: by date and `sequence`, then id; never the order of the file, so that no
+# result depends on where an entry sits in it. (`EntryRecord.rule_order`, read in C when sorting.)
+chrono: Callable[[EntryRecord], tuple[dt.date, int, dt.date, str]] = operator.attrgetter(
+    "rule_order"
+)
 
 
 def may_follow(later: EntryRecord, earlier: EntryRecord) -> bool:
@@ -160,31 +166,64 @@ def possible_runs(
 class DateIndex:
     """Entries that may fall in a span, found by bisection instead of a scan.
 
-    Dates spanning at most NARROW days (days, weeks, months) are bisected on their earliest
-    day; wider ones (years, long ranges, open-ended "before"/"after") are few and are checked
-    one by one."""
+    Three tiers, each in the rules' order: single days (most entries), found exactly by
+    bisection on their day; short spans of at most NARROW days (weeks, months), bisected on
+    their earliest day with NARROW days of slack and then checked; and wider ones (years, long
+    ranges, open-ended "before"/"after"), which are few and are checked one by one. A query
+    costs a bisection plus what it finds, plus the short spans starting in the slack: it does
+    not grow with the number of single-day entries around it."""
 
     NARROW = dt.timedelta(days=62)
 
     def __init__(self, entries: Iterable[EntryRecord]) -> None:
-        items = sorted(entries, key=chrono)
-        self._narrow = [e for e in items if e.date.latest - e.date.earliest <= self.NARROW]
-        self._wide = [e for e in items if e.date.latest - e.date.earliest > self.NARROW]
-        self._starts = [e.date.earliest for e in self._narrow]
+        self._days: list[EntryRecord] = []
+        self._short: list[EntryRecord] = []
+        self._wide: list[EntryRecord] = []
+        for entry in sorted(entries, key=chrono):
+            width = entry.date.latest - entry.date.earliest
+            tier = self._days if not width else self._short if width <= self.NARROW else self._wide
+            tier.append(entry)
+        self._day_starts = [e.date.earliest for e in self._days]
+        self._short_starts = [e.date.earliest for e in self._short]
 
     def _candidates(self, start: dt.date, end: dt.date) -> Iterator[EntryRecord]:
-        """Entries that may fall in the span: narrow ones found by bisection, then wide ones."""
+        """Entries that may fall in the span (start..end inclusive), tier by tier."""
+        days, short = self._days, self._short
+        for index in range(
+            bisect.bisect_left(self._day_starts, start), bisect.bisect_right(self._day_starts, end)
+        ):
+            yield days[index]
         lowest = start - self.NARROW if start > dt.date.min + self.NARROW else dt.date.min
-        low = bisect.bisect_left(self._starts, lowest)
-        high = bisect.bisect_right(self._starts, end)
-        for entry in itertools.chain(self._narrow[low:high], self._wide):
+        for index in range(
+            bisect.bisect_left(self._short_starts, lowest),
+            bisect.bisect_right(self._short_starts, end),
+        ):
+            if short[index].date.latest >= start:
+                yield short[index]
+        for entry in self._wide:
             if entry.date.could_fall_within(start, end):
                 yield entry
 
     def may_fall(self, start: dt.date, end: dt.date) -> list[EntryRecord]:
+        """The entries that may fall in the span, in the rules' order."""
         found = list(self._candidates(start, end))
-        # Narrow entries come in order; wide ones are appended and need sorting in.
-        return sorted(found, key=chrono) if self._wide else found
+        # Only single days come in order when other tiers are present.
+        return sorted(found, key=chrono) if self._short or self._wide else found
+
+    def may_fall_any(self, spans: Iterable[tuple[dt.date, dt.date]]) -> list[EntryRecord]:
+        """The entries that may fall in at least one of the spans, in the rules' order.
+
+        An entry's days meet one of the spans exactly when they meet their union, so the
+        spans are merged first and each entry is found once: the cost follows the merged
+        spans and what they hold, not how many spans overlap."""
+        merged: list[list[dt.date]] = []
+        for start, end in sorted(spans):
+            if merged and start <= add_days(merged[-1][1], 1):
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        found = {e.id: e for start, end in merged for e in self._candidates(start, end)}
+        return sorted(found.values(), key=chrono)
 
     def any_in(
         self,
@@ -360,6 +399,10 @@ class Facts:
         ]
 
     @cached_property
+    def da_ids(self) -> frozenset[str]:
+        return frozenset(entry.id for entry in self.da_events)
+
+    @cached_property
     def history(self) -> Mapping[str, list[EntryRecord]]:
         """Per person: entries naming them as alleged perpetrator, or as subject of a police
         action or court order (the spec's "DA history")."""
@@ -508,3 +551,16 @@ class Facts:
     @cached_property
     def children(self) -> list[str]:
         return [p.id for p in self.case.persons if p.is_child]
+
+    @cached_property
+    def child_ids(self) -> frozenset[str]:
+        return frozenset(self.children)
+
+    @cached_property
+    def parents(self) -> Mapping[str, list[str]]:
+        """Per child: the parents recorded in parent-child relationships, in file order."""
+        index: dict[str, list[str]] = defaultdict(list)
+        for relationship in self.case.relationships:
+            if relationship.kind == "parent_child":
+                index[relationship.persons[1]].append(relationship.persons[0])
+        return index
