@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from chronology_app.core.dates import parse_expression
 from chronology_app.core.errors import InvalidDate
@@ -15,6 +18,7 @@ from chronology_app.core.rules.facts import (
     Facts,
     add_days,
     add_months,
+    chrono,
     join_words,
     list_entries,
     short_date,
@@ -34,6 +38,25 @@ class _Period:
     # Whose DA events count: the mother; the child and their parents. When no adult is known
     # (no parent recorded for the child), every DA event in the case counts.
     family: frozenset[str]
+    adults: bool  # whether the family names anyone other than a child
+
+
+def _period(
+    facts: Facts,
+    anchor: EntryRecord | None,
+    start: dt.date,
+    end: dt.date,
+    wording: str,
+    family: Iterable[str],
+) -> _Period:
+    people = frozenset(family)
+    adults = bool(people - facts.child_ids)
+    return _Period(anchor, start, end, wording, people, adults)
+
+
+def _da_naming(facts: Facts, person: str) -> list[EntryRecord]:
+    """The DA events that name the person, in any role."""
+    return [e for e in facts.naming.get(person, ()) if e.id in facts.da_ids]
 
 
 def _due(pregnancy: EntryRecord) -> dt.date | None:
@@ -61,40 +84,75 @@ class PregnancyRisk(Rule):
         )
         # Overlapping periods (a pregnancy and the year after an earlier birth) make one flag.
         groups: list[list[_Period]] = []
+        reach = dt.date.min
         for period in periods:
-            if groups and period.start <= max(p.end for p in groups[-1]):
+            if groups and period.start <= reach:
                 groups[-1].append(period)
+                reach = max(reach, period.end)
             else:
                 groups.append([period])
-        da = facts.index("da", lambda: facts.da_events)
+                reach = period.end
         for group in groups:
-            events = DateIndex(da.may_fall(group[0].start, max(p.end for p in group)))
-            found = [(p, self._events(p, events, facts)) for p in group]
-            found = [(p, hits) for p, hits in found if hits]
+            found = [p for p in group if self._any_event(p, facts)]
             if not found:
                 continue
-            anchors = [p.anchor for p, _ in found if p.anchor is not None]
-            all_events = list({e.id: e for _, hits in found for e in hits}.values())
-            victims = sorted({v for e in all_events for v in e.persons_in("victim")})
+            anchors = [p.anchor for p in found if p.anchor is not None]
+            events = self._events(found, facts)
+            victims = sorted({v for e in events for v in e.persons_in("victim")})
             against = f" against {facts.names(victims)}" if victims else ""
-            when = join_words([p.wording for p, _ in found])
-            text = f"Domestic abuse{against} is recorded {when}: {list_entries(all_events)}."
-            if not any(surely_falls(e.date, p.start, p.end) for p, hits in found for e in hits):
-                text += uncertainty_note([*anchors, *all_events], "they could fall in that time")
+            when = join_words([p.wording for p in found])
+            text = f"Domestic abuse{against} is recorded {when}: {list_entries(events)}."
+            if not self._any_certain(found, events, facts):
+                text += uncertainty_note([*anchors, *events], "they could fall in that time")
             persons = [s for a in anchors for s in a.persons_in("subject")] + victims
-            yield self.flag(text, [*anchors, *all_events], persons)
+            yield self.flag(text, [*anchors, *events], persons)
+
+    # Which DA events count for a period: those that may fall in it and name someone in its
+    # family; every DA event in the case when the family has no adult (no parent recorded).
+    # Each person has an index of the DA events naming them, so a period is checked by
+    # bisection, and the events of many periods are gathered over their merged spans.
 
     @staticmethod
-    def _events(period: _Period, events: DateIndex, facts: Facts) -> list[EntryRecord]:
-        hits = events.may_fall(period.start, period.end)
-        adults = [p for p in period.family if p not in facts.children]
-        if not adults:
-            return hits
-        return [e for e in hits if any(e.names(p) for p in period.family)]
+    def _indexes(period: _Period, facts: Facts) -> list[DateIndex]:
+        if not period.adults:
+            return [facts.index("da", lambda: facts.da_events)]
+        return [facts.index(f"da-naming:{p}", partial(_da_naming, facts, p)) for p in period.family]
+
+    def _any_event(self, period: _Period, facts: Facts) -> bool:
+        return any(index.any_in(period.start, period.end) for index in self._indexes(period, facts))
+
+    def _events(self, periods: list[_Period], facts: Facts) -> list[EntryRecord]:
+        spans: dict[str, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+        for period in periods:
+            for name in [None] if not period.adults else period.family:
+                spans[name or ""].append((period.start, period.end))
+        found: dict[str, EntryRecord] = {}
+        for person, person_spans in spans.items():
+            index = (
+                facts.index(f"da-naming:{person}", partial(_da_naming, facts, person))
+                if person
+                else facts.index("da", lambda: facts.da_events)
+            )
+            found.update((e.id, e) for e in index.may_fall_any(person_spans))
+        return sorted(found.values(), key=chrono)
+
+    @staticmethod
+    def _any_certain(periods: list[_Period], events: list[EntryRecord], facts: Facts) -> bool:
+        """Whether some event surely falls in a period it counts for. A single day that may
+        fall in a period surely does, so only events with uncertain dates need the search."""
+        if any(e.date.earliest == e.date.latest for e in events):
+            return True
+        return any(
+            surely_falls(e.date, p.start, p.end)
+            and (not p.adults or any(e.names(person) for person in p.family))
+            for e in events
+            for p in periods
+        )
 
     def _pregnancies(self, facts: Facts) -> list[_Period]:
         periods = []
         births = facts.kind("birth")
+        birth_days = [birth.date.earliest for birth in births]
         for pregnancy in facts.kind("pregnancy"):
             mothers = pregnancy.persons_in("subject")
             due = _due(pregnancy)
@@ -104,12 +162,13 @@ class PregnancyRisk(Rule):
                 # before the due date.
                 start, end = min(start, add_days(due, -PREGNANCY_DAYS)), due
             else:
-                later = [b for b in births if b.date.earliest >= pregnancy.date.earliest]
-                if later:
-                    end = later[0].date.latest
+                # Else it lasts until the next recorded birth (or nine months).
+                later = bisect.bisect_left(birth_days, pregnancy.date.earliest)
+                if later < len(births):
+                    end = births[later].date.latest
             whose = f"{facts.names(mothers)}'s " if mothers else "a "
             wording = f"during {whose}pregnancy (recorded in {list_entries([pregnancy])})"
-            periods.append(_Period(pregnancy, start, end, wording, frozenset(mothers)))
+            periods.append(_period(facts, pregnancy, start, end, wording, mothers))
         return periods
 
     def _births(self, facts: Facts) -> list[_Period]:
@@ -121,32 +180,24 @@ class PregnancyRisk(Rule):
             recorded.update(children)
             family = {*children, *birth.persons_in("about")}
             for child in children:
-                family.update(self._parents(facts, child))
+                family.update(facts.parents.get(child, ()))
             whose = f"{facts.names(children)}'s " if children else "a "
             wording = (
                 f"within {months} months of {whose}birth (recorded in {list_entries([birth])})"
             )
             end = add_months(birth.date.latest, months)
-            periods.append(_Period(birth, birth.date.earliest, end, wording, frozenset(family)))
+            periods.append(_period(facts, birth, birth.date.earliest, end, wording, family))
         for person in facts.case.persons:
             born = person.date_of_birth
             if not person.is_child or born is None or person.id in recorded:
                 continue
             if born.earliest == dt.date.min or born.latest == dt.date.max:
                 continue
-            family = {person.id, *self._parents(facts, person.id)}
+            family = {person.id, *facts.parents.get(person.id, ())}
             wording = (
                 f"within {months} months of {facts.name(person.id)}'s birth "
                 f"(born {short_date(born)})"
             )
             end = add_months(born.latest, months)
-            periods.append(_Period(None, born.earliest, end, wording, frozenset(family)))
+            periods.append(_period(facts, None, born.earliest, end, wording, family))
         return periods
-
-    @staticmethod
-    def _parents(facts: Facts, child: str) -> list[str]:
-        return [
-            r.persons[0]
-            for r in facts.case.relationships
-            if r.kind == "parent_child" and r.persons[1] == child
-        ]
