@@ -567,6 +567,38 @@ CASES: list[tuple[str, str, list[dict[str, Any]], list[list[str]]]] = [
         [e("mr", "2020-06-05", "marac_referral", "mum:victim"), incident("i1", "2021-07-01")],
         [],
     ),
+    (
+        "repeat-marac",
+        "referrals whose years overlap make one flag",
+        [
+            e("m1", "2020-01-10", "marac_referral", "mum:victim"),
+            incident("i1", "2020-03-01"),
+            e("m2", "2020-04-01", "marac_referral", "mum:victim"),
+            incident("i2", "2021-02-01"),
+        ],
+        [["m1", "i1", "m2", "i2"]],
+    ),
+    (
+        "repeat-marac",
+        "referrals years apart make a flag each",
+        [
+            e("m1", "2018-01-10", "marac_referral", "mum:victim"),
+            incident("i1", "2018-03-01"),
+            e("m2", "2020-04-01", "marac_referral", "mum:victim"),
+            incident("i2", "2020-05-01"),
+        ],
+        [["m1", "i1"], ["m2", "i2"]],
+    ),
+    (
+        "repeat-marac",
+        "a referral with no abuse after it is not named",
+        [
+            e("m1", "2020-01-10", "marac_referral", "mum:victim"),
+            incident("i1", "2020-03-01"),
+            e("m2", "2020-12-01", "marac_referral", "mum:victim"),
+        ],
+        [["m1", "i1"]],
+    ),
     # 20 no-online-check
     (
         "no-online-check",
@@ -905,6 +937,22 @@ def test_repeat_marac_says_when_after_is_only_possible() -> None:
     doc = casefile.check(document([*entries, LATER]))
     (flag,) = [f for f in analyse(case_data(doc)) if f.rule == "repeat-marac"]
     assert "the flag is raised because they could come after the referral" in flag.explanation
+
+
+def test_repeat_marac_names_every_referral_of_a_merged_flag() -> None:
+    entries = [
+        e("m1", "2020-01-10", "marac_referral", "mum:victim"),
+        incident("i1", "2020-03-01"),
+        e("m2", "2020-04-01", "marac_referral", "mum:victim"),
+        incident("i2", "2021-02-01"),
+    ]
+    doc = casefile.check(document([*entries, LATER]))
+    (flag,) = [f for f in analyse(case_data(doc)) if f.rule == "repeat-marac"]
+    assert flag.explanation == (
+        "Amy Test was referred to the MARAC in E0001 (10 January 2020) and E0003 (1 April 2020), "
+        "and domestic abuse against them is recorded within 12 months after a referral: "
+        "E0002 (1 March 2020) and E0004 (1 February 2021)."
+    )
 
 
 def test_tags_written_naturally_mean_the_same_to_the_rules() -> None:

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 
-
 from chronology_app.core.dates import DateKind, PartialDate, format_day
 from chronology_app.core.model.vocabulary import ABUSE_TYPE_TAGS
 from chronology_app.core.records import CaseData, EntryRecord
@@ -163,6 +162,18 @@ def possible_runs(
     return [group for group in groups if len(group) >= count]
 
 
+def merge_spans(spans: Iterable[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
+    """The union of day spans (start..end inclusive) as separate spans in order; spans that
+    overlap or touch become one."""
+    merged: list[tuple[dt.date, dt.date]] = []
+    for start, end in sorted(spans):
+        if merged and start <= add_days(merged[-1][1], 1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 class DateIndex:
     """Entries that may fall in a span, found by bisection instead of a scan.
 
@@ -216,13 +227,7 @@ class DateIndex:
         An entry's days meet one of the spans exactly when they meet their union, so the
         spans are merged first and each entry is found once: the cost follows the merged
         spans and what they hold, not how many spans overlap."""
-        merged: list[list[dt.date]] = []
-        for start, end in sorted(spans):
-            if merged and start <= add_days(merged[-1][1], 1):
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end])
-        found = {e.id: e for start, end in merged for e in self._candidates(start, end)}
+        found = {e.id: e for start, end in merge_spans(spans) for e in self._candidates(start, end)}
         return sorted(found.values(), key=chrono)
 
     def any_in(
