@@ -831,6 +831,38 @@ REGRESSIONS: list[tuple[str, str, list[dict[str, Any]], list[list[str]]]] = [
         [["d1", "c1"]],
     ),
     (
+        "contradicted-denial",
+        "denials whose windows overlap make one flag",
+        [
+            e("d1", "2021-01-01", "denial", "mum:subject", "dad:about"),
+            e("c1", "2021-01-10", "contact_evidence", "mum:subject", "dad:about"),
+            e("d2", "2021-05-01", "denial", "mum:subject", "dad:about"),
+            e("c2", "2021-09-01", "contact_evidence", "mum:subject", "dad:about"),
+        ],
+        [["d1", "c1", "d2", "c2"]],
+    ),
+    (
+        "contradicted-denial",
+        "denials a year apart make a flag each",
+        [
+            e("d1", "2020-01-01", "denial", "mum:subject", "dad:about"),
+            e("c1", "2020-01-10", "contact_evidence", "mum:subject", "dad:about"),
+            e("d2", "2021-05-01", "denial", "mum:subject", "dad:about"),
+            e("c2", "2021-06-01", "contact_evidence", "mum:subject", "dad:about"),
+        ],
+        [["d1", "c1"], ["d2", "c2"]],
+    ),
+    (
+        "contradicted-denial",
+        "a separation recorded earlier the same day bounds the window",
+        [
+            incident("i1", "2021-02-09"),
+            {**SEPARATION, "date": "2021-02-10", "sequence": 1},
+            {**e("dn", "2021-02-10", "denial", "mum:subject", "dad:about"), "sequence": 2},
+        ],
+        [],
+    ),
+    (
         "returning-perpetrator",
         "history later the same day (higher sequence) is not earlier",
         [

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterator
-from functools import partial
 
 from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
 from chronology_app.core.rules.facts import (
+    DateIndex,
     Facts,
     add_days,
     list_entries,
+    merge_spans,
     surely_falls,
     surely_precedes,
     uncertainty_note,
@@ -56,64 +58,63 @@ class ContradictedDenial(Rule):
                         by_pair.setdefault((subject, other), []).append(denial)
         for (subject, other), denials in sorted(by_pair.items()):
             pair = (subject, other) if subject < other else (other, subject)
-            together = facts.index(f"couple:{pair}", partial(facts.couple_entries, pair))
-            separations = [e for e in facts.couple_entries(pair) if e.kind == "separation"]
-            # Each denial with the contact that contradicts it; denials of the same pair whose
-            # contact overlaps make one flag (a denial repeated while contact goes on).
-            found: list[tuple[EntryRecord, list[EntryRecord]]] = []
-            for denial in denials:
-                start, end = self._window(denial, separations, days)
-                contact = [
-                    entry
-                    for entry in together.may_fall(start, end)
-                    if entry.id != denial.id and _shows_contact(facts, entry, subject, other)
-                ]
-                if contact:
-                    found.append((denial, contact))
-            for group in self._overlapping(found):
-                named = [denial for denial, _ in group]
-                contact = list({e.id: e for _, hits in group for e in hits}.values())
+            contact = DateIndex(
+                e for e in facts.couple_entries(pair) if _shows_contact(facts, e, subject, other)
+            )
+            windows = _Windows(facts, pair, days)
+            # The denials that contact contradicts; those whose windows overlap make one flag
+            # (a denial repeated while contact goes on).
+            spans = {d.id: windows.of(d) for d in denials}
+            contradicted = [d for d in denials if contact.any_in(*spans[d.id])]
+            for start, end in merge_spans(spans[d.id] for d in contradicted):
+                named = [d for d in contradicted if start <= spans[d.id][0] <= end]
+                shown = contact.may_fall_any(spans[d.id] for d in named)
                 text = (
                     f"{facts.name(subject)} denied contact with {facts.name(other)} "
                     f"in {list_entries(named)}, but entries show contact between them within "
-                    f"{days} days: {list_entries(contact)}."
+                    f"{days} days: {list_entries(shown)}."
                 )
-                certain = any(
-                    surely_falls(e.date, *self._window(denial, separations, days))
-                    for denial, hits in group
-                    for e in hits
-                )
-                if not certain:
+                if not _any_surely_within(shown, [spans[d.id] for d in named]):
                     text += uncertainty_note(
-                        [*named, *contact], f"they could fall within {days} days"
+                        [*named, *shown], f"they could fall within {days} days"
                     )
-                yield self.flag(text, [*named, *contact], [subject, other])
+                yield self.flag(text, [*named, *shown], [subject, other])
 
-    @staticmethod
-    def _window(
-        denial: EntryRecord, separations: list[EntryRecord], days: int
-    ) -> tuple[dt.date, dt.date]:
-        """Contact counts up to `days` after the denial, and before it back to `days` earlier
-        but not before the couple's last recorded separation: the incident that ended the
-        relationship does not contradict a later "no contact since"."""
-        start = add_days(denial.date.earliest, -days)
-        before = [s for s in separations if surely_precedes(s, denial)]
+
+def _any_surely_within(entries: list[EntryRecord], spans: list[tuple[dt.date, dt.date]]) -> bool:
+    """Whether some entry, each found as possibly in one of the spans, is surely in one. A
+    single day that may be in a span surely is, so only uncertain dates need the search."""
+    if any(e.date.earliest == e.date.latest for e in entries):
+        return True
+    return any(surely_falls(e.date, *span) for e in entries for span in spans)
+
+
+class _Windows:
+    """Contact counts up to `days` after the denial, and before it back to `days` earlier
+    but not before the couple's last recorded separation: the incident that ended the
+    relationship does not contradict a later "no contact since"."""
+
+    def __init__(self, facts: Facts, pair: tuple[str, str], days: int) -> None:
+        self._days = days
+        self._separations = sorted(
+            (e for e in facts.couple_entries(pair) if e.kind == "separation"),
+            key=lambda e: e.date.latest,
+        )
+        self._ends = [s.date.latest for s in self._separations]
+
+    def of(self, denial: EntryRecord) -> tuple[dt.date, dt.date]:
+        start = add_days(denial.date.earliest, -self._days)
+        # Separations surely before the denial: those ending before its earliest day, and
+        # those recorded earlier on the same (exact) day.
+        last = None
+        before = bisect.bisect_left(self._ends, denial.date.earliest)
         if before:
-            start = max(start, add_days(max(s.date.latest for s in before), 1))
-        return start, add_days(denial.date.latest, days)
-
-    @staticmethod
-    def _overlapping(
-        found: list[tuple[EntryRecord, list[EntryRecord]]],
-    ) -> list[list[tuple[EntryRecord, list[EntryRecord]]]]:
-        groups: list[list[tuple[EntryRecord, list[EntryRecord]]]] = []
-        seen: set[str] = set()
-        for denial, contact in found:
-            ids = {e.id for e in contact}
-            if groups and ids & seen:
-                groups[-1].append((denial, contact))
-                seen |= ids
-            else:
-                groups.append([(denial, contact)])
-                seen = set(ids)
-        return groups
+            last = self._ends[before - 1]
+        for separation in self._separations[before:]:
+            if separation.date.latest != denial.date.earliest:
+                break
+            if surely_precedes(separation, denial):
+                last = separation.date.latest
+        if last is not None:
+            start = max(start, add_days(last, 1))
+        return start, add_days(denial.date.latest, self._days)
