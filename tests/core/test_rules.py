@@ -664,6 +664,20 @@ def test_unnamed_perpetrator_is_high_only_with_a_child_in_the_family() -> None:
     assert flag.severity == "medium"
 
 
+def test_unnamed_perpetrator_names_children_born_by_then_and_shortens_a_long_list() -> None:
+    children = [
+        {"id": f"c{i:02d}", "name": f"Child {i:02d}", "roles": ["child"], "date_of_birth": born}
+        for i, born in enumerate(["2019-06-01"] + ["2010-01-01"] * 13 + ["2022-01-01"])
+    ]
+    entries = [e("d1", "2021-03-01", "disclosure", "mum:discloser")]
+    doc = casefile.check(document(entries, [*PERSONS[:2], PERSONS[3], *children]))
+    (flag,) = [f for f in analyse(case_data(doc)) if f.rule == "unnamed-perpetrator"]
+    born_by_then = [f"c{i:02d}" for i in range(14)]  # not c14, born in 2022
+    assert flag.persons == ("mum", *born_by_then)
+    assert "(Child 00, Child 01, " in flag.explanation
+    assert "Child 10 and 3 others), so this is marked high." in flag.explanation
+
+
 def test_uncertain_dates_are_said_in_the_explanation_when_they_decide() -> None:
     entries = [incident("i1", "2019-03-01"), incident("i2", "2019"), incident("i3", "2020-02-01")]
     doc = casefile.check(document(entries))

@@ -358,7 +358,13 @@ class Facts:
         return person.name if person else person_id
 
     def names(self, person_ids: Iterable[str]) -> str:
-        return join_words([self.name(pid) for pid in dict.fromkeys(person_ids)])
+        """'Amy, Ben and Cal'; past LISTED people, 'Amy, Ben, … and 20 others' (the flag's
+        persons still list them all)."""
+        unique = list(dict.fromkeys(person_ids))
+        if len(unique) > LISTED:
+            shown = [self.name(pid) for pid in unique[: LISTED - 1]]
+            return ", ".join(shown) + f" and {len(unique) - len(shown)} others"
+        return join_words([self.name(pid) for pid in unique])
 
     @cached_property
     def entries(self) -> list[EntryRecord]:
