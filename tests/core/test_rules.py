@@ -1001,6 +1001,20 @@ def test_repeat_marac_names_every_referral_of_a_merged_flag() -> None:
     )
 
 
+def test_separation_cluster_is_certain_when_any_cluster_is_certain() -> None:
+    # The open-ended date comes first in the rules' order, but exact dates make a sure cluster.
+    entries = [
+        incident("v0", "before 2021-06-01", "physical"),
+        incident("v1", "2020-10-01", "physical"),
+        SEPARATION,
+        incident("c1", "2021-03-01", "coercive_control"),
+    ]
+    doc = casefile.check(document([*entries, LATER]))
+    (flag,) = [f for f in analyse(case_data(doc)) if f.rule == "separation-cluster"]
+    assert set(flag.entries) == {"v0", "v1", "sp", "c1"}
+    assert "uncertain" not in flag.explanation
+
+
 def test_tags_written_naturally_mean_the_same_to_the_rules() -> None:
     doc = json.loads((EXAMPLES / "family-b.json").read_text(encoding="utf-8"))
     expected = [(f.rule, f.entries) for f in analyse(case_data(doc))]

@@ -197,8 +197,9 @@ class DateIndex:
         self._day_starts = [e.date.earliest for e in self._days]
         self._short_starts = [e.date.earliest for e in self._short]
 
-    def _candidates(self, start: dt.date, end: dt.date) -> Iterator[EntryRecord]:
-        """Entries that may fall in the span (start..end inclusive), tier by tier."""
+    def candidates(self, start: dt.date, end: dt.date) -> Iterator[EntryRecord]:
+        """Entries that may fall in the span (start..end inclusive), tier by tier: in the
+        rules' order within a tier, not across tiers (`may_fall` sorts)."""
         days, short = self._days, self._short
         for index in range(
             bisect.bisect_left(self._day_starts, start), bisect.bisect_right(self._day_starts, end)
@@ -217,7 +218,7 @@ class DateIndex:
 
     def may_fall(self, start: dt.date, end: dt.date) -> list[EntryRecord]:
         """The entries that may fall in the span, in the rules' order."""
-        found = list(self._candidates(start, end))
+        found = list(self.candidates(start, end))
         # Only single days come in order when other tiers are present.
         return sorted(found, key=chrono) if self._short or self._wide else found
 
@@ -227,7 +228,7 @@ class DateIndex:
         An entry's days meet one of the spans exactly when they meet their union, so the
         spans are merged first and each entry is found once: the cost follows the merged
         spans and what they hold, not how many spans overlap."""
-        found = {e.id: e for start, end in merge_spans(spans) for e in self._candidates(start, end)}
+        found = {e.id: e for start, end in merge_spans(spans) for e in self.candidates(start, end)}
         return sorted(found.values(), key=chrono)
 
     def any_in(
@@ -241,7 +242,7 @@ class DateIndex:
         stops at the first."""
         return any(
             entry.id != skip and (where is None or where(entry))
-            for entry in self._candidates(start, end)
+            for entry in self.candidates(start, end)
         )
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
 
 from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
@@ -34,39 +35,48 @@ class SeparationCluster(Rule):
             controlling = DateIndex(e for e in entries if "coercive_control" in e.tags)
             violent = DateIndex(e for e in entries if e.tags & VIOLENCE)
             separations: list[EntryRecord] = []
-            found_c: dict[str, EntryRecord] = {}
-            found_v: dict[str, EntryRecord] = {}
+            spans: list[tuple[dt.date, dt.date]] = []
             certain = False
             for separation in (e for e in entries if e.kind == "separation"):
                 start = add_months(separation.date.earliest, -months)
                 end = add_months(separation.date.latest, months)
-                near_c = controlling.may_fall(start, end)
-                near_v = violent.may_fall(start, end)
-                cluster = next(
-                    (
-                        (c, v)
-                        for c in near_c
-                        for v in near_v
-                        if months_span_possible([separation, c, v], months)
-                    ),
-                    None,
-                )
-                if cluster is None:
+                span = (start, end)
+                if not self._cluster(separation, controlling, violent, span, months_span_possible):
                     continue
-                # Name every controlling and violent entry within the span of this separation.
                 separations.append(separation)
-                found_c.update((c.id, c) for c in near_c)
-                found_v.update((v.id, v) for v in near_v)
-                certain = certain or months_span_certain([separation, *cluster], months)
+                spans.append(span)
+                certain = certain or self._cluster(
+                    separation, controlling, violent, span, months_span_certain
+                )
+            # Name every controlling and violent entry within the span of these separations.
+            found_c = controlling.may_fall_any(spans)
+            found_v = violent.may_fall_any(spans)
             if not separations:
                 continue
             text = (
                 f"In the relationship between {facts.names(couple)}, separation "
                 f"({list_entries(separations)}) comes within {months} months of coercive "
-                f"control ({list_entries(found_c.values())}) and physical or sexual abuse "
-                f"({list_entries(found_v.values())})."
+                f"control ({list_entries(found_c)}) and physical or sexual abuse "
+                f"({list_entries(found_v)})."
             )
-            evidence = [*separations, *found_c.values(), *found_v.values()]
+            evidence = [*separations, *found_c, *found_v]
             if not certain:
                 text += uncertainty_note(evidence, f"they could fall within {months} months")
             yield self.flag(text, evidence, couple)
+
+    def _cluster(
+        self,
+        separation: EntryRecord,
+        controlling: DateIndex,
+        violent: DateIndex,
+        span: tuple[dt.date, dt.date],
+        fits: Callable[[Sequence[EntryRecord], int], bool],
+    ) -> bool:
+        """Whether controlling and violent entries near the separation (within its span) fit
+        one window of `window_months` with it; stops at the first pair found."""
+        months = self.param("window_months")
+        return any(
+            fits([separation, c, v], months)
+            for c in controlling.candidates(*span)
+            for v in violent.candidates(*span)
+        )
