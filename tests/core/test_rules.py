@@ -407,6 +407,18 @@ CASES: list[tuple[str, str, list[dict[str, Any]], list[list[str]]]] = [
         ],
         [],
     ),
+    (
+        "professional-judgement",
+        "lower assessments no referral follows make one flag",
+        [
+            e("r0", "2020-01-02", "risk_assessment", "mum:victim", score=5),
+            incident("i1", "2020-05-01", "strangulation"),
+            e("r1", "2020-06-02", "risk_assessment", "mum:victim", score=9),
+            incident("i2", "2020-09-01", "weapon"),
+            e("r2", "2020-10-02", "risk_assessment", "mum:victim", score=7),
+        ],
+        [["i1", "r1", "i2", "r2"]],
+    ),
     # 11 separation-cluster
     (
         "separation-cluster",
@@ -1013,6 +1025,21 @@ def test_separation_cluster_is_certain_when_any_cluster_is_certain() -> None:
     (flag,) = [f for f in analyse(case_data(doc)) if f.rule == "separation-cluster"]
     assert set(flag.entries) == {"v0", "v1", "sp", "c1"}
     assert "uncertain" not in flag.explanation
+
+
+def test_professional_judgement_names_every_unanswered_assessment() -> None:
+    entries = [
+        incident("i1", "2020-05-01", "strangulation"),
+        e("r1", "2020-06-02", "risk_assessment", "mum:victim", score=9),
+        e("r2", "2020-10-02", "risk_assessment", "mum:victim", score=7),
+    ]
+    doc = casefile.check(document([*entries, LATER]))
+    (flag,) = [f for f in analyse(case_data(doc)) if f.rule == "professional-judgement"]
+    assert flag.explanation == (
+        "The risk assessments E0002 (2 June 2020) and E0003 (2 October 2020) with Amy Test are "
+        "under 14, while entries record strangulation: E0001 (1 May 2020). "
+        "No MARAC referral follows."
+    )
 
 
 def test_tags_written_naturally_mean_the_same_to_the_rules() -> None:

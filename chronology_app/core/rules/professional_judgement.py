@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterator
+from functools import partial
 
 from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
@@ -40,35 +42,52 @@ class ProfessionalJudgement(Rule):
 
     def find(self, facts: Facts) -> Iterator[Flag]:
         threshold = self.param("threshold")
+        # The lower assessments of the same victims that no referral follows make one flag:
+        # once one is not followed by a referral, no later one is either.
+        unanswered: dict[tuple[str, ...], list[EntryRecord]] = defaultdict(list)
         for assessment in facts.kind("risk_assessment"):
-            victims = set(assessment.persons_in("victim"))
+            victims = tuple(sorted(set(assessment.persons_in("victim"))))
             if not victims or not under(assessment, threshold):
                 continue
             if referred(facts, assessment, None):
                 continue
+            if any(
+                self._indicators(facts, victim).any_in(
+                    dt.date.min,
+                    assessment.date.latest,
+                    assessment.id,
+                    where=partial(_about, victims),
+                )
+                for victim in victims
+            ):
+                unanswered[victims].append(assessment)
+        for victims, assessments in unanswered.items():
+            last = assessments[-1]
+            latest = max(a.date.latest for a in assessments)
+            # Earlier assessments carrying an indicator count for the later ones.
             indicators = {
                 entry.id: entry
-                for victim in sorted(victims)
-                for entry in self._indicators(facts, victim).may_fall(
-                    dt.date.min, assessment.date.latest
-                )
-                if entry.id != assessment.id
-                and set(entry.persons_in("victim", "subject", "discloser")) & victims
+                for victim in victims
+                for entry in self._indicators(facts, victim).may_fall(dt.date.min, latest)
+                if entry.id != last.id and _about(victims, entry)
             }
             found_entries = list(indicators.values())
-            if not found_entries:
-                continue
             found = join_words(
                 sorted(
                     {t.replace("_", " ") for e in found_entries for t in e.tags if t in INDICATORS}
                 )
             )
+            which = (
+                f"The risk assessment {list_entries(assessments)} with {facts.names(victims)} is"
+                if len(assessments) == 1
+                else f"The risk assessments {list_entries(assessments)} with "
+                f"{facts.names(victims)} are"
+            )
             text = (
-                f"The risk assessment {list_entries([assessment])} with "
-                f"{facts.names(sorted(victims))} is under {threshold}, while entries record "
+                f"{which} under {threshold}, while entries record "
                 f"{found}: {list_entries(found_entries)}. No MARAC referral follows."
             )
-            yield self.flag(text, [assessment, *found_entries], sorted(victims))
+            yield self.flag(text, [*assessments, *found_entries], victims)
 
     @staticmethod
     def _indicators(facts: Facts, victim: str) -> DateIndex:
@@ -78,3 +97,11 @@ class ProfessionalJudgement(Rule):
             return [e for e in facts.naming.get(victim, ()) if e.tags & INDICATOR_SET]
 
         return facts.index(f"indicators:{victim}", tagged)
+
+
+def _about(victims: tuple[str, ...], entry: EntryRecord) -> bool:
+    """The entry is about one of the victims (as victim, subject or discloser)."""
+    return any(
+        link.person in victims and link.role in ("victim", "subject", "discloser")
+        for link in entry.persons
+    )
