@@ -60,9 +60,17 @@ class RepeatMarac(Rule):
             return may_follow(event, group[i]) and event.date.could_fall_within(starts[i], ends[i])
 
         def counts(event: EntryRecord) -> bool:
-            # The latest referral that may precede the event nearly always answers at once.
-            last = bisect.bisect_right(starts, event.date.latest)
-            return any(after(event, i) for i in range(last - 1, -1, -1))
+            # The latest referral that may precede the event nearly always answers at once:
+            # the event ends after that referral's first day and starts within its window.
+            last = bisect.bisect_right(starts, event.date.latest) - 1
+            if (
+                last >= 0
+                and event is not group[last]
+                and event.date.latest > starts[last]
+                and event.date.earliest <= ends[last]
+            ):
+                return True
+            return any(after(event, i) for i in range(last, -1, -1))
 
         later = [e for e in events.may_fall_any(zip(starts, ends, strict=True)) if counts(e)]
         if not later:
@@ -79,7 +87,10 @@ class RepeatMarac(Rule):
             f"domestic abuse against them is recorded within {months} months {after_what}: "
             f"{list_entries(later)}."
         )
-        if not any(self._surely_after(e, starts, ends, group) for e in later):
+        # Single days first: one of them is nearly always surely after its referral.
+        single = [e for e in later if e.date.earliest == e.date.latest]
+        others = [e for e in later if e.date.earliest != e.date.latest]
+        if not any(self._surely_after(e, starts, ends, group) for e in [*single, *others]):
             text += uncertainty_note([*named, *later], "they could come after the referral")
         yield self.flag(text, [*named, *later], [victim])
 
