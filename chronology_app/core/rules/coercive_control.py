@@ -8,6 +8,8 @@ from chronology_app.core.model.vocabulary import COERCIVE_CONTROL_TAGS
 from chronology_app.core.rules.base import Flag, Rule
 from chronology_app.core.rules.facts import Facts, join_words, list_entries
 
+CONTROL_TAGS = frozenset(COERCIVE_CONTROL_TAGS)
+
 
 class CoerciveControl(Rule):
     id = "coercive-control"
@@ -21,9 +23,7 @@ class CoerciveControl(Rule):
 
     def find(self, facts: Facts) -> Iterator[Flag]:
         for couple in facts.couples:
-            tagged = [
-                e for e in facts.couple_entries(couple) if e.tags & frozenset(COERCIVE_CONTROL_TAGS)
-            ]
+            tagged = [e for e in facts.couple_entries(couple) if e.tags & CONTROL_TAGS]
             if len(tagged) < self.param("min_entries"):
                 continue
             behaviours = sorted({t for e in tagged for t in e.tags if t in COERCIVE_CONTROL_TAGS})

@@ -24,6 +24,8 @@ from chronology_app.core.records import CaseData, EntryRecord
 DA_KINDS = frozenset({"incident", "disclosure", "police_action"})
 HISTORY_KINDS = frozenset({"police_action", "court_order"})
 PARTNER_KINDS = frozenset({"relationship_start", "reconciliation"})
+PERPETRATOR_ROLE = frozenset({"alleged_perpetrator"})
+HISTORY_ROLES = frozenset({"alleged_perpetrator", "subject"})  # subject: of HISTORY_KINDS
 ABUSE_TAGS = frozenset(ABUSE_TYPE_TAGS)
 
 
@@ -387,9 +389,12 @@ class Facts:
         """The entries of these kinds, in order (cached: several rules ask for the same)."""
         found = self._kind_cache.get(kinds)
         if found is None:
-            found = sorted(
-                (entry for kind in kinds for entry in self.by_kind.get(kind, ())), key=chrono
-            )
+            if len(kinds) == 1:  # each kind's list is in order already
+                found = list(self.by_kind.get(kinds[0], ()))
+            else:
+                found = sorted(
+                    (entry for kind in kinds for entry in self.by_kind.get(kind, ())), key=chrono
+                )
             self._kind_cache[kinds] = found
         return found
 
@@ -411,8 +416,15 @@ class Facts:
         ]
 
     @cached_property
-    def da_ids(self) -> frozenset[str]:
-        return frozenset(entry.id for entry in self.da_events)
+    def da_naming(self) -> Mapping[str, list[EntryRecord]]:
+        """Per person: the DA events that name them, in any role, in order."""
+        index: dict[str, list[EntryRecord]] = defaultdict(list)
+        for entry in self.da_events:
+            for link in entry.persons:
+                found = index[link.person]
+                if not found or found[-1] is not entry:  # once per entry
+                    found.append(entry)
+        return index
 
     @cached_property
     def history(self) -> Mapping[str, list[EntryRecord]]:
@@ -420,11 +432,12 @@ class Facts:
         action or court order (the spec's "DA history")."""
         index: dict[str, list[EntryRecord]] = defaultdict(list)
         for entry in self.entries:
-            people = set(entry.persons_in("alleged_perpetrator"))
-            if entry.kind in HISTORY_KINDS:
-                people.update(entry.persons_in("subject"))
-            for person in people:
-                index[person].append(entry)
+            roles = HISTORY_ROLES if entry.kind in HISTORY_KINDS else PERPETRATOR_ROLE
+            for link in entry.persons:
+                if link.role in roles:
+                    found = index[link.person]
+                    if not found or found[-1] is not entry:  # once per entry
+                        found.append(entry)
         return index
 
     def history_of(self, person_id: str) -> list[EntryRecord]:
@@ -481,7 +494,7 @@ class Facts:
     def victim_events(self) -> Mapping[str, list[EntryRecord]]:
         """Per victim: DA events naming them as victim, in chronological order."""
         index: dict[str, list[EntryRecord]] = defaultdict(list)
-        for entry in sorted(self.da_events, key=chrono):
+        for entry in self.da_events:  # already in the rules' order
             for person in dict.fromkeys(entry.persons_in("victim")):
                 index[person].append(entry)
         return index
@@ -509,19 +522,23 @@ class Facts:
         """Per person: the entries that name them, in any role."""
         index: dict[str, list[EntryRecord]] = defaultdict(list)
         for entry in self.entries:
-            for person in dict.fromkeys(link.person for link in entry.persons):
-                index[person].append(entry)
+            for link in entry.persons:
+                found = index[link.person]
+                if not found or found[-1] is not entry:  # once per entry
+                    found.append(entry)
         return index
 
     @cached_property
-    def _naming_ids(self) -> dict[str, frozenset[str]]:
-        return {person: frozenset(e.id for e in found) for person, found in self.naming.items()}
+    def _naming_sets(self) -> dict[str, set[EntryRecord]]:
+        return {}
 
     def naming_both(self, first: str, second: str) -> list[EntryRecord]:
         if len(self.naming.get(first, ())) > len(self.naming.get(second, ())):
             first, second = second, first  # walk the shorter list
-        others = self._naming_ids.get(second, frozenset())
-        return [e for e in self.naming.get(first, ()) if e.id in others]
+        others = self._naming_sets.get(second)
+        if others is None:
+            others = self._naming_sets[second] = set(self.naming.get(second, ()))
+        return [e for e in self.naming.get(first, ()) if e in others]
 
     @cached_property
     def by_relationship(self) -> Mapping[str, list[EntryRecord]]:

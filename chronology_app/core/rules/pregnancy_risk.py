@@ -55,8 +55,7 @@ def _period(
 
 
 def _da_naming(facts: Facts, person: str) -> list[EntryRecord]:
-    """The DA events that name the person, in any role."""
-    return [e for e in facts.naming.get(person, ()) if e.id in facts.da_ids]
+    return facts.da_naming.get(person, [])
 
 
 def _due(pregnancy: EntryRecord) -> dt.date | None:
