@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import datetime as dt
+import heapq
 import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -270,11 +271,12 @@ LISTED = 12
 
 
 def list_entries(entries: Iterable[EntryRecord]) -> str:
-    ordered = sorted(set(entries), key=chrono)
-    if len(ordered) > LISTED:
-        shown = [entry_when(entry) for entry in ordered[: LISTED - 1]]
-        return ", ".join(shown) + f" and {len(ordered) - len(shown)} more"
-    return join_words([entry_when(entry) for entry in ordered])
+    unique = set(entries)
+    if len(unique) > LISTED:  # only the first few are named: no need to sort them all
+        first = heapq.nsmallest(LISTED - 1, unique, key=chrono)
+        shown = [entry_when(entry) for entry in first]
+        return ", ".join(shown) + f" and {len(unique) - len(shown)} more"
+    return join_words([entry_when(entry) for entry in sorted(unique, key=chrono)])
 
 
 def join_words(words: Sequence[str]) -> str:
