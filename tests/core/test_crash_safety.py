@@ -158,3 +158,34 @@ def test_a_passphrase_change_killed_half_way_leaves_one_passphrase_or_the_other(
         with workspace, workspace.reading() as session:
             assert audit.verify(session).intact
             assert Service(workspace, "T").document(REF)["case"]["title"] == "Family T"
+
+
+def test_a_full_disk_says_so_and_keeps_what_was_saved(path: Path) -> None:
+    from sqlalchemy import event
+
+    from chronology_app.core.errors import WorkspaceError
+
+    workspace = Workspace.open(path, PASSPHRASE)
+    service = Service(workspace, "Tester")
+    before = service.document(REF)
+    # Every new connection may use only the pages the file has now: SQLite's own "database
+    # or disk is full" (SQLITE_FULL) on the next write that needs more room.
+    workspace.engine.dispose()
+
+    def no_room(connection: object, _record: object) -> None:
+        cursor = connection.cursor()  # type: ignore[attr-defined]
+        pages = cursor.execute("PRAGMA page_count").fetchone()[0]
+        cursor.execute(f"PRAGMA max_page_count = {pages}")
+        cursor.close()
+
+    event.listen(workspace.engine, "connect", no_room)
+    big = "A fictional note long enough to need new pages. " * 2000
+    entry = {"date": "2022-01-05", "kind": "note", "summary": big, "source": {"agency": "Test"}}
+    with pytest.raises(WorkspaceError, match=r"the disk is full, so this change was not saved"):
+        service.add_entry(REF, entry)
+    assert service.undo_name is None  # nothing half-done to undo
+    workspace.close()
+    with Workspace.open(path, PASSPHRASE) as reopened:
+        assert Service(reopened, "Tester").document(REF) == before
+        with reopened.reading() as session:
+            assert audit.verify(session).intact

@@ -131,10 +131,21 @@ class Workspace:
             with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
                 yield session
         except OperationalError as err:
-            if "locked" in str(err) or "busy" in str(err):
+            message = str(err.orig) if err.orig is not None else str(err)
+            if "locked" in message or "busy" in message:
                 raise WorkspaceLocked(
                     f"{self.path.name} is busy: another program is writing to it. "
                     "Nothing was changed; try again in a moment."
+                ) from None
+            if "full" in message or "disk I/O error" in message:
+                problem = (
+                    "the disk is full" if "full" in message else "the disk could not be written"
+                )
+                log.warning("a change was not saved: %s", problem)
+                raise WorkspaceError(
+                    f"{self.path.name} ({self.path.parent}): {problem}, so this change was not "
+                    "saved. Everything saved before it is kept; free some space (or check the "
+                    "drive) and try again."
                 ) from None
             raise
 
