@@ -33,13 +33,16 @@ from chronology_app.core.errors import ChronologyError, InvalidCaseFile
 from chronology_app.core.reports import flag_report
 from chronology_app.core.service import Service
 from chronology_app.core.settings import load_settings
+from chronology_app.core.store.engine import check_new_passphrase
 from chronology_app.core.store.workspace import Workspace
 
 log = logging.getLogger("chronology_app.cli")
 
 
 def _init(ctx: CliContext) -> int:
-    workspace = Workspace.create(ctx.args.workspace, ctx.passphrase(confirm=True))
+    passphrase = ctx.passphrase(confirm=True)
+    check_new_passphrase(passphrase)  # as the app asks: real case data is kept under it
+    workspace = Workspace.create(ctx.args.workspace, passphrase)
     workspace.close()
     print(f"Created the workspace {ctx.args.workspace}.", file=ctx.out)
     return 0

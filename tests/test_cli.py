@@ -37,6 +37,17 @@ def ws(tmp_path: Path) -> str:
     return path
 
 
+def test_init_refuses_a_short_passphrase_and_creates_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CHRONOLOGY_PASSPHRASE", "short")
+    path = tmp_path / "w.chronology"
+    code, out, err = run("init", str(path))
+    assert (code, out) == (1, "")
+    assert "too short: use at least 12 characters" in err
+    assert not path.exists()
+
+
 def test_init_import_cases_export_round_trip(ws: str, tmp_path: Path) -> None:
     code, out, _ = run("import", ws, str(FAMILY_B))
     assert (code, out) == (0, "Imported BD-2020-0193: 19 entries.\n")
