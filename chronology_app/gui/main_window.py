@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
             "Cases", self.cases_panel, Qt.DockWidgetArea.LeftDockWidgetArea
         )
         self.flags_panel = FlagsPanel()
-        self.flags_panel.evidence_clicked.connect(self.select_entries)
+        self.flags_panel.evidence_clicked.connect(self.show_evidence)
         self.flags_panel.review_requested.connect(self._review_flag)
         self.flags_dock = self._dock(
             "Flags", self.flags_panel, Qt.DockWidgetArea.RightDockWidgetArea
@@ -362,6 +362,23 @@ class MainWindow(QMainWindow):
             self.table.scrollTo(selection.indexes()[0])
         if entry_ids:
             self.timeline.select(entry_ids[0], centre=centre)
+
+    def show_evidence(self, entry_ids: list[str]) -> None:
+        """A flag's evidence link: select its entries, clearing the filters first if they hide
+        any of them (and saying so), so that a click never seems to do nothing."""
+        hidden = [entry_id for entry_id in entry_ids if self._hidden_by_filters(entry_id)]
+        if hidden:
+            self.filter_bar.clear()
+            shown = "entry" if len(hidden) == 1 else "entries"
+            self.statusBar().showMessage(
+                f"Filters cleared to show the flag's evidence ({len(hidden)} {shown} hidden).",
+                8000,
+            )
+        self.select_entries(entry_ids)
+
+    def _hidden_by_filters(self, entry_id: str) -> bool:
+        row = self.model.row_of(entry_id)
+        return row is not None and not self.proxy.mapFromSource(self.model.index(row, 0)).isValid()
 
     def _table_selection(self) -> None:
         ids = self.selected_entry_ids()

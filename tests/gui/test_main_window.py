@@ -85,6 +85,22 @@ def test_evidence_links_select_the_entries_and_the_timeline(window: MainWindow) 
     assert window.selected_entry_ids() == ["e10"]
 
 
+def test_evidence_hidden_by_a_filter_clears_the_filters_and_says_so(
+    qtbot: Any, window: MainWindow
+) -> None:
+    flag = window.flags_panel.model.record(0).flag
+    qtbot.keyClicks(window.filter_bar.search, "no entry says this")
+    assert window.proxy.rowCount() == 0
+    window.flags_panel.evidence_clicked.emit(list(flag.entries))
+    assert window.filter_bar.search.text() == ""
+    assert sorted(window.selected_entry_ids()) == sorted(flag.entries)
+    assert (
+        window.statusBar()
+        .currentMessage()
+        .startswith("Filters cleared to show the flag's evidence")
+    )
+
+
 def test_one_filter_keystroke_filters_the_table(qtbot: Any, window: MainWindow) -> None:
     qtbot.keyClicks(window.filter_bar.search, "facebook")
     assert window.proxy.rowCount() == 3
