@@ -599,12 +599,19 @@ class Service:
                 current = self._snapshot(session, case, change.object, change.key)
                 if current != expected:
                     raise Conflict(
-                        f"Cannot {verb.lower()} “{step.action}”: it has been changed since."
+                        f"Cannot {verb.lower()} “{step.action}”: it has been changed since. "
+                        f"It is no longer offered to {verb.lower()}."
                     )
                 done.append(self._apply(session, case, change.object, change.key, wanted))
             return done
 
-        result = self._run(f"{verb}: {step.action}", step.case_reference, body, record=False)
+        try:
+            result = self._run(f"{verb}: {step.action}", step.case_reference, body, record=False)
+        except Conflict:
+            # It can never be replayed now (each step checks the state it expects), so it
+            # must not stand in front of the earlier steps, which may still be undoable.
+            source.pop()
+            raise
         source.pop()
         target.append(step)
         return result

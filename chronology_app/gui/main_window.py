@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self.resize(1400, 860)
         self.ops = Operations(self)
         self.ops.changed.connect(self._on_changed)
+        self.ops.refused.connect(self._update_actions)
         self.actions_ = create_actions(self)
         build_menus(self.menuBar(), self.actions_)
         self._build()

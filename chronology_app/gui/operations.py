@@ -66,6 +66,7 @@ class Operations(QObject):
     """Runs service calls for one window."""
 
     changed = Signal(object)  # OpChanges
+    refused = Signal()  # a change was refused: what can be undone may differ now
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
@@ -85,9 +86,11 @@ class Operations(QObject):
             if inline_validation:
                 raise
             show_error(self.window, error)
+            self.refused.emit()
             return None
         except Exception as error:
             show_error(self.window, error)
+            self.refused.emit()
             return None
         self.changed.emit(result)
         return result

@@ -191,12 +191,17 @@ def test_undo_of_an_import_removes_the_case_and_redo_brings_it_back(service: Any
 def test_undo_is_refused_when_the_object_changed_since(case: Any, workspace: Any) -> None:
     from chronology_app.core.service import Service
 
+    case.add_person(REF, {"id": "gran", "name": "Gail Test", "roles": ["relative"]})
     case.add_entry(REF, DISCLOSURE)
     other = Service(workspace, "Another Worker")
     other.edit_entry(REF, "e3", {**DISCLOSURE, "summary": "Edited elsewhere."})
-    with pytest.raises(Conflict, match="has been changed since"):
+    with pytest.raises(Conflict, match=r"has been changed since\. It is no longer offered"):
         case.undo()
     assert case.case_data(REF).entry_by_id["e3"].summary == "Edited elsewhere."
+    # The refused step leaves the list, so the change before it can still be undone.
+    assert case.undo_name == "Add person"
+    case.undo()
+    assert "gran" not in case.case_data(REF).person_by_id
 
 
 def test_undo_with_nothing_to_undo_says_so(service: Any) -> None:

@@ -276,3 +276,24 @@ def test_the_case_list_finds_a_person_added_since_by_name(window: MainWindow) ->
     assert window.cases_panel.proxy.rowCount() == 1
     window.cases_panel.search.setText("dean harte")  # an alias, indexed at start
     assert window.cases_panel.proxy.rowCount() == 1
+
+
+def test_an_undo_refused_as_changed_since_leaves_the_menu_with_the_step_before(
+    window: MainWindow, monkeypatch: Any
+) -> None:
+    from chronology_app.gui import operations
+
+    shown: list[str] = []
+    monkeypatch.setattr(operations.QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
+    reference = "BD-2020-0193"
+    service = window.service
+    window.ops.change(
+        lambda: service.add_person(reference, {"id": "gran", "name": "Gail Test", "roles": []})
+    )
+    entry = {"date": "2021-01-05", "kind": "note", "summary": "Seen.", "source": {"agency": "GP"}}
+    (entry_id,) = window.ops.change(lambda: service.add_entry(reference, entry)).keys("entry")
+    other = Service(service.workspace, "Another Worker")
+    other.edit_entry(reference, entry_id, {**entry, "summary": "Edited elsewhere."})
+    window.actions_.undo.trigger()
+    assert shown and "has been changed since" in shown[0]
+    assert window.actions_.undo.text() == "&Undo Add person"
