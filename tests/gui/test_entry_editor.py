@@ -37,6 +37,9 @@ def _fill(editor: EntryEditor, kind: str = "note", date: str = "March 2019") -> 
         ("w/c 4/3/19", "Read as: between 4 and 10 March 2019"),
         ("summer 2016", "Read as: between 1 June and 31 August 2016"),
         ("31/02/2019", '"31/02/2019" is not a real date (February 2019 has 28 days)'),
+        ("12/03/2091", "Read as: 12 March 2091 (that is in the future: check the year)"),
+        ("12/03/1891", "Read as: 12 March 1891 (that is before 1900: check the year)"),
+        ("before 2019", "Read as: before 2019 (up to 31 December 2018)"),
     ],
 )
 def test_the_date_field_shows_live_how_it_read_the_text(

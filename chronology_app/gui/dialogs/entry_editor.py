@@ -45,6 +45,20 @@ MESSAGES = {
     ),
 }
 ERROR_STYLE = "color: #b71c1c;"
+WARNING_STYLE = "color: #8a4b00;"
+OLDEST_PLAUSIBLE = dt.date(1900, 1, 1)
+
+
+def _implausible(earliest: dt.date, latest: dt.date, today: dt.date) -> str:
+    """A word when a date is possible but unlikely for a chronology (a mistyped year): it can
+    still be saved, since the case file allows it."""
+    if earliest != dt.date.min and earliest > today:
+        return " (that is in the future: check the year)"
+    if latest != dt.date.max and latest < OLDEST_PLAUSIBLE:
+        return " (that is before 1900: check the year)"
+    return ""
+
+
 NOTE_STYLE = "color: #e65100;"
 
 
@@ -365,8 +379,9 @@ class EntryEditor(QDialog):
             self.date_reading.setStyleSheet(ERROR_STYLE)
             self.date_reading.setText(str(err))
             return
-        self.date_reading.setStyleSheet("color: #1b5e20;")
-        self.date_reading.setText(f"Read as: {reading.describe()}")
+        check = _implausible(reading.earliest, reading.latest, dt.date.today())
+        self.date_reading.setStyleSheet(WARNING_STYLE if check else "color: #1b5e20;")
+        self.date_reading.setText(f"Read as: {reading.describe()}{check}")
 
     def current_kind(self) -> str:
         return str(self.kind.currentData())
