@@ -43,6 +43,7 @@ EXPRESSIONS = (
     "about {d}",
     "{y}",
     "{y}/{y2}",
+    "{y}/{y10}",
     "before {d}",
     "after {m}",
 )
@@ -60,6 +61,7 @@ def entries(draw: st.DrawFn) -> list[EntryRecord]:
             m=f"{day:%Y-%m}",
             y=day.year,
             y2=day.year + 1,
+            y10=day.year + 10,
         )
         doc = {
             "id": f"e{index}",
@@ -72,8 +74,11 @@ def entries(draw: st.DrawFn) -> list[EntryRecord]:
     return found
 
 
-spans = st.tuples(st.dates(dt.date(2017, 6, 1), dt.date(2023, 6, 1)), st.integers(0, 400)).map(
-    lambda s: (s[0], s[0] + dt.timedelta(days=s[1]))
+_days = st.dates(dt.date(2017, 6, 1), dt.date(2023, 6, 1))
+spans = st.one_of(
+    st.tuples(_days, st.integers(0, 400)).map(lambda s: (s[0], s[0] + dt.timedelta(days=s[1]))),
+    _days.map(lambda day: (dt.date.min, day)),  # "everything up to": history before an entry
+    _days.map(lambda day: (day, dt.date.max)),
 )
 
 

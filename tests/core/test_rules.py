@@ -994,7 +994,36 @@ def test_repeat_marac_says_when_after_is_only_possible() -> None:
     entries = [e("mr", "2020-06", "marac_referral", "mum:victim"), incident("i1", "2020-06-03")]
     doc = casefile.check(document([*entries, LATER]))
     (flag,) = [f for f in analyse(case_data(doc)) if f.rule == "repeat-marac"]
-    assert "the flag is raised because they could come after the referral" in flag.explanation
+    assert (
+        "the flag is raised because they could fall within 12 months after the referral"
+        in flag.explanation
+    )
+
+
+def test_repeat_marac_on_the_referral_day_follows_sequence() -> None:
+    referral = {**e("mr", "2020-06-05", "marac_referral", "mum:victim"), "sequence": 2}
+    before = {**incident("i1", "2020-06-05"), "sequence": 1}
+    after = {**incident("i2", "2020-06-05"), "sequence": 3}
+    assert raised("repeat-marac", [before, referral]) == []
+    doc = casefile.check(document([before, referral, after, LATER]))
+    (flag,) = [f for f in analyse(case_data(doc)) if f.rule == "repeat-marac"]
+    assert flag.entries == ("mr", "i2")
+    assert "not certain" not in flag.explanation
+
+
+def test_a_referral_recorded_as_abuse_is_not_a_repeat_of_itself() -> None:
+    referral = e("mr", "2020-06", "marac_referral", "mum:victim", tags=("physical",))
+    assert raised("repeat-marac", [referral]) == []
+    assert raised("repeat-marac", [referral, incident("i1", "2020-09-01")]) == [["mr", "i1"]]
+
+
+def test_repeat_marac_says_when_within_the_window_is_only_possible() -> None:
+    # Surely after the referral, but only possibly within its twelve months.
+    for later, sure in (("2021", False), ("2020-11", True), ("after 2020-12", False)):
+        entries = [e("mr", "2020-01-10", "marac_referral", "mum:victim"), incident("i1", later)]
+        doc = casefile.check(document([*entries, LATER]))
+        (flag,) = [f for f in analyse(case_data(doc)) if f.rule == "repeat-marac"]
+        assert ("not certain" not in flag.explanation) == sure, later
 
 
 def test_repeat_marac_names_every_referral_of_a_merged_flag() -> None:

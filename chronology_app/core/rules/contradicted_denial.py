@@ -11,10 +11,10 @@ from chronology_app.core.rules.base import Flag, Rule
 from chronology_app.core.rules.facts import (
     DateIndex,
     Facts,
+    SpanCover,
     add_days,
+    group_by_spans,
     list_entries,
-    merge_spans,
-    surely_falls,
     surely_precedes,
     uncertainty_note,
 )
@@ -66,8 +66,7 @@ class ContradictedDenial(Rule):
             # (a denial repeated while contact goes on).
             spans = {d.id: windows.of(d) for d in denials}
             contradicted = [d for d in denials if contact.any_in(*spans[d.id])]
-            for start, end in merge_spans(spans[d.id] for d in contradicted):
-                named = [d for d in contradicted if start <= spans[d.id][0] <= end]
+            for _, named in group_by_spans(contradicted, [spans[d.id] for d in contradicted]):
                 shown = contact.may_fall_any(spans[d.id] for d in named)
                 text = (
                     f"{facts.name(subject)} denied contact with {facts.name(other)} "
@@ -82,11 +81,9 @@ class ContradictedDenial(Rule):
 
 
 def _any_surely_within(entries: list[EntryRecord], spans: list[tuple[dt.date, dt.date]]) -> bool:
-    """Whether some entry, each found as possibly in one of the spans, is surely in one. A
-    single day that may be in a span surely is, so only uncertain dates need the search."""
-    if any(e.date.earliest == e.date.latest for e in entries):
-        return True
-    return any(surely_falls(e.date, *span) for e in entries for span in spans)
+    """Whether some entry is surely within one of the spans."""
+    cover = SpanCover(spans)
+    return any(cover.holds(e.date) for e in entries)
 
 
 class _Windows:
@@ -110,7 +107,8 @@ class _Windows:
         before = bisect.bisect_left(self._ends, denial.date.earliest)
         if before:
             last = self._ends[before - 1]
-        for separation in self._separations[before:]:
+        for index in range(before, len(self._separations)):
+            separation = self._separations[index]
             if separation.date.latest != denial.date.earliest:
                 break
             if surely_precedes(separation, denial):

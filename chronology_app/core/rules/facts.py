@@ -12,11 +12,13 @@ import bisect
 import calendar
 import datetime as dt
 import heapq
+import itertools
 import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
+from typing import TypeVar
 
 from chronology_app.core.dates import DateKind, PartialDate, format_day
 from chronology_app.core.model.vocabulary import ABUSE_TYPE_TAGS
@@ -177,53 +179,116 @@ def merge_spans(spans: Iterable[tuple[dt.date, dt.date]]) -> list[tuple[dt.date,
     return merged
 
 
+T = TypeVar("T")
+
+
+def group_by_spans(
+    items: Sequence[T], spans: Sequence[tuple[dt.date, dt.date]]
+) -> list[tuple[tuple[dt.date, dt.date], list[T]]]:
+    """Items (each with its span, in the same order) grouped by the merged spans theirs
+    belong to: items whose spans overlap or touch share a group. In the order of the spans;
+    items keep their order within a group."""
+    merged = merge_spans(spans)
+    starts = [start for start, _ in merged]
+    groups: list[list[T]] = [[] for _ in merged]
+    for item, (start, _) in zip(items, spans, strict=True):
+        groups[bisect.bisect_right(starts, start) - 1].append(item)
+    return list(zip(merged, groups, strict=True))
+
+
+class SpanCover:
+    """Whether some span (start..end inclusive) wholly holds a date, by bisection: of the spans
+    starting on or before the date's first day, the furthest end reached."""
+
+    def __init__(self, spans: Iterable[tuple[dt.date, dt.date]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [start for start, _ in ordered]
+        self._reach = list(itertools.accumulate((end for _, end in ordered), max))
+
+    def holds(self, date: PartialDate) -> bool:
+        index = bisect.bisect_right(self._starts, date.earliest) - 1
+        return index >= 0 and self._reach[index] >= date.latest
+
+
+class _Widths:
+    """Entries of one width class (at most `width` days between earliest and latest day),
+    sorted by earliest day: those that may fall in a span start at most `width` days before
+    it, so a bisection with that much slack finds them."""
+
+    def __init__(self, width: int) -> None:
+        self.width = dt.timedelta(days=width)
+        self.entries: list[EntryRecord] = []
+        self.starts: list[dt.date] = []
+
+    def candidates(self, start: dt.date, end: dt.date) -> Iterator[EntryRecord]:
+        entries = self.entries
+        lowest = start - self.width if start > dt.date.min + self.width else dt.date.min
+        for index in range(
+            bisect.bisect_left(self.starts, lowest), bisect.bisect_right(self.starts, end)
+        ):
+            if entries[index].date.latest >= start:
+                yield entries[index]
+
+
 class DateIndex:
     """Entries that may fall in a span, found by bisection instead of a scan.
 
-    Three tiers, each in the rules' order: single days (most entries), found exactly by
-    bisection on their day; short spans of at most NARROW days (weeks, months), bisected on
-    their earliest day with NARROW days of slack and then checked; and wider ones (years, long
-    ranges, open-ended "before"/"after"), which are few and are checked one by one. A query
-    costs a bisection plus what it finds, plus the short spans starting in the slack: it does
-    not grow with the number of single-day entries around it."""
+    Single days (most entries) are found exactly by bisection on their day. Other dates are
+    kept in classes by width (a week, two months, about a year, a decade, …), each bisected
+    on its earliest day with its width as slack, so a query looks only at dates that could
+    reach the span. Open-ended dates are found by bisection too: "before X" by its last day,
+    "after X" by its first. A query costs bisections plus what it finds, plus the dates of a
+    class that start within that class's width before the span."""
 
-    NARROW = dt.timedelta(days=62)
+    WIDTHS = (7, 62, 400, 4000, 40000, 400000, 4000000)  # days; 4,000,000 covers any date
 
     def __init__(self, entries: Iterable[EntryRecord]) -> None:
         self._days: list[EntryRecord] = []
-        self._short: list[EntryRecord] = []
-        self._wide: list[EntryRecord] = []
+        classes = [_Widths(width) for width in self.WIDTHS]
+        self._before: list[EntryRecord] = []  # open at the start: "before X"
+        self._after: list[EntryRecord] = []  # open at the end: "after X"
+        self._always: list[EntryRecord] = []  # open at both ends
         for entry in sorted(entries, key=chrono):
-            width = entry.date.latest - entry.date.earliest
-            tier = self._days if not width else self._short if width <= self.NARROW else self._wide
-            tier.append(entry)
+            earliest, latest = entry.date.earliest, entry.date.latest
+            if earliest == latest:
+                self._days.append(entry)
+            elif earliest == dt.date.min:
+                (self._always if latest == dt.date.max else self._before).append(entry)
+            elif latest == dt.date.max:
+                self._after.append(entry)
+            else:
+                width = (latest - earliest).days
+                found = next(c for c in classes if width <= c.width.days)
+                found.entries.append(entry)
+                found.starts.append(earliest)
+        self._classes = [c for c in classes if c.entries]
         self._day_starts = [e.date.earliest for e in self._days]
-        self._short_starts = [e.date.earliest for e in self._short]
+        self._before.sort(key=lambda e: e.date.latest)
+        self._before_ends = [e.date.latest for e in self._before]
+        self._after_starts = [e.date.earliest for e in self._after]  # in order already
+        self._ordered = not (self._classes or self._before or self._after or self._always)
 
     def candidates(self, start: dt.date, end: dt.date) -> Iterator[EntryRecord]:
         """Entries that may fall in the span (start..end inclusive), tier by tier: in the
-        rules' order within a tier, not across tiers (`may_fall` sorts)."""
-        days, short = self._days, self._short
+        rules' order within single days, not across tiers (`may_fall` sorts)."""
+        days = self._days
         for index in range(
             bisect.bisect_left(self._day_starts, start), bisect.bisect_right(self._day_starts, end)
         ):
             yield days[index]
-        lowest = start - self.NARROW if start > dt.date.min + self.NARROW else dt.date.min
-        for index in range(
-            bisect.bisect_left(self._short_starts, lowest),
-            bisect.bisect_right(self._short_starts, end),
-        ):
-            if short[index].date.latest >= start:
-                yield short[index]
-        for entry in self._wide:
-            if entry.date.could_fall_within(start, end):
-                yield entry
+        for widths in self._classes:
+            yield from widths.candidates(start, end)
+        before, after = self._before, self._after
+        for index in range(bisect.bisect_left(self._before_ends, start), len(before)):
+            yield before[index]
+        for index in range(bisect.bisect_right(self._after_starts, end)):
+            yield after[index]
+        yield from self._always
 
     def may_fall(self, start: dt.date, end: dt.date) -> list[EntryRecord]:
         """The entries that may fall in the span, in the rules' order."""
         found = list(self.candidates(start, end))
-        # Only single days come in order when other tiers are present.
-        return sorted(found, key=chrono) if self._short or self._wide else found
+        return found if self._ordered else sorted(found, key=chrono)
 
     def may_fall_any(self, spans: Iterable[tuple[dt.date, dt.date]]) -> list[EntryRecord]:
         """The entries that may fall in at least one of the spans, in the rules' order.

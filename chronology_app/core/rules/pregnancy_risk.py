@@ -16,13 +16,13 @@ from chronology_app.core.rules.base import Flag, Rule
 from chronology_app.core.rules.facts import (
     DateIndex,
     Facts,
+    SpanCover,
     add_days,
     add_months,
     chrono,
     join_words,
     list_entries,
     short_date,
-    surely_falls,
     uncertainty_note,
 )
 
@@ -52,6 +52,16 @@ def _period(
     people = frozenset(family)
     adults = bool(people - facts.child_ids)
     return _Period(anchor, start, end, wording, people, adults)
+
+
+def _spans_by_person(periods: Iterable[_Period]) -> dict[str, list[tuple[dt.date, dt.date]]]:
+    """Per person, the periods whose family includes them ("" for families with no adult,
+    where every DA event in the case counts)."""
+    spans: dict[str, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    for period in periods:
+        for person in period.family if period.adults else [""]:
+            spans[person].append((period.start, period.end))
+    return spans
 
 
 def _da_naming(facts: Facts, person: str) -> list[EntryRecord]:
@@ -121,12 +131,8 @@ class PregnancyRisk(Rule):
         return any(index.any_in(period.start, period.end) for index in self._indexes(period, facts))
 
     def _events(self, periods: list[_Period], facts: Facts) -> list[EntryRecord]:
-        spans: dict[str, list[tuple[dt.date, dt.date]]] = defaultdict(list)
-        for period in periods:
-            for name in [None] if not period.adults else period.family:
-                spans[name or ""].append((period.start, period.end))
         found: dict[str, EntryRecord] = {}
-        for person, person_spans in spans.items():
+        for person, person_spans in _spans_by_person(periods).items():
             index = (
                 facts.index(f"da-naming:{person}", partial(_da_naming, facts, person))
                 if person
@@ -137,15 +143,16 @@ class PregnancyRisk(Rule):
 
     @staticmethod
     def _any_certain(periods: list[_Period], events: list[EntryRecord], facts: Facts) -> bool:
-        """Whether some event surely falls in a period it counts for. A single day that may
-        fall in a period surely does, so only events with uncertain dates need the search."""
-        if any(e.date.earliest == e.date.latest for e in events):
-            return True
+        """Whether some event surely falls in a period it counts for: per person, the periods
+        whose family includes them ("" for the periods of families with no adult)."""
+        covers = {person: SpanCover(spans) for person, spans in _spans_by_person(periods).items()}
+        anyone = covers.get("")
         return any(
-            surely_falls(e.date, p.start, p.end)
-            and (not p.adults or any(e.names(person) for person in p.family))
+            (anyone is not None and anyone.holds(e.date))
+            or any(
+                link.person in covers and covers[link.person].holds(e.date) for link in e.persons
+            )
             for e in events
-            for p in periods
         )
 
     def _pregnancies(self, facts: Facts) -> list[_Period]:

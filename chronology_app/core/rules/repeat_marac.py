@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 from collections import defaultdict
 from collections.abc import Iterator
 from functools import partial
@@ -13,11 +14,12 @@ from chronology_app.core.rules.base import Flag, Rule
 from chronology_app.core.rules.facts import (
     DateIndex,
     Facts,
+    SpanCover,
+    add_days,
     add_months,
+    group_by_spans,
     list_entries,
     may_follow,
-    merge_spans,
-    surely_precedes,
     uncertainty_note,
 )
 
@@ -41,8 +43,7 @@ class RepeatMarac(Rule):
             # Referrals of one victim whose windows overlap make one flag: abuse recorded while
             # an earlier referral's year is still running is one repeat pattern, not several.
             windows = [(r.date.earliest, add_months(r.date.latest, months)) for r in referrals]
-            for start, end in merge_spans(windows):
-                group = [r for r, w in zip(referrals, windows, strict=True) if start <= w[0] <= end]
+            for _, group in group_by_spans(referrals, windows):
                 yield from self._flag(facts, victim, group, events, months)
 
     def _flag(
@@ -54,23 +55,24 @@ class RepeatMarac(Rule):
         months: int,
     ) -> Iterator[Flag]:
         ends = [add_months(r.date.latest, months) for r in group]
-        starts = [r.date.earliest for r in group]
+        starts = [r.date.earliest for r in group]  # in order: the group is in the rules' order
+        reach = list(itertools.accumulate(ends, max))
+        referrals = set(group)
 
         def after(event: EntryRecord, i: int) -> bool:
             return may_follow(event, group[i]) and event.date.could_fall_within(starts[i], ends[i])
 
         def counts(event: EntryRecord) -> bool:
-            # The latest referral that may precede the event nearly always answers at once:
-            # the event ends after that referral's first day and starts within its window.
-            last = bisect.bisect_right(starts, event.date.latest) - 1
-            if (
-                last >= 0
-                and event is not group[last]
-                and event.date.latest > starts[last]
-                and event.date.earliest <= ends[last]
-            ):
-                return True
-            return any(after(event, i) for i in range(last, -1, -1))
+            """Whether the event may follow some referral of the group within its window."""
+            earlier = bisect.bisect_left(starts, event.date.latest)  # start before its last day
+            same_day = bisect.bisect_right(starts, event.date.latest)  # start on its last day
+            if event in referrals:  # a referral recorded as abuse: not after itself
+                return any(after(event, i) for i in range(same_day))
+            # Of the referrals starting before the event's last day, one whose window reaches
+            # its first day; on the same day, `sequence` decides.
+            return (earlier > 0 and reach[earlier - 1] >= event.date.earliest) or any(
+                after(event, i) for i in range(earlier, same_day)
+            )
 
         later = [e for e in events.may_fall_any(zip(starts, ends, strict=True)) if counts(e)]
         if not later:
@@ -87,20 +89,33 @@ class RepeatMarac(Rule):
             f"domestic abuse against them is recorded within {months} months {after_what}: "
             f"{list_entries(later)}."
         )
-        # Single days first: one of them is nearly always surely after its referral.
-        single = [e for e in later if e.date.earliest == e.date.latest]
-        others = [e for e in later if e.date.earliest != e.date.latest]
-        if not any(self._surely_after(e, starts, ends, group) for e in [*single, *others]):
-            text += uncertainty_note([*named, *later], "they could come after the referral")
+        if not self._any_surely_after(group, later, months):
+            text += uncertainty_note(
+                [*named, *later], f"they could fall within {months} months after the referral"
+            )
         yield self.flag(text, [*named, *later], [victim])
 
     @staticmethod
-    def _surely_after(
-        event: EntryRecord, starts: list[dt.date], ends: list[dt.date], group: list[EntryRecord]
+    def _any_surely_after(
+        referrals: list[EntryRecord], events: list[EntryRecord], months: int
     ) -> bool:
-        """Whether a referral surely came before the event, with the event in its window."""
-        last = bisect.bisect_right(starts, event.date.latest)
+        """Whether some event surely came after a referral and surely within its window:
+        wholly from the day after the referral to the window's end, or on the same day as an
+        exact referral recorded before it (`sequence`)."""
+        cover = SpanCover(
+            (add_days(r.date.latest, 1), add_months(r.date.latest, months)) for r in referrals
+        )
+        same_day: dict[dt.date, int] = {}
+        for r in referrals:
+            if r.date.is_exact:
+                day = r.date.earliest
+                same_day[day] = min(same_day.get(day, r.sequence or 0), r.sequence or 0)
         return any(
-            surely_precedes(group[i], event) and event.date.could_fall_within(starts[i], ends[i])
-            for i in range(last - 1, -1, -1)
+            cover.holds(e.date)
+            or (
+                e.date.is_exact
+                and e.date.earliest in same_day
+                and same_day[e.date.earliest] < (e.sequence or 0)
+            )
+            for e in events
         )
