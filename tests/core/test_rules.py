@@ -1078,3 +1078,57 @@ def test_tags_written_naturally_mean_the_same_to_the_rules() -> None:
         entry["tags"] = [t.replace("_", " ").title() for t in entry.get("tags", [])]
     assert casefile.validate(doc) == []
     assert [(f.rule, f.entries) for f in analyse(case_data(doc))] == expected
+
+
+SEPARATION_DATES = (
+    "2020-{m:02d}-{d:02d}",
+    "2020-{m:02d}",
+    "about 2020-{m:02d}",
+    "2020",
+    "2019/2020",
+)
+
+
+@st.composite
+def cluster_cases(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Separations, controlling and violent incidents of one couple, with every kind of date."""
+    found = []
+    for index in range(draw(st.integers(1, 7))):
+        form = draw(st.sampled_from(SEPARATION_DATES))
+        date = form.format(m=draw(st.integers(1, 12)), d=draw(st.integers(1, 28)))
+        year = draw(st.sampled_from(["2018", "2019", "2020", "2021", "2022"]))
+        date = date.replace("2020", year, 1) if "/" not in date else date
+        what = draw(st.sampled_from(["separation", "coercive_control", "physical", "both"]))
+        if what == "separation":
+            found.append(
+                e(f"x{index}", date, "separation", "mum:subject", "dad:subject", relationship="r1")
+            )
+        else:
+            tags = ("coercive_control", "physical") if what == "both" else (what,)
+            found.append(incident(f"x{index}", date, *tags))
+    return found
+
+
+@settings(max_examples=200, deadline=None)
+@given(cluster_cases())
+def test_separation_cluster_matches_trying_every_pair(entries: list[dict[str, Any]]) -> None:
+    from chronology_app.core.rules.facts import months_span_certain, months_span_possible
+
+    doc = casefile.check(document([*entries, LATER]))
+    data = case_data(doc)
+    flags = [f for f in analyse(data) if f.rule == "separation-cluster"]
+    records = [data.entry_by_id[entry["id"]] for entry in entries]
+    separations = [r for r in records if r.kind == "separation"]
+    controlling = [r for r in records if "coercive_control" in r.tags]
+    violent = [r for r in records if r.tags & {"physical", "sexual"}]
+
+    def cluster(fits: Any, separation: Any) -> bool:
+        return any(fits([separation, c, v], 12) for c in controlling for v in violent)
+
+    clustered = [s for s in separations if cluster(months_span_possible, s)]
+    assert bool(flags) == bool(clustered)
+    if flags:
+        (flag,) = flags
+        assert {s.id for s in clustered} <= set(flag.entries)
+        certain = any(cluster(months_span_certain, s) for s in clustered)
+        assert ("not certain" not in flag.explanation) == certain

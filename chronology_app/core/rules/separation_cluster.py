@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 
 from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
 from chronology_app.core.rules.facts import (
     DateIndex,
     Facts,
+    add_days,
     add_months,
     list_entries,
-    months_span_certain,
-    months_span_possible,
+    merge_spans,
     uncertainty_note,
 )
 
@@ -32,27 +33,33 @@ class SeparationCluster(Rule):
         months = self.param("window_months")
         for couple in facts.couples:
             entries = facts.couple_entries(couple)
-            controlling = DateIndex(e for e in entries if "coercive_control" in e.tags)
-            violent = DateIndex(e for e in entries if e.tags & VIOLENCE)
+            controlling = [e for e in entries if "coercive_control" in e.tags]
+            violent = [e for e in entries if e.tags & VIOLENCE]
+            # Where a window of `months` could start so as to hold a controlling and a violent
+            # entry: possibly, and surely (see _starts).
+            possible = _both(_starts(controlling, months), _starts(violent, months))
+            sure = _both(
+                _starts(controlling, months, surely=True), _starts(violent, months, surely=True)
+            )
             separations: list[EntryRecord] = []
             spans: list[tuple[dt.date, dt.date]] = []
             certain = False
             for separation in (e for e in entries if e.kind == "separation"):
-                start = add_months(separation.date.earliest, -months)
-                end = add_months(separation.date.latest, months)
-                span = (start, end)
-                if not self._cluster(separation, controlling, violent, span, months_span_possible):
+                if not _meets(possible, _starts([separation], months)):
                     continue
                 separations.append(separation)
-                spans.append(span)
-                certain = certain or self._cluster(
-                    separation, controlling, violent, span, months_span_certain
+                spans.append(
+                    (
+                        add_months(separation.date.earliest, -months),
+                        add_months(separation.date.latest, months),
+                    )
                 )
-            # Name every controlling and violent entry within the span of these separations.
-            found_c = controlling.may_fall_any(spans)
-            found_v = violent.may_fall_any(spans)
+                certain = certain or _meets(sure, _starts([separation], months, surely=True))
             if not separations:
                 continue
+            # Name every controlling and violent entry within the span of these separations.
+            found_c = DateIndex(controlling).may_fall_any(spans)
+            found_v = DateIndex(violent).may_fall_any(spans)
             text = (
                 f"In the relationship between {facts.names(couple)}, separation "
                 f"({list_entries(separations)}) comes within {months} months of coercive "
@@ -64,19 +71,61 @@ class SeparationCluster(Rule):
                 text += uncertainty_note(evidence, f"they could fall within {months} months")
             yield self.flag(text, evidence, couple)
 
-    def _cluster(
-        self,
-        separation: EntryRecord,
-        controlling: DateIndex,
-        violent: DateIndex,
-        span: tuple[dt.date, dt.date],
-        fits: Callable[[Sequence[EntryRecord], int], bool],
-    ) -> bool:
-        """Whether controlling and violent entries near the separation (within its span) fit
-        one window of `window_months` with it; stops at the first pair found."""
-        months = self.param("window_months")
-        return any(
-            fits([separation, c, v], months)
-            for c in controlling.candidates(*span)
-            for v in violent.candidates(*span)
-        )
+
+# A separation, a controlling entry and a violent one "could fall within 12 months" when some
+# window of 12 months could hold all three: when the days on which such a window could start
+# (for each entry, the window starts from which it could fall in the window) have a day in
+# common. So each kind of entry is turned once into the merged spans of days a window holding
+# one of them could start, and a separation is checked against both by bisection, instead of
+# trying every pair of entries near it. "Surely" is the same with windows that must hold the
+# whole of each date.
+
+Spans = list[tuple[dt.date, dt.date]]
+
+
+def _first_start(day: dt.date, months: int) -> dt.date:
+    """The first day a window of `months` months can start and still reach `day`."""
+    start = add_months(day, -months)
+    while start < day and add_months(start, months) < day:  # a short month cut the end
+        start = add_days(start, 1)
+    return start
+
+
+def _starts(entries: list[EntryRecord], months: int, *, surely: bool = False) -> Spans:
+    """The merged spans of days on which a window of `months` months could start and hold
+    (possibly, or surely) one of the entries."""
+    spans = []
+    for entry in entries:
+        earliest, latest = entry.date.earliest, entry.date.latest
+        if surely:
+            first, last = _first_start(latest, months), earliest
+        else:
+            first, last = _first_start(earliest, months), latest
+        if first <= last:
+            spans.append((first, last))
+    return merge_spans(spans)
+
+
+def _both(first: Spans, second: Spans) -> Spans:
+    """The days in both (each merged and in order)."""
+    both: Spans = []
+    i = j = 0
+    while i < len(first) and j < len(second):
+        start, end = max(first[i][0], second[j][0]), min(first[i][1], second[j][1])
+        if start <= end:
+            both.append((start, end))
+        if first[i][1] < second[j][1]:
+            i += 1
+        else:
+            j += 1
+    return both
+
+
+def _meets(spans: Spans, others: Spans) -> bool:
+    """Whether the merged spans share a day with any of `others`."""
+    ends = [end for _, end in spans]
+    for start, end in others:
+        index = bisect.bisect_left(ends, start)  # the first span ending on or after `start`
+        if index < len(spans) and spans[index][0] <= end:
+            return True
+    return False
