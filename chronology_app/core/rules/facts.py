@@ -244,7 +244,7 @@ class DateIndex:
 
     def __init__(self, entries: Iterable[EntryRecord]) -> None:
         self._days: list[EntryRecord] = []
-        classes = [_Widths(width) for width in self.WIDTHS]
+        classes: dict[int, _Widths] = {}  # made only for the widths present
         self._before: list[EntryRecord] = []  # open at the start: "before X"
         self._after: list[EntryRecord] = []  # open at the end: "after X"
         self._always: list[EntryRecord] = []  # open at both ends
@@ -257,11 +257,11 @@ class DateIndex:
             elif latest == dt.date.max:
                 self._after.append(entry)
             else:
-                width = (latest - earliest).days
-                found = next(c for c in classes if width <= c.width.days)
+                width = next(w for w in self.WIDTHS if (latest - earliest).days <= w)
+                found = classes.get(width) or classes.setdefault(width, _Widths(width))
                 found.entries.append(entry)
                 found.starts.append(earliest)
-        self._classes = [c for c in classes if c.entries]
+        self._classes = list(classes.values())
         self._day_starts = [e.date.earliest for e in self._days]
         self._before.sort(key=lambda e: e.date.latest)
         self._before_ends = [e.date.latest for e in self._before]
