@@ -101,6 +101,13 @@ LATER = {
 }
 
 
+def only_flag(rule_id: str, entries: list[dict[str, Any]]) -> Any:
+    """The one flag the rule raises on these entries (and LATER)."""
+    doc = casefile.check(document([*entries, LATER]))
+    (flag,) = [f for f in analyse(case_data(doc)) if f.rule == rule_id]
+    return flag
+
+
 def raised(
     rule_id: str, entries: list[dict[str, Any]], persons: list[dict[str, Any]] | None = None
 ) -> list[list[str]]:
@@ -992,8 +999,7 @@ def test_review_regressions(
 
 def test_repeat_marac_says_when_after_is_only_possible() -> None:
     entries = [e("mr", "2020-06", "marac_referral", "mum:victim"), incident("i1", "2020-06-03")]
-    doc = casefile.check(document([*entries, LATER]))
-    (flag,) = [f for f in analyse(case_data(doc)) if f.rule == "repeat-marac"]
+    flag = only_flag("repeat-marac", entries)
     assert (
         "the flag is raised because they could fall within 12 months after the referral"
         in flag.explanation
@@ -1005,8 +1011,7 @@ def test_repeat_marac_on_the_referral_day_follows_sequence() -> None:
     before = {**incident("i1", "2020-06-05"), "sequence": 1}
     after = {**incident("i2", "2020-06-05"), "sequence": 3}
     assert raised("repeat-marac", [before, referral]) == []
-    doc = casefile.check(document([before, referral, after, LATER]))
-    (flag,) = [f for f in analyse(case_data(doc)) if f.rule == "repeat-marac"]
+    flag = only_flag("repeat-marac", [before, referral, after])
     assert flag.entries == ("mr", "i2")
     assert "not certain" not in flag.explanation
 
@@ -1021,25 +1026,42 @@ def test_repeat_marac_says_when_within_the_window_is_only_possible() -> None:
     # Surely after the referral, but only possibly within its twelve months.
     for later, sure in (("2021", False), ("2020-11", True), ("after 2020-12", False)):
         entries = [e("mr", "2020-01-10", "marac_referral", "mum:victim"), incident("i1", later)]
-        doc = casefile.check(document([*entries, LATER]))
-        (flag,) = [f for f in analyse(case_data(doc)) if f.rule == "repeat-marac"]
+        flag = only_flag("repeat-marac", entries)
         assert ("not certain" not in flag.explanation) == sure, later
 
 
-def test_repeat_marac_names_every_referral_of_a_merged_flag() -> None:
-    entries = [
-        e("m1", "2020-01-10", "marac_referral", "mum:victim"),
-        incident("i1", "2020-03-01"),
-        e("m2", "2020-04-01", "marac_referral", "mum:victim"),
-        incident("i2", "2021-02-01"),
-    ]
-    doc = casefile.check(document([*entries, LATER]))
-    (flag,) = [f for f in analyse(case_data(doc)) if f.rule == "repeat-marac"]
-    assert flag.explanation == (
+MERGED = [
+    (
+        "repeat-marac",
+        [
+            e("m1", "2020-01-10", "marac_referral", "mum:victim"),
+            incident("i1", "2020-03-01"),
+            e("m2", "2020-04-01", "marac_referral", "mum:victim"),
+            incident("i2", "2021-02-01"),
+        ],
         "Amy Test was referred to the MARAC in E0001 (10 January 2020) and E0003 (1 April 2020), "
         "and domestic abuse against them is recorded within 12 months after a referral: "
-        "E0002 (1 March 2020) and E0004 (1 February 2021)."
-    )
+        "E0002 (1 March 2020) and E0004 (1 February 2021).",
+    ),
+    (
+        "professional-judgement",
+        [
+            incident("i1", "2020-05-01", "strangulation"),
+            e("r1", "2020-06-02", "risk_assessment", "mum:victim", score=9),
+            e("r2", "2020-10-02", "risk_assessment", "mum:victim", score=7),
+        ],
+        "The risk assessments E0002 (2 June 2020) and E0003 (2 October 2020) with Amy Test are "
+        "under 14, while entries record strangulation: E0001 (1 May 2020). "
+        "No MARAC referral follows.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("rule_id", "entries", "explanation"), MERGED, ids=[m[0] for m in MERGED])
+def test_a_merged_flag_names_everything_it_merges(
+    rule_id: str, entries: list[dict[str, Any]], explanation: str
+) -> None:
+    assert only_flag(rule_id, entries).explanation == explanation
 
 
 def test_separation_cluster_is_certain_when_any_cluster_is_certain() -> None:
@@ -1050,25 +1072,9 @@ def test_separation_cluster_is_certain_when_any_cluster_is_certain() -> None:
         SEPARATION,
         incident("c1", "2021-03-01", "coercive_control"),
     ]
-    doc = casefile.check(document([*entries, LATER]))
-    (flag,) = [f for f in analyse(case_data(doc)) if f.rule == "separation-cluster"]
+    flag = only_flag("separation-cluster", entries)
     assert set(flag.entries) == {"v0", "v1", "sp", "c1"}
     assert "uncertain" not in flag.explanation
-
-
-def test_professional_judgement_names_every_unanswered_assessment() -> None:
-    entries = [
-        incident("i1", "2020-05-01", "strangulation"),
-        e("r1", "2020-06-02", "risk_assessment", "mum:victim", score=9),
-        e("r2", "2020-10-02", "risk_assessment", "mum:victim", score=7),
-    ]
-    doc = casefile.check(document([*entries, LATER]))
-    (flag,) = [f for f in analyse(case_data(doc)) if f.rule == "professional-judgement"]
-    assert flag.explanation == (
-        "The risk assessments E0002 (2 June 2020) and E0003 (2 October 2020) with Amy Test are "
-        "under 14, while entries record strangulation: E0001 (1 May 2020). "
-        "No MARAC referral follows."
-    )
 
 
 def test_tags_written_naturally_mean_the_same_to_the_rules() -> None:

@@ -400,6 +400,17 @@ def latest_day(case: CaseData) -> dt.date | None:
     return max(days, default=None)
 
 
+def _by_person_named(entries: Iterable[EntryRecord]) -> dict[str, list[EntryRecord]]:
+    """Per person: the entries (in the order given) that name them, in any role."""
+    index: dict[str, list[EntryRecord]] = defaultdict(list)
+    for entry in entries:
+        for link in entry.persons:
+            found = index[link.person]
+            if not found or found[-1] is not entry:  # once per entry
+                found.append(entry)
+    return index
+
+
 @dataclass
 class Facts:
     """Indexes over one case, built once and shared by every rule."""
@@ -485,13 +496,7 @@ class Facts:
     @cached_property
     def da_naming(self) -> Mapping[str, list[EntryRecord]]:
         """Per person: the DA events that name them, in any role, in order."""
-        index: dict[str, list[EntryRecord]] = defaultdict(list)
-        for entry in self.da_events:
-            for link in entry.persons:
-                found = index[link.person]
-                if not found or found[-1] is not entry:  # once per entry
-                    found.append(entry)
-        return index
+        return _by_person_named(self.da_events)
 
     @cached_property
     def history(self) -> Mapping[str, list[EntryRecord]]:
@@ -586,14 +591,8 @@ class Facts:
 
     @cached_property
     def naming(self) -> Mapping[str, list[EntryRecord]]:
-        """Per person: the entries that name them, in any role."""
-        index: dict[str, list[EntryRecord]] = defaultdict(list)
-        for entry in self.entries:
-            for link in entry.persons:
-                found = index[link.person]
-                if not found or found[-1] is not entry:  # once per entry
-                    found.append(entry)
-        return index
+        """Per person: the entries that name them, in any role, in order."""
+        return _by_person_named(self.entries)
 
     @cached_property
     def _naming_sets(self) -> dict[str, set[EntryRecord]]:
