@@ -1138,3 +1138,50 @@ def test_separation_cluster_matches_trying_every_pair(entries: list[dict[str, An
         assert {s.id for s in clustered} <= set(flag.entries)
         certain = any(cluster(months_span_certain, s) for s in clustered)
         assert ("not certain" not in flag.explanation) == certain
+
+
+@st.composite
+def referral_cases(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """MARAC referrals and incidents against one victim, with every kind of date and
+    same-day entries ordered by `sequence`."""
+    found = []
+    for index in range(draw(st.integers(1, 8))):
+        year = draw(st.sampled_from(["2019", "2020", "2021"]))
+        month, day = draw(st.integers(1, 12)), draw(st.sampled_from([1, 15, 28]))
+        form = draw(st.sampled_from(["{y}-{m:02d}-{d:02d}", "{y}-{m:02d}", "{y}", "after {y}"]))
+        date = form.format(y=year, m=month, d=day)
+        if draw(st.booleans()):
+            entry = e(f"x{index}", date, "marac_referral", "mum:victim")
+        else:
+            entry = incident(f"x{index}", date)
+        if len(date) == 10:
+            entry["sequence"] = draw(st.integers(1, 3))
+        found.append(entry)
+    return found
+
+
+@settings(max_examples=200, deadline=None)
+@given(referral_cases())
+def test_repeat_marac_matches_checking_every_referral(entries: list[dict[str, Any]]) -> None:
+    from chronology_app.core.rules.facts import add_months, may_follow
+
+    doc = casefile.check(document([*entries, LATER]))
+    data = case_data(doc)
+    flags = [f for f in analyse(data) if f.rule == "repeat-marac"]
+    records = [data.entry_by_id[entry["id"]] for entry in entries]
+    referrals = [r for r in records if r.kind == "marac_referral"]
+    events = [r for r in records if r.kind == "incident"]
+
+    def follows(event: Any, referral: Any) -> bool:
+        end = add_months(referral.date.latest, 12)
+        return may_follow(event, referral) and event.date.could_fall_within(
+            referral.date.earliest, end
+        )
+
+    pairs = {(r.id, e.id) for r in referrals for e in events if follows(e, r)}
+    assert {i for f in flags for i in f.entries} == {i for pair in pairs for i in pair}
+    for flag in flags:  # each flag stands on its own evidence
+        named = [i for i in flag.entries if data.entry_by_id[i].kind == "marac_referral"]
+        later = [i for i in flag.entries if i not in named]
+        assert all(any((r, i) in pairs for r in named) for i in later)
+        assert all(any((r, i) in pairs for i in later) for r in named)
