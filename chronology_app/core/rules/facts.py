@@ -339,9 +339,15 @@ def list_entries(entries: Iterable[EntryRecord]) -> str:
     unique = set(entries)
     if len(unique) > LISTED:  # only the first few are named: no need to sort them all
         first = heapq.nsmallest(LISTED - 1, unique, key=chrono)
-        shown = [entry_when(entry) for entry in first]
-        return ", ".join(shown) + f" and {len(unique) - len(shown)} more"
+        return listed([entry_when(entry) for entry in first], len(unique), "more")
     return join_words([entry_when(entry) for entry in sorted(unique, key=chrono)])
+
+
+def listed(shown: Sequence[str], total: int, rest: str) -> str:
+    """'A, B and C'; when `total` is more than those shown, 'A, B, C and 9 more'."""
+    if total > len(shown):
+        return ", ".join(shown) + f" and {total - len(shown)} {rest}"
+    return join_words(shown)
 
 
 def join_words(words: Sequence[str]) -> str:
@@ -400,15 +406,26 @@ def latest_day(case: CaseData) -> dt.date | None:
     return max(days, default=None)
 
 
-def _by_person_named(entries: Iterable[EntryRecord]) -> dict[str, list[EntryRecord]]:
-    """Per person: the entries (in the order given) that name them, in any role."""
+def _by_person_named(
+    entries: Iterable[EntryRecord],
+    roles: Callable[[EntryRecord], frozenset[str]] | None = None,
+) -> dict[str, list[EntryRecord]]:
+    """Per person: the entries (in the order given) that name them, in any role or in one of
+    the entry's `roles`."""
     index: dict[str, list[EntryRecord]] = defaultdict(list)
     for entry in entries:
+        wanted = roles(entry) if roles is not None else None
         for link in entry.persons:
+            if wanted is not None and link.role not in wanted:
+                continue
             found = index[link.person]
             if not found or found[-1] is not entry:  # once per entry
                 found.append(entry)
     return index
+
+
+def _history_roles(entry: EntryRecord) -> frozenset[str]:
+    return HISTORY_ROLES if entry.kind in HISTORY_KINDS else PERPETRATOR_ROLE
 
 
 @dataclass
@@ -442,10 +459,8 @@ class Facts:
         """'Amy, Ben and Cal'; past LISTED people, 'Amy, Ben, … and 20 others' (the flag's
         persons still list them all)."""
         unique = list(dict.fromkeys(person_ids))
-        if len(unique) > LISTED:
-            shown = [self.name(pid) for pid in unique[: LISTED - 1]]
-            return ", ".join(shown) + f" and {len(unique) - len(shown)} others"
-        return join_words([self.name(pid) for pid in unique])
+        shown = unique if len(unique) <= LISTED else unique[: LISTED - 1]
+        return listed([self.name(pid) for pid in shown], len(unique), "others")
 
     @cached_property
     def entries(self) -> list[EntryRecord]:
@@ -502,15 +517,7 @@ class Facts:
     def history(self) -> Mapping[str, list[EntryRecord]]:
         """Per person: entries naming them as alleged perpetrator, or as subject of a police
         action or court order (the spec's "DA history")."""
-        index: dict[str, list[EntryRecord]] = defaultdict(list)
-        for entry in self.entries:
-            roles = HISTORY_ROLES if entry.kind in HISTORY_KINDS else PERPETRATOR_ROLE
-            for link in entry.persons:
-                if link.role in roles:
-                    found = index[link.person]
-                    if not found or found[-1] is not entry:  # once per entry
-                        found.append(entry)
-        return index
+        return _by_person_named(self.entries, _history_roles)
 
     def history_of(self, person_id: str) -> list[EntryRecord]:
         return list(self.history.get(person_id, ()))
