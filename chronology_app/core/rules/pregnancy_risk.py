@@ -7,7 +7,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import partial
 
 from chronology_app.core.dates import parse_expression
 from chronology_app.core.errors import InvalidDate
@@ -40,6 +39,11 @@ class _Period:
     family: frozenset[str]
     adults: bool  # whether the family names anyone other than a child
 
+    @property
+    def counted(self) -> Iterable[str]:
+        """Whose DA events count: the family's, or everyone's ("") when it has no adult."""
+        return self.family if self.adults else ("",)
+
 
 def _period(
     facts: Facts,
@@ -59,13 +63,16 @@ def _spans_by_person(periods: Iterable[_Period]) -> dict[str, list[tuple[dt.date
     where every DA event in the case counts)."""
     spans: dict[str, list[tuple[dt.date, dt.date]]] = defaultdict(list)
     for period in periods:
-        for person in period.family if period.adults else [""]:
+        for person in period.counted:
             spans[person].append((period.start, period.end))
     return spans
 
 
-def _da_naming(facts: Facts, person: str) -> list[EntryRecord]:
-    return facts.da_naming.get(person, [])
+def _da_index(facts: Facts, person: str) -> DateIndex:
+    """The DA events naming the person ("": every DA event in the case), indexed by date."""
+    if not person:
+        return facts.index("da", lambda: facts.da_events)
+    return facts.index(f"da-naming:{person}", lambda: facts.da_naming.get(person, []))
 
 
 def _due(pregnancy: EntryRecord) -> dt.date | None:
@@ -122,23 +129,16 @@ class PregnancyRisk(Rule):
     # bisection, and the events of many periods are gathered over their merged spans.
 
     @staticmethod
-    def _indexes(period: _Period, facts: Facts) -> list[DateIndex]:
-        if not period.adults:
-            return [facts.index("da", lambda: facts.da_events)]
-        return [facts.index(f"da-naming:{p}", partial(_da_naming, facts, p)) for p in period.family]
+    def _any_event(period: _Period, facts: Facts) -> bool:
+        return any(
+            _da_index(facts, person).any_in(period.start, period.end) for person in period.counted
+        )
 
-    def _any_event(self, period: _Period, facts: Facts) -> bool:
-        return any(index.any_in(period.start, period.end) for index in self._indexes(period, facts))
-
-    def _events(self, periods: list[_Period], facts: Facts) -> list[EntryRecord]:
+    @staticmethod
+    def _events(periods: list[_Period], facts: Facts) -> list[EntryRecord]:
         found: dict[str, EntryRecord] = {}
-        for person, person_spans in _spans_by_person(periods).items():
-            index = (
-                facts.index(f"da-naming:{person}", partial(_da_naming, facts, person))
-                if person
-                else facts.index("da", lambda: facts.da_events)
-            )
-            found.update((e.id, e) for e in index.may_fall_any(person_spans))
+        for person, spans in _spans_by_person(periods).items():
+            found.update((e.id, e) for e in _da_index(facts, person).may_fall_any(spans))
         return sorted(found.values(), key=chrono)
 
     @staticmethod

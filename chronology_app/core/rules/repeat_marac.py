@@ -43,19 +43,20 @@ class RepeatMarac(Rule):
             # Referrals of one victim whose windows overlap make one flag: abuse recorded while
             # an earlier referral's year is still running is one repeat pattern, not several.
             windows = [(r.date.earliest, add_months(r.date.latest, months)) for r in referrals]
-            for _, group in group_by_spans(referrals, windows):
+            for _, group in group_by_spans(list(zip(referrals, windows, strict=True)), windows):
                 yield from self._flag(facts, victim, group, events, months)
 
     def _flag(
         self,
         facts: Facts,
         victim: str,
-        group: list[EntryRecord],
+        windowed: list[tuple[EntryRecord, tuple[dt.date, dt.date]]],
         events: DateIndex,
         months: int,
     ) -> Iterator[Flag]:
-        ends = [add_months(r.date.latest, months) for r in group]
-        starts = [r.date.earliest for r in group]  # in order: the group is in the rules' order
+        group = [referral for referral, _ in windowed]
+        starts = [start for _, (start, _) in windowed]  # in order, as the referrals are
+        ends = [end for _, (_, end) in windowed]
         reach = list(itertools.accumulate(ends, max))
         referrals = set(group)
 
