@@ -1054,10 +1054,30 @@ MERGED = [
         "under 14, while entries record strangulation: E0001 (1 May 2020). "
         "No MARAC referral follows.",
     ),
+    (
+        "professional-judgement",
+        [  # E0003 carries an indicator for E0001, which may come after it ("2020")
+            e("r1", "2020", "risk_assessment", "mum:victim", score=9),
+            incident("i0", "2020-02-01", "weapon"),
+            e(
+                "r2",
+                "2020-03-01",
+                "risk_assessment",
+                "mum:victim",
+                score=7,
+                tags=("strangulation",),
+            ),
+        ],
+        "The risk assessments E0001 (2020) and E0003 (1 March 2020) with Amy Test are under 14, "
+        "while entries record strangulation and weapon: E0002 (1 February 2020) and "
+        "E0003 (1 March 2020). No MARAC referral follows.",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("rule_id", "entries", "explanation"), MERGED, ids=[m[0] for m in MERGED])
+@pytest.mark.parametrize(
+    ("rule_id", "entries", "explanation"), MERGED, ids=[f"{m[0]}-{i}" for i, m in enumerate(MERGED)]
+)
 def test_a_merged_flag_names_everything_it_merges(
     rule_id: str, entries: list[dict[str, Any]], explanation: str
 ) -> None:

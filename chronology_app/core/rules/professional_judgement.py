@@ -62,14 +62,16 @@ class ProfessionalJudgement(Rule):
             ):
                 unanswered[victims].append(assessment)
         for victims, assessments in unanswered.items():
-            last = assessments[-1]
             latest = max(a.date.latest for a in assessments)
-            # Earlier assessments carrying an indicator count for the later ones.
+            # The two latest assessments: an assessment carrying an indicator counts when
+            # another of them may come after it.
+            last_two = sorted(assessments, key=lambda a: a.date.latest)[-2:]
+            members = frozenset(assessments)
             indicators = {
                 entry.id: entry
                 for victim in victims
                 for entry in self._indicators(facts, victim).may_fall(dt.date.min, latest)
-                if entry.id != last.id and _about(victims, entry)
+                if _about(victims, entry) and _counts_for_another(entry, members, last_two)
             }
             found_entries = list(indicators.values())
             found = join_words(
@@ -105,3 +107,14 @@ def _about(victims: tuple[str, ...], entry: EntryRecord) -> bool:
         link.person in victims and link.role in ("victim", "subject", "discloser")
         for link in entry.persons
     )
+
+
+def _counts_for_another(
+    entry: EntryRecord, members: frozenset[EntryRecord], last_two: list[EntryRecord]
+) -> bool:
+    """An indicator counts unless it is one of the flag's assessments that no other of them
+    may come after (the latest other one is enough to ask)."""
+    if entry not in members:
+        return True
+    others = [a for a in last_two if a is not entry]
+    return bool(others) and entry.date.earliest <= others[-1].date.latest
