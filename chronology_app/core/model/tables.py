@@ -187,3 +187,15 @@ class CaseReview(SQLModel, table=True):
     reviewed_by: str
     reviewed_at: datetime.datetime = Field(default_factory=_utcnow)
     comments: str
+
+
+class WorkspaceMeta(SQLModel, table=True):
+    """Facts about the workspace as a whole, one JSON value a key: `workspace_id` (a random id
+    made when the workspace is created, so anchors kept outside the file follow the workspace
+    and not its path) and `authority_settings` (the authority's settings, changed through the
+    service and audited)."""
+
+    __tablename__ = "workspace_meta"
+
+    key: str = Field(primary_key=True)
+    value: Any = Field(sa_column=Column(JSON, nullable=True))
