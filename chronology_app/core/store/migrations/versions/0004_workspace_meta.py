@@ -5,7 +5,6 @@ Revises: 0003
 Create Date: 2026-12-06
 """
 
-import json
 import uuid
 
 import sqlalchemy as sa
@@ -25,9 +24,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("key"),
     )
     # Every workspace, new or migrated, gets its id here, once.
-    op.bulk_insert(
-        meta, [{"key": "workspace_id", "value": json.loads(json.dumps(uuid.uuid4().hex))}]
-    )
+    op.bulk_insert(meta, [{"key": "workspace_id", "value": uuid.uuid4().hex}])
 
 
 def downgrade() -> None:
