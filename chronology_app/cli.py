@@ -163,11 +163,7 @@ def _matches(ctx: CliContext) -> int:
     if not suggestions:
         print("No possible same-person matches to decide on.", file=ctx.out)
     for s in suggestions:
-        print(
-            f"{s.first} ({s.first_name})  ~  {s.second} ({s.second_name}): same name "
-            f'"{s.shared_name}", dates of birth {s.dates_of_birth}',
-            file=ctx.out,
-        )
+        print(f"{s.first} ({s.first_name})  ~  {s.second} ({s.second_name}): {s.why}", file=ctx.out)
     return 0
 
 

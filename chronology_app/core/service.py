@@ -316,12 +316,26 @@ class Service:
         return analyse_case(data, self.settings, as_of=as_of, external_history=history)
 
     def match_suggestions(self) -> list[crosscase.MatchSuggestion]:
-        """Persons in different cases who may be the same person, not yet decided on."""
+        """Persons in different cases who may be the same person, not yet decided on, each with
+        why. Candidates come from the stored name keys (an indexed join, not every pair)."""
         with self.workspace.reading() as session:
-            rows = repo.all_person_docs(session)
+            rows = repo.candidate_person_pairs(session)
             decided = [crosscase.pair_key(a, b) for a, b, _ in repo.match_decisions(session)]
-        persons = [(reference, records.person_record(doc)) for reference, doc in rows]
-        return crosscase.suggest_matches(persons, decided)
+        candidates = (
+            (ref_a, records.person_record(doc_a), ref_b, records.person_record(doc_b))
+            for ref_a, doc_a, ref_b, doc_b in rows
+        )
+        return crosscase.suggest_from_pairs(candidates, decided)
+
+    def look_alikes(
+        self, reference: str, person: Mapping[str, Any]
+    ) -> list[tuple[records.PersonRecord, str]]:
+        """Persons already in the case whom `person` (about to be added or saved) may
+        duplicate, with why: a warning for the practitioner, never a refusal."""
+        doc = {"id": "", **_copy(person)}
+        _problems(validation.check_person({**doc, "id": doc["id"] or "new"}, ""))
+        case = self.case_data(reference)
+        return crosscase.look_alikes(records.person_record(doc), case.persons)
 
     def decide_match(
         self, first: PersonRef, second: PersonRef, decision: str, reason: str | None = None
