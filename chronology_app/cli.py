@@ -16,9 +16,9 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from chronology_app import __version__, cli_reports, cli_safety, resources
+from chronology_app import __version__, cli_reports, cli_safety
 from chronology_app.cli_safety import BUNDLE_PASSPHRASE_ENV, bundle_passphrase
 from chronology_app.cli_support import (
     EXIT_ERROR,
@@ -27,19 +27,22 @@ from chronology_app.cli_support import (
     CliContext,
     is_case_file,
 )
-from chronology_app.core import bundle, casefile
-from chronology_app.core.crosscase import PersonRef
 from chronology_app.core.errors import ChronologyError, InvalidCaseFile
-from chronology_app.core.reports import flag_report
-from chronology_app.core.service import Service
-from chronology_app.core.settings import load_settings
-from chronology_app.core.store.engine import check_new_passphrase
-from chronology_app.core.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from chronology_app.core.crosscase import PersonRef
+
+# Each command imports what it uses, inside its function: `--version` imports none of the core,
+# and `validate` and `flags` on a case file never import the database layer (tests/test_cli_
+# start.py checks this).
 
 log = logging.getLogger("chronology_app.cli")
 
 
 def _init(ctx: CliContext) -> int:
+    from chronology_app.core.store.engine import check_new_passphrase
+    from chronology_app.core.store.workspace import Workspace
+
     passphrase = ctx.passphrase(confirm=True)
     check_new_passphrase(passphrase)  # as the app asks: real case data is kept under it
     workspace = Workspace.create(ctx.args.workspace, passphrase)
@@ -49,6 +52,8 @@ def _init(ctx: CliContext) -> int:
 
 
 def _import(ctx: CliContext) -> int:
+    from chronology_app.core import bundle
+
     # A case file or an encrypted case bundle: the file says which.
     document = bundle.read_case(ctx.args.file, lambda: bundle_passphrase(confirm=False))
     with ctx.service(ctx.args.workspace) as service:
@@ -59,6 +64,10 @@ def _import(ctx: CliContext) -> int:
 
 
 def _export(ctx: CliContext) -> int:
+    from chronology_app.core import bundle, casefile
+    from chronology_app.core.service import Service
+    from chronology_app.core.store.workspace import Workspace
+
     workspace_passphrase = ctx.passphrase()  # asked once: a bundle's must differ from it
     service = Service(Workspace.open(ctx.args.workspace, workspace_passphrase), ctx.user())
     try:
@@ -105,6 +114,8 @@ def _cases(ctx: CliContext) -> int:
 
 
 def _validate(ctx: CliContext) -> int:
+    from chronology_app.core import casefile
+
     try:
         document = casefile.read(ctx.args.file)
     except InvalidCaseFile as err:
@@ -118,8 +129,11 @@ def _validate(ctx: CliContext) -> int:
 
 
 def _flags(ctx: CliContext) -> int:
+    from chronology_app.core import casefile
     from chronology_app.core.records import case_data
+    from chronology_app.core.reports import flag_report
     from chronology_app.core.rules.engine import analyse, build_rules, flags_as_json, review_for
+    from chronology_app.core.settings import load_settings
 
     settings = load_settings(ctx.args.settings)
     if is_case_file(ctx.args.source):
@@ -183,6 +197,8 @@ def _match(ctx: CliContext) -> int:
 
 
 def _person_ref(text: str) -> PersonRef:
+    from chronology_app.core.crosscase import PersonRef
+
     reference, _, person = text.rpartition("/")
     if not reference or not person:
         raise ChronologyError(f'"{text}" is not a person: write CASE-REFERENCE/PERSON-ID.')
@@ -190,6 +206,11 @@ def _person_ref(text: str) -> PersonRef:
 
 
 def _demo(ctx: CliContext) -> int:
+    from chronology_app import resources
+    from chronology_app.core import casefile
+    from chronology_app.core.service import Service
+    from chronology_app.core.store.workspace import Workspace
+
     target = Path(ctx.args.workspace)
     workspace = Workspace.create(target, ctx.passphrase(confirm=True))
     service = Service(workspace, ctx.user())

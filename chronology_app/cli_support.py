@@ -1,4 +1,8 @@
-"""What every `chronology` command shares: its arguments, output streams, passphrase and user."""
+"""What every `chronology` command shares: its arguments, output streams, passphrase and user.
+
+Light on purpose: every command imports this module, so it imports nothing heavy (no
+database layer); the workspace and the service are imported when a command opens one.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,13 @@ import getpass
 import os
 import sys
 from collections.abc import Callable, Iterator
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from chronology_app.core.errors import WorkspaceError
-from chronology_app.core.service import Service
-from chronology_app.core.settings import Settings
-from chronology_app.core.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from chronology_app.core.service import Service
+    from chronology_app.core.settings import Settings
 
 PASSPHRASE_ENV = "CHRONOLOGY_PASSPHRASE"
 USER_ENV = "CHRONOLOGY_USER"
@@ -51,6 +56,10 @@ class CliContext:
     ) -> Iterator[Service]:
         """The workspace at `path`, opened for the length of one command and closed after.
         Commands that only look pass `backup_on_open=False`: nothing will change."""
+        from chronology_app.core.service import Service
+        from chronology_app.core.settings import Settings
+        from chronology_app.core.store.workspace import Workspace
+
         settings = settings or Settings()
         workspace = Workspace.open(
             path,
