@@ -1,4 +1,4 @@
-"""Case files: read, validate and write the JSON format of shared/spec/case-file.md.
+"""Case files: read, validate and write the JSON format of docs/case-file-format.md.
 
 A document is kept as the plain JSON value it was read as, so that importing and exporting
 gives an equal document: every id, list order and unknown key survives. Validation reports every
@@ -130,6 +130,7 @@ def validate(document: object) -> list[v.Problem]:
     for index, entry in enumerate(entries):
         problems.extend(v.check_entry(entry, f"entries[{index}]", person_ids, relationship_ids))
     problems.extend(v.check_unique_ids(entries, "entries"))
+    problems.extend(v.check_same_events(entries))
     entry_ids = v.ids_of(entries)
 
     for index, review in enumerate(document.get("flag_reviews") or []):
