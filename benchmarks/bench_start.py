@@ -26,10 +26,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.generate import generate_case
+
+ROOT = Path(__file__).resolve().parent.parent
 
 CLI = "import sys; from chronology_app.cli import main; sys.exit(main())"
 BARE_QT = """

@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 
 Document = dict[str, Any]
 
+# The format's structure as a JSON Schema (draft 2020-12), published for other systems to check
+# what they send; this module's `validate` checks all of it and the cross-references besides.
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "case-file.schema.json"
+
 # A case file larger than this is refused before parsing: no real chronology comes near it,
 # and a hostile file should not be able to exhaust a laptop's memory.
 MAX_FILE_BYTES = 200 * 1024 * 1024
