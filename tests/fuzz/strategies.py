@@ -95,6 +95,8 @@ KEYS = [
     "rule",
     "evidence",
     "decision",
+    "same_event_as",
+    "date_of_death",
 ]
 
 text = st.one_of(st.sampled_from(ODD_TEXT), st.text(max_size=40))
