@@ -16,16 +16,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from chronology_app.cli_support import CliContext, Register, is_case_file
-from chronology_app.core import casefile
 from chronology_app.core.errors import ChronologyError
 from chronology_app.core.files import check_replaceable, is_pdf, write_atomically
-from chronology_app.core.records import CaseData
-from chronology_app.core.reports.audience import AUDIENCES, CONFERENCE
-from chronology_app.core.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from chronology_app.core.records import CaseData
     from chronology_app.core.reports.chronology_report import FlagLike
     from chronology_app.core.rules.base import Rule
+    from chronology_app.core.settings import Settings
+
+# The report's audiences, as core/reports/audience.py names them (a test keeps the two equal):
+# written out here so that building the command line imports no part of the reports.
+AUDIENCE_CHOICES = ("internal", "conference", "review")
 
 
 def _as_of(settings: Settings) -> datetime.date | None:
@@ -34,6 +36,7 @@ def _as_of(settings: Settings) -> datetime.date | None:
 
 
 def _from_file(ctx: CliContext, settings: Settings) -> tuple[CaseData, list[FlagLike], list[Rule]]:
+    from chronology_app.core import casefile
     from chronology_app.core.records import case_data
     from chronology_app.core.rules.engine import analyse, build_rules, review_for
 
@@ -72,7 +75,9 @@ def _check_target(target: Path) -> None:
 
 
 def _report(ctx: CliContext) -> int:
+    from chronology_app.core.reports.audience import CONFERENCE
     from chronology_app.core.reports.chronology_report import build_report
+    from chronology_app.core.settings import load_settings
 
     args = ctx.args
     target = Path(args.output)
@@ -109,7 +114,7 @@ def register(command: Register) -> None:
     sub.add_argument("--force", action="store_true", help="replace an earlier PDF there")
     sub.add_argument(
         "--audience",
-        choices=tuple(AUDIENCES),
+        choices=AUDIENCE_CHOICES,
         default="internal",
         help="internal (everything), conference (family-facing: restricted material "
         "withheld) or review (adds who recorded each entry and when)",
