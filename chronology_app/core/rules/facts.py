@@ -14,6 +14,7 @@ import datetime as dt
 import heapq
 import itertools
 import operator
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from typing import TypeVar
 from chronology_app.core.dates import DateKind, PartialDate, format_day
 from chronology_app.core.model.vocabulary import ABUSE_TYPE_TAGS
 from chronology_app.core.records import CaseData, EntryRecord
+from chronology_app.core.rules.working_days import WorkingCalendar
 
 DA_KINDS = frozenset({"incident", "disclosure", "police_action"})
 HISTORY_KINDS = frozenset({"police_action", "court_order"})
@@ -49,19 +51,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
     if year > dt.MAXYEAR:
         return dt.date.max
     return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def add_working_days(day: dt.date, days: int) -> dt.date:
-    """Monday to Friday; bank holidays are not known here, so a deadline may be a day early."""
-    if day in (dt.date.min, dt.date.max):
-        return day
-    step = 1 if days >= 0 else -1
-    remaining = abs(days)
-    while remaining:
-        day = add_days(day, step)
-        if day.weekday() < 5:
-            remaining -= 1
-    return day
 
 
 # The order rules use: by date and `sequence`, then id; never the order of the file, so that no
@@ -327,8 +316,41 @@ def short_date(date: PartialDate) -> str:
 
 
 def entry_when(entry: EntryRecord) -> str:
-    """'E0003 (14 February 2019)': how an explanation points at an entry."""
-    return f"{entry.ref} ({entry.date_text or short_date(entry.date)})"
+    """'E0003 (14 February 2019)': how an explanation points at an entry. Brackets in the date
+    as written become commas, so no bracket is ever inside another."""
+    return f"{entry.ref} ({unbracketed(entry.date_text or short_date(entry.date))})"
+
+
+def unbracketed(text: str) -> str:
+    """'during 2019 (neighbour could not say when)' -> 'during 2019, neighbour could not say
+    when'."""
+    if not _BRACKETS.intersection(text):
+        return text
+    text = _BRACKETED.sub(lambda found: ", " + found.group(1).strip(), text)
+    return " ".join(text.translate(_NO_BRACKETS).split())
+
+
+_BRACKETS = frozenset("()[]")
+_NO_BRACKETS = str.maketrans(dict.fromkeys("()[]", " "))
+_BRACKETED = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]")
+
+# Past this many days, a date is a wide span: listed after the exactly and narrowly dated.
+NARROW_DAYS = 92
+
+
+def listing_order(entry: EntryRecord) -> tuple[int, tuple[dt.date, int, dt.date, str]]:
+    """How an explanation lists entries: exactly dated first, then narrow spans (a month, a
+    season), then wide spans and open-ended dates ("before 2019"); in the rules' order within
+    each. So the evidence a reader can check leads, and "before X" does not come first only
+    because its earliest possible day is the earliest of all."""
+    date = entry.date
+    if date.is_exact:
+        tier = 0
+    elif date.earliest != dt.date.min and (date.latest - date.earliest).days <= NARROW_DAYS:
+        tier = 1
+    else:
+        tier = 2
+    return tier, entry.rule_order
 
 
 # An explanation names at most this many entries; the flag's evidence still lists them all.
@@ -338,9 +360,9 @@ LISTED = 12
 def list_entries(entries: Iterable[EntryRecord]) -> str:
     unique = set(entries)
     if len(unique) > LISTED:  # only the first few are named: no need to sort them all
-        first = heapq.nsmallest(LISTED - 1, unique, key=chrono)
+        first = heapq.nsmallest(LISTED - 1, unique, key=listing_order)
         return listed([entry_when(entry) for entry in first], len(unique), "more")
-    return join_words([entry_when(entry) for entry in sorted(unique, key=chrono)])
+    return join_words([entry_when(entry) for entry in sorted(unique, key=listing_order)])
 
 
 def listed(shown: Sequence[str], total: int, rest: str) -> str:
@@ -366,7 +388,7 @@ def uncertainty_note(entries: Iterable[EntryRecord], what: str) -> str:
     if not vague:
         return ""
     return (
-        f" Some dates are uncertain ({list_entries(vague)}); the flag is raised because "
+        f" Some dates are uncertain: {list_entries(vague)}. The flag is raised because "
         f"{what}, though it is not certain."
     )
 
@@ -383,6 +405,7 @@ class ExternalEntry:
     case_reference: str
     entry: EntryRecord
     victims: tuple[str, ...]
+    recorded_as: str = ""  # the name the person is recorded under in that case
 
 
 @dataclass(frozen=True)
@@ -437,8 +460,11 @@ class Facts:
     # Cross-case: per person id, history entries from other cases where a practitioner confirmed
     # the same person, with the other case's reference (filled in by the workspace analysis).
     external_history: Mapping[str, Sequence[ExternalEntry]] = field(default_factory=dict)
-    # The day the case is analysed as of: its latest entry unless settings say "today".
+    # The day the case is analysed as of: its latest entry unless the caller says otherwise
+    # (an open case in a workspace is analysed as of today: spec, As of when).
     as_of: dt.date | None = None
+    # Working days less the bank holidays of the authority's nation (spec: Working days).
+    calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
 
     def __post_init__(self) -> None:
         if self.as_of is None:
@@ -446,7 +472,7 @@ class Facts:
 
     def window_closed(self, end: dt.date) -> bool:
         """Whether a "nothing followed within N days" window has ended by the analysis date;
-        until it has, its absence cannot be known and the rule waits."""
+        until it has, its absence cannot be known and the rule waits (the response is due)."""
         return self.as_of is not None and end < self.as_of
 
     def name(self, person_id: str) -> str:
@@ -595,6 +621,17 @@ class Facts:
                     if victim != perpetrator:
                         pairs.setdefault(frozenset((victim, perpetrator)), (victim, perpetrator))
         return sorted(pairs.values())
+
+    @cached_property
+    def partners_of(self) -> Mapping[str, list[str]]:
+        """Per person: their partners in recorded intimate relationships, in file order."""
+        index: dict[str, list[str]] = defaultdict(list)
+        for relationship in self.case.relationships:
+            first, second = relationship.persons
+            if relationship.kind == "intimate_partner" and first != second:
+                index[first].append(second)
+                index[second].append(first)
+        return index
 
     @cached_property
     def naming(self) -> Mapping[str, list[EntryRecord]]:
