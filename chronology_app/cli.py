@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime
 import json
 import logging
 import os
@@ -119,15 +118,28 @@ def _validate(ctx: CliContext) -> int:
 
 def _flags(ctx: CliContext) -> int:
     from chronology_app.core.records import case_data
-    from chronology_app.core.rules.engine import analyse, build_rules, flags_as_json, review_for
+    from chronology_app.core.rules.engine import (
+        answered_as_json,
+        build_rules,
+        examine,
+        flags_as_json,
+        review_for,
+    )
 
     settings = load_settings(ctx.args.settings)
+    if ctx.args.answered and not (ctx.args.json and is_case_file(ctx.args.source)):
+        raise ChronologyError("--answered goes with --json and a case file.")
     if is_case_file(ctx.args.source):
         if ctx.args.reference:
             raise ChronologyError("A case file holds one case: give no reference with it.")
         data = case_data(casefile.read(ctx.args.source))
-        as_of = datetime.date.today() if settings.as_of == "today" else None
-        flags = analyse(data, build_rules(settings.rules), as_of=as_of)
+        # A case file is analysed as of its latest entry (spec: rules.md, As of when).
+        findings = examine(data, build_rules(settings.rules), calendar=settings.working_calendar())
+        if ctx.args.answered:
+            answered = answered_as_json(findings, data)
+            print(json.dumps(answered, ensure_ascii=False, indent=2), file=ctx.out)
+            return 0
+        flags = findings.flags
         results = {data.case.reference: (data, [(f, review_for(f, data.reviews)) for f in flags])}
     else:
         with ctx.service(ctx.args.source, settings) as service:
@@ -246,6 +258,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("source", help="a case file (.json) or a workspace")
     sub.add_argument("reference", nargs="?", help="one case of the workspace (default: all)")
     sub.add_argument("--json", action="store_true", help="print the flags as JSON")
+    sub.add_argument(
+        "--answered",
+        action="store_true",
+        help='with --json: {"flags": [...], "answered": [...]}, what the rules found answered',
+    )
     sub.add_argument("--settings", help="an authority's settings file (rule parameters)")
     command(
         "matches", _matches, "list persons in different cases who may be the same person"

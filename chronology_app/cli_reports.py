@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 
 
 def _as_of(settings: Settings) -> datetime.date | None:
-    # As the service does: the clock only when the settings ask for "as of today".
-    return datetime.datetime.now(datetime.UTC).date() if settings.as_of == "today" else None
+    # As of the latest entry until the one analysis pipeline decides (spec: As of when).
+    del settings
+    return None
 
 
 def _from_file(ctx: CliContext, settings: Settings) -> tuple[CaseData, list[FlagLike], list[Rule]]:

@@ -252,10 +252,8 @@ class Service:
     # --- flags and cross-case matches ---------------------------------------------------
 
     def _as_of(self) -> datetime.date | None:
-        # The one place the clock is read, and only when the settings ask for it.
-        return (
-            datetime.datetime.now(datetime.UTC).date() if self.settings.as_of == "today" else None
-        )
+        # As of the latest entry until the one analysis pipeline decides (spec: As of when).
+        return None
 
     def flags(self, reference: str, case: records.CaseData | None = None) -> list[ReviewedFlag]:
         """The flags on one case, with the practitioner's review of each where there is one.
@@ -292,7 +290,13 @@ class Service:
     ) -> list[ReviewedFlag]:
         data = cases[reference]
         history = crosscase.external_history(reference, confirmed, cases)
-        found = analyse(data, self.rules, external_history=history, as_of=self._as_of())
+        found = analyse(
+            data,
+            self.rules,
+            external_history=history,
+            as_of=self._as_of(),
+            calendar=self.settings.working_calendar(),
+        )
         return [ReviewedFlag(flag, review_for(flag, data.reviews)) for flag in found]
 
     def match_suggestions(self) -> list[crosscase.MatchSuggestion]:

@@ -31,7 +31,7 @@ from chronology_app.core.rules.serial_perpetrator import SerialPerpetrator
 from chronology_app.core.rules.status_unchecked import StatusUnchecked
 from chronology_app.core.rules.unnamed_perpetrator import UnnamedPerpetrator
 from chronology_app.core.rules.unseen_adult import UnseenAdult
-from chronology_app.core.rules.working_days import WorkingCalendar
+from chronology_app.core.rules.working_days import WorkingCalendar, calendar_for
 
 # The rules in the order of rules.md (which is the order flags are listed in).
 RULE_CLASSES: tuple[type[Rule], ...] = (
@@ -104,7 +104,7 @@ def examine(
     is due only while its window is open on that day; `calendar` counts working days (default:
     England and Wales)."""
     rules = build_rules() if rules is None else rules
-    facts = Facts(case, namer, external_history or {}, as_of, calendar or WorkingCalendar())
+    facts = Facts(case, namer, external_history or {}, as_of, calendar or calendar_for())
     order = {rule.id: index for index, rule in enumerate(rules)}
     flags: list[Flag] = []
     answered: list[Answered] = []

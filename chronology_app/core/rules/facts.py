@@ -24,7 +24,7 @@ from typing import TypeVar
 from chronology_app.core.dates import DateKind, PartialDate, format_day
 from chronology_app.core.model.vocabulary import ABUSE_TYPE_TAGS
 from chronology_app.core.records import CaseData, EntryRecord
-from chronology_app.core.rules.working_days import WorkingCalendar
+from chronology_app.core.rules.working_days import WorkingCalendar, calendar_for
 
 DA_KINDS = frozenset({"incident", "disclosure", "police_action"})
 HISTORY_KINDS = frozenset({"police_action", "court_order"})
@@ -464,7 +464,7 @@ class Facts:
     # (an open case in a workspace is analysed as of today: spec, As of when).
     as_of: dt.date | None = None
     # Working days less the bank holidays of the authority's nation (spec: Working days).
-    calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
+    calendar: WorkingCalendar = field(default_factory=calendar_for)
 
     def __post_init__(self) -> None:
         if self.as_of is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from chronology_app.core.dates import format_day
@@ -117,3 +118,9 @@ class WorkingCalendar:
                 continue
             remaining -= 1
         return Deadline(day, days, current, tuple(sorted(skipped)))
+
+
+@functools.cache
+def calendar_for(nation: str = DEFAULT_NATION) -> WorkingCalendar:
+    """The one calendar of a nation in this process, so each year's holidays are read once."""
+    return WorkingCalendar(nation)
