@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -84,9 +85,7 @@ def test_a_bad_ripa_contact_is_refused_with_its_path(value: object, problems: li
 @pytest.mark.parametrize("value", ["latest_entry", "today", None])
 def test_a_file_that_still_sets_as_of_is_refused_saying_why(tmp_path: Path, value: object) -> None:
     path = tmp_path / "settings.json"
-    path.write_text(
-        f'{{"as_of": {"null" if value is None else repr(value).replace(chr(39), chr(34))}}}'
-    )
+    path.write_text(json.dumps({"as_of": value}))
     with pytest.raises(InvalidSettings) as caught:
         load_settings(path)
     assert caught.value.problems == [
