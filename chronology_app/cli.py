@@ -120,7 +120,6 @@ def _flags(ctx: CliContext) -> int:
     from chronology_app.core.records import case_data
     from chronology_app.core.rules.engine import (
         answered_as_json,
-        build_rules,
         examine,
         flags_as_json,
         review_for,
@@ -134,7 +133,7 @@ def _flags(ctx: CliContext) -> int:
             raise ChronologyError("A case file holds one case: give no reference with it.")
         data = case_data(casefile.read(ctx.args.source))
         # A case file is analysed as of its latest entry (spec: rules.md, As of when).
-        findings = examine(data, build_rules(settings.rules), calendar=settings.working_calendar())
+        findings = examine(data, settings.build_rules(), calendar=settings.working_calendar())
         if ctx.args.answered:
             answered = answered_as_json(findings, data)
             print(json.dumps(answered, ensure_ascii=False, indent=2), file=ctx.out)

@@ -36,12 +36,12 @@ def _as_of(settings: Settings) -> datetime.date | None:
 
 def _from_file(ctx: CliContext, settings: Settings) -> tuple[CaseData, list[FlagLike], list[Rule]]:
     from chronology_app.core.records import case_data
-    from chronology_app.core.rules.engine import analyse, build_rules, review_for
+    from chronology_app.core.rules.engine import analyse, review_for
 
     if ctx.args.reference:
         raise ChronologyError("A case file holds one case: give no reference with it.")
     data = case_data(casefile.read(ctx.args.source))
-    rules = build_rules(settings.rules)
+    rules = settings.build_rules()
     flags = analyse(data, rules, as_of=_as_of(settings))
     pairs: list[FlagLike] = [(flag, review_for(flag, data.reviews)) for flag in flags]
     return data, pairs, rules

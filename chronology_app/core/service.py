@@ -34,7 +34,7 @@ from chronology_app.core.errors import (
 from chronology_app.core.model.tables import AuditRecord, Case, Entry, Person
 from chronology_app.core.model.vocabulary import ENTRY_KINDS
 from chronology_app.core.rules.base import Flag
-from chronology_app.core.rules.engine import analyse, build_rules, review_for
+from chronology_app.core.rules.engine import analyse, review_for
 from chronology_app.core.settings import Settings
 from chronology_app.core.store import repository as repo
 from chronology_app.core.store.workspace import Workspace
@@ -185,7 +185,7 @@ class Service:
         self.workspace = workspace
         self.user = user
         self.settings = settings or Settings()
-        self.rules = build_rules(self.settings.rules)
+        self.rules = self.settings.build_rules()
         self._history = _History()
 
     # --- reading ------------------------------------------------------------------------

@@ -17,13 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from chronology_app.core.errors import ChronologyError
-from chronology_app.core.rules.engine import RULE_CLASSES
+from chronology_app.core.rules.base import Rule
+from chronology_app.core.rules.engine import RULE_CLASSES, build_rules
+from chronology_app.core.rules.repeat_profile_views import RipaContact
 from chronology_app.core.rules.working_days import (
     DEFAULT_NATION,
     NATIONS,
     WorkingCalendar,
     calendar_for,
 )
+
+__all__ = ["InvalidSettings", "RipaContact", "Settings", "load_settings", "parse_settings"]
 
 MAX_SETTINGS_BYTES = 1024 * 1024
 # Whole-number settings: name -> (default, lowest, highest).
@@ -54,15 +58,6 @@ class InvalidSettings(ChronologyError):
 
 
 @dataclass(frozen=True)
-class RipaContact:
-    """Whom practitioners ask before online and social-media checks (RIPA authorisation)."""
-
-    name: str  # a name or a team
-    how_to_reach: str = ""
-    guidance: str = ""  # where the local guidance is (an intranet page, a document)
-
-
-@dataclass(frozen=True)
 class Settings:
     rules: dict[str, dict[str, int]] = field(default_factory=dict)
     # The nation whose bank holidays working days leave out (england_wales, scotland,
@@ -71,6 +66,10 @@ class Settings:
     ripa_contact: RipaContact | None = None
     edit_reason_after_hours: int = NUMBERS["edit_reason_after_hours"][0]
     backups_kept: int = NUMBERS["backups_kept"][0]
+
+    def build_rules(self) -> list[Rule]:
+        """The rules with this authority's parameters and RIPA contact."""
+        return build_rules(self.rules, ripa_contact=self.ripa_contact)
 
     def working_calendar(self) -> WorkingCalendar:
         """Working days as the rules count them for this authority."""

@@ -99,6 +99,10 @@ class Rule(ABC):
     def param(self, name: str) -> int:
         return self.parameters[name]
 
+    def action(self) -> str:
+        """The suggested action its flags carry (a rule may add what an authority set)."""
+        return self.suggested_action
+
     def answered(self, trigger: EntryRecord, by: EntryRecord, deadline: datetime.date) -> Answered:
         return Answered(self.id, trigger.id, by.id, deadline)
 
@@ -119,7 +123,7 @@ class Rule(ABC):
             severity=severity or self.severity,
             title=self.title,
             explanation=explanation,
-            suggested_action=self.suggested_action,
+            suggested_action=self.action(),
             basis=self.basis,
             entries=tuple(entry.id for entry in entries),
             persons=tuple(dict.fromkeys(persons)),

@@ -24,7 +24,7 @@ from chronology_app.core.rules.potential_escalation import PotentialEscalation
 from chronology_app.core.rules.pregnancy_risk import PregnancyRisk
 from chronology_app.core.rules.professional_judgement import ProfessionalJudgement
 from chronology_app.core.rules.repeat_marac import RepeatMarac
-from chronology_app.core.rules.repeat_profile_views import RepeatProfileViews
+from chronology_app.core.rules.repeat_profile_views import RepeatProfileViews, RipaContact
 from chronology_app.core.rules.returning_perpetrator import ReturningPerpetrator
 from chronology_app.core.rules.separation_cluster import SeparationCluster
 from chronology_app.core.rules.serial_perpetrator import SerialPerpetrator
@@ -59,10 +59,20 @@ RULE_CLASSES: tuple[type[Rule], ...] = (
 )
 
 
-def build_rules(settings: Mapping[str, Mapping[str, int]] | None = None) -> list[Rule]:
-    """One instance of every rule, with any parameters an authority set in its settings."""
+def build_rules(
+    settings: Mapping[str, Mapping[str, int]] | None = None,
+    *,
+    ripa_contact: RipaContact | None = None,
+) -> list[Rule]:
+    """One instance of every rule, with any parameters an authority set in its settings (and
+    its contact for RIPA, which `repeat-profile-views` names in its suggested action)."""
     settings = settings or {}
-    return [cls(**settings.get(cls.id, {})) for cls in RULE_CLASSES]
+    return [
+        RepeatProfileViews(ripa_contact=ripa_contact, **settings.get(cls.id, {}))
+        if cls is RepeatProfileViews
+        else cls(**settings.get(cls.id, {}))
+        for cls in RULE_CLASSES
+    ]
 
 
 def analyse(
