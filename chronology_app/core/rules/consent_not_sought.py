@@ -2,24 +2,62 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterator
 from functools import partial
 
 from chronology_app.core.dates import format_day
 from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Finding, Rule
-from chronology_app.core.rules.facts import Facts, add_days, list_entries, surely_precedes
+from chronology_app.core.rules.facts import (
+    DateIndex,
+    Facts,
+    add_days,
+    list_entries,
+    surely_precedes,
+)
 
 # A recorded answer either way: the practitioner asked, so the rule has nothing to prompt.
 ANSWERED = frozenset({"given", "refused"})
 RESPONSE_KINDS = ("referral", "marac_referral")
 
 
-def _about_them(people: frozenset[str], referral: EntryRecord) -> bool:
-    """A referral for one of the people at risk (its victims, else anyone it names); one that
-    names nobody, or a disclosure that names nobody, is given the benefit of the doubt."""
-    named = set(referral.persons_in("victim")) or {link.person for link in referral.persons}
-    return not (named and people and not named & people)
+def _for_whom(referral: EntryRecord) -> tuple[str, ...]:
+    """Whom a referral is for: its victims, else everyone it names (none: it names nobody)."""
+    return referral.persons_in("victim") or tuple(link.person for link in referral.persons)
+
+
+def _by_person(facts: Facts) -> dict[str, DateIndex]:
+    """Per person, the referrals and MARAC referrals for them; "" holds those naming nobody."""
+    found: dict[str, list[EntryRecord]] = defaultdict(list)
+    for referral in facts.kind(*RESPONSE_KINDS):
+        for person in dict.fromkeys(_for_whom(referral)) or ("",):
+            found[person].append(referral)
+    return {person: DateIndex(referrals) for person, referrals in found.items()}
+
+
+def _answer(facts: Facts, disclosure: EntryRecord, end: dt.date) -> EntryRecord | None:
+    """A referral for one of the people at risk, or naming nobody (any referral when the
+    disclosure names nobody: the benefit of the doubt), that may fall from the disclosure's
+    first day to `end` and is not surely earlier; exactly dated ones first, then the earliest."""
+    people = disclosure.persons_in("discloser", "victim")
+    if people:
+        indexes = facts.memo(f"{ConsentNotSought.id}:referrals", partial(_by_person, facts))
+        sources = [indexes[p] for p in dict.fromkeys(("", *people)) if p in indexes]
+    else:
+        sources = [facts.index("referrals", partial(facts.kind, *RESPONSE_KINDS))]
+    where = partial(_follows, disclosure)
+    found = [r for index in sources if (r := index.first(disclosure.date.earliest, end, where))]
+    return min(found, key=_answer_order, default=None)
+
+
+def _answer_order(entry: EntryRecord) -> tuple[bool, tuple[dt.date, int, dt.date, str]]:
+    return entry.date.earliest != entry.date.latest, entry.rule_order
+
+
+def _follows(disclosure: EntryRecord, referral: EntryRecord) -> bool:
+    return referral.id != disclosure.id and not surely_precedes(referral, disclosure)
 
 
 class ConsentNotSought(Rule):
@@ -38,24 +76,13 @@ class ConsentNotSought(Rule):
 
     def find(self, facts: Facts) -> Iterator[Finding]:
         days = self.param("window_days")
-        referrals = facts.index("referrals", partial(facts.kind, *RESPONSE_KINDS))
         for disclosure in facts.kind("disclosure"):
             consent = disclosure.attributes.get("consent_to_refer")
             if consent in ANSWERED:
                 continue
             people = disclosure.persons_in("discloser", "victim")
             deadline = add_days(disclosure.date.latest, days)
-            wanted = frozenset(people)
-            answer = next(
-                (
-                    referral
-                    for referral in referrals.may_fall(disclosure.date.earliest, deadline)
-                    if referral.id != disclosure.id
-                    and not surely_precedes(referral, disclosure)
-                    and _about_them(wanted, referral)
-                ),
-                None,
-            )
+            answer = _answer(facts, disclosure, deadline)
             if answer is not None:
                 yield self.answered(disclosure, answer, deadline)
                 continue

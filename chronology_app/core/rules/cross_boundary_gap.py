@@ -9,11 +9,15 @@ from functools import partial
 from chronology_app.core.dates import format_day
 from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Finding, Rule
-from chronology_app.core.rules.facts import Facts, chrono, list_entries
+from chronology_app.core.rules.facts import Facts, list_entries
 
 
 def _words(value: object) -> tuple[str, ...]:
     return tuple(re.findall(r"\w+", value.casefold())) if isinstance(value, str) else ()
+
+
+def _involved(area: tuple[str, ...], entry: EntryRecord) -> bool:
+    return _involves(entry, area)
 
 
 def _involves(entry: EntryRecord, area: tuple[str, ...]) -> bool:
@@ -46,11 +50,7 @@ class CrossBoundaryGap(Rule):
             area = move.attributes.get("to_area")
             start = facts.calendar.add(move.date.earliest, -days)
             deadline = facts.calendar.deadline(move.date.latest, days)
-            answer = min(
-                (e for e in exchanges.candidates(start, deadline.day) if _involves(e, to_area)),
-                key=chrono,
-                default=None,
-            )
+            answer = exchanges.first(start, deadline.day, partial(_involved, to_area))
             if answer is not None:
                 yield self.answered(move, answer, deadline.day)
                 continue

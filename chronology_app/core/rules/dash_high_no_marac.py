@@ -9,7 +9,7 @@ from functools import partial
 from chronology_app.core.dates import format_day
 from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Finding, Rule
-from chronology_app.core.rules.facts import DateIndex, Facts, add_days, chrono, list_entries
+from chronology_app.core.rules.facts import DateIndex, Facts, add_days, list_entries
 
 
 def yes_answers(assessment: EntryRecord) -> int | None:
@@ -50,14 +50,9 @@ def referred(facts: Facts, assessment: EntryRecord, days: int | None) -> bool:
 
 def referral_for(facts: Facts, assessment: EntryRecord, days: int) -> EntryRecord | None:
     """The first such referral within `days`, or None."""
-    return min(
-        (
-            r
-            for r in _referrals(facts).candidates(*_window(assessment, days))
-            if r.id != assessment.id and _for_victim(assessment, r)
-        ),
-        key=chrono,
-        default=None,
+    return _referrals(facts).first(
+        *_window(assessment, days),
+        lambda r: r.id != assessment.id and _for_victim(assessment, r),
     )
 
 

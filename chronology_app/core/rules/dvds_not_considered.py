@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from functools import partial
 
 from chronology_app.core.dates import format_day
 from chronology_app.core.records import EntryRecord
@@ -61,15 +62,13 @@ class DvdsNotConsidered(Rule):
     def _answer(
         facts: Facts, back: ReturningPartner, joining: EntryRecord, end: dt.date
     ) -> EntryRecord | None:
-        """The first DVDS entry about the couple (or naming nobody) that may fall within the
-        window."""
+        """The DVDS entry about the couple (or naming nobody) that may fall within the window
+        (the first, exactly dated ones first)."""
         partners = (back.person, *back.others)
         dvds = facts.index("dvds", lambda: facts.kind("dvds"))
-        return next(
-            (
-                d
-                for d in dvds.may_fall(joining.date.earliest, end)
-                if not d.persons or any(d.names(p) for p in partners)
-            ),
-            None,
-        )
+        return dvds.first(joining.date.earliest, end, partial(_about, partners))
+
+
+def _about(partners: tuple[str, ...], dvds: EntryRecord) -> bool:
+    """A DVDS entry about one of the couple, or naming nobody."""
+    return not dvds.persons or any(dvds.names(p) for p in partners)

@@ -265,6 +265,10 @@ class DateIndex:
             bisect.bisect_left(self._day_starts, start), bisect.bisect_right(self._day_starts, end)
         ):
             yield days[index]
+        yield from self._wider(start, end)
+
+    def _wider(self, start: dt.date, end: dt.date) -> Iterator[EntryRecord]:
+        """The candidates that are not single days."""
         for widths in self._classes:
             yield from widths.candidates(start, end)
         before, after = self._before, self._after
@@ -287,6 +291,26 @@ class DateIndex:
         spans and what they hold, not how many spans overlap."""
         found = {e.id: e for start, end in merge_spans(spans) for e in self.candidates(start, end)}
         return sorted(found.values(), key=chrono)
+
+    def first(
+        self,
+        start: dt.date,
+        end: dt.date,
+        where: Callable[[EntryRecord], bool],
+    ) -> EntryRecord | None:
+        """The entry that answers a window: the first single day in the span (in the rules'
+        order) passing `where`, else the first in the rules' order of the wider dates that may
+        fall in it. An exactly dated answer is the better evidence, and most answers are found
+        without looking further than the first."""
+        days = self._days
+        for index in range(
+            bisect.bisect_left(self._day_starts, start), bisect.bisect_right(self._day_starts, end)
+        ):
+            if where(days[index]):
+                return days[index]
+        if self._ordered:
+            return None
+        return next(filter(where, sorted(self._wider(start, end), key=chrono)), None)
 
     def any_in(
         self,
@@ -338,19 +362,23 @@ _BRACKETED = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]")
 NARROW_DAYS = 92
 
 
-def listing_order(entry: EntryRecord) -> tuple[int, tuple[dt.date, int, dt.date, str]]:
-    """How an explanation lists entries: exactly dated first, then narrow spans (a month, a
-    season), then wide spans and open-ended dates ("before 2019"); in the rules' order within
-    each. So the evidence a reader can check leads, and "before X" does not come first only
-    because its earliest possible day is the earliest of all."""
+def listing_tier(entry: EntryRecord) -> int:
+    """0 for an exactly dated entry, 1 for a narrow span (a week, a month, a season), 2 for a
+    wide span or an open-ended date."""
     date = entry.date
-    if date.is_exact:
-        tier = 0
-    elif date.earliest != dt.date.min and (date.latest - date.earliest).days <= NARROW_DAYS:
-        tier = 1
-    else:
-        tier = 2
-    return tier, entry.rule_order
+    if date.earliest == date.latest and not date.approximate:
+        return 0
+    if date.earliest != dt.date.min and (date.latest - date.earliest).days <= NARROW_DAYS:
+        return 1
+    return 2
+
+
+def listing_order(entry: EntryRecord) -> tuple[int, tuple[dt.date, int, dt.date, str]]:
+    """How an explanation lists entries: exactly dated first, then narrow spans, then wide
+    spans and open-ended dates ("before 2019"); in the rules' order within each. So the
+    evidence a reader can check leads, and "before X" does not come first only because its
+    earliest possible day is the earliest of all."""
+    return listing_tier(entry), entry.rule_order
 
 
 # An explanation names at most this many entries; the flag's evidence still lists them all.
@@ -359,10 +387,15 @@ LISTED = 12
 
 def list_entries(entries: Iterable[EntryRecord]) -> str:
     unique = set(entries)
+    # Most entries are exactly dated: then the rules' order (read in C) is the listing order.
+    mixed = any(e.date.earliest != e.date.latest or e.date.approximate for e in unique)
     if len(unique) > LISTED:  # only the first few are named: no need to sort them all
-        first = heapq.nsmallest(LISTED - 1, unique, key=listing_order)
+        first = heapq.nsmallest(LISTED - 1, unique, key=listing_order if mixed else chrono)
         return listed([entry_when(entry) for entry in first], len(unique), "more")
-    return join_words([entry_when(entry) for entry in sorted(unique, key=listing_order)])
+    ordered = sorted(unique, key=chrono)
+    if mixed:
+        ordered.sort(key=listing_tier)  # stable: the rules' order within each tier
+    return join_words([entry_when(entry) for entry in ordered])
 
 
 def listed(shown: Sequence[str], total: int, rest: str) -> str:
@@ -520,6 +553,17 @@ class Facts:
     @cached_property
     def _index_cache(self) -> dict[str, DateIndex]:
         return {}
+
+    @cached_property
+    def _memo(self) -> dict[str, object]:
+        return {}
+
+    def memo(self, name: str, build: Callable[[], T]) -> T:
+        """Something a rule works out once per analysis under `name` (an index by person, for
+        example), shared with the other rules that ask for it."""
+        if name not in self._memo:
+            self._memo[name] = build()
+        return self._memo[name]  # type: ignore[return-value]
 
     def index(self, name: str, entries: Callable[[], Iterable[EntryRecord]]) -> DateIndex:
         """A DateIndex over some entries, built once per analysis under `name`."""

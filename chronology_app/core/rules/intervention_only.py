@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from chronology_app.core.dates import format_day
+from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Finding, Rule
-from chronology_app.core.rules.facts import Facts, add_days, chrono, list_entries
+from chronology_app.core.rules.facts import Facts, add_days, list_entries
 
 SAFETY_KINDS = ("safety_plan", "risk_assessment", "referral", "marac_referral", "dvds")
+
+
+def _not(event: EntryRecord, entry: EntryRecord) -> bool:
+    return entry is not event
 
 
 class InterventionOnly(Rule):
@@ -29,11 +35,7 @@ class InterventionOnly(Rule):
             start, end = event.date.earliest, add_days(event.date.latest, days)
             if not interventions.any_in(start, end, event.id):
                 continue  # no programme: not the pattern this rule looks for
-            response = min(
-                (s for s in safety.candidates(start, end) if s.id != event.id),
-                key=chrono,
-                default=None,
-            )
+            response = safety.first(start, end, partial(_not, event))
             if response is not None:
                 yield self.answered(event, response, end)
                 continue

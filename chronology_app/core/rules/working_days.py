@@ -103,21 +103,24 @@ class WorkingCalendar:
         uncertain date stay open."""
         if day in (dt.date.min, dt.date.max):
             return Deadline(day, days, day, ())
-        step = dt.timedelta(days=1 if days >= 0 else -1)
+        forward = days >= 0
+        step = dt.timedelta(days=1 if forward else -1)
+        edge = dt.date.max if forward else dt.date.min
         remaining, current, skipped = abs(days), day, []
+        year, holidays = day.year, self.bank_holidays(day.year)
         while remaining:
-            if (step.days > 0 and current >= dt.date.max - step) or (
-                step.days < 0 and current <= dt.date.min - step
-            ):
-                return Deadline(day, days, dt.date.max if step.days > 0 else dt.date.min, ())
+            if current == edge:
+                return Deadline(day, days, edge, ())
             current += step
             if current.weekday() >= 5:
                 continue
-            if current in self.bank_holidays(current.year):
+            if current.year != year:
+                year, holidays = current.year, self.bank_holidays(current.year)
+            if current in holidays:
                 skipped.append(current)
                 continue
             remaining -= 1
-        return Deadline(day, days, current, tuple(sorted(skipped)))
+        return Deadline(day, days, current, tuple(skipped if forward else reversed(skipped)))
 
 
 @functools.cache
