@@ -129,14 +129,15 @@ def _validate(ctx: CliContext) -> int:
 
 def _flags(ctx: CliContext) -> int:
     from chronology_app.core import casefile
-    from chronology_app.core.analysis import Analysis, analyse_case
+    from chronology_app.core.analysis import Analysis, analyse_case, analysis_as_json
     from chronology_app.core.records import case_data
     from chronology_app.core.reports import flag_report
-    from chronology_app.core.rules.engine import flags_as_json
     from chronology_app.core.settings import Settings, load_settings
 
     # --settings overrides the authority's settings for this command only.
     settings = load_settings(ctx.args.settings) if ctx.args.settings else None
+    if ctx.args.answered and not ctx.args.json:
+        raise ChronologyError("--answered goes with --json.")
     results: dict[str, Analysis]
     if is_case_file(ctx.args.source):
         if ctx.args.reference:
@@ -153,15 +154,15 @@ def _flags(ctx: CliContext) -> int:
             )
             results = {ref: service.analysis(ref) for ref in refs}
     if ctx.args.json:
-        # One case (a file, or a workspace and a reference): the spec's list. A whole
-        # workspace: always an object keyed by case reference, however many cases it holds.
+        # One case (a file, or a workspace and a reference): the spec's list (with --answered,
+        # {"flags": [...], "answered": [...]}). A whole workspace: an object keyed by case
+        # reference, however many cases it holds.
         output: object
         if is_case_file(ctx.args.source) or ctx.args.reference:
-            analysis = next(iter(results.values()))
-            output = flags_as_json([r.flag for r in analysis.flags], analysis.case)
+            output = analysis_as_json(next(iter(results.values())), answered=ctx.args.answered)
         else:
             output = {
-                ref: flags_as_json([r.flag for r in analysis.flags], analysis.case)
+                ref: analysis_as_json(analysis, answered=ctx.args.answered)
                 for ref, analysis in results.items()
             }
         print(json.dumps(output, ensure_ascii=False, indent=2), file=ctx.out)
@@ -278,6 +279,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("source", help="a case file (.json) or a workspace")
     sub.add_argument("reference", nargs="?", help="one case of the workspace (default: all)")
     sub.add_argument("--json", action="store_true", help="print the flags as JSON")
+    sub.add_argument(
+        "--answered",
+        action="store_true",
+        help='with --json: {"flags": [...], "answered": [...]}, what the rules found answered',
+    )
     sub.add_argument("--settings", help="an authority's settings file (rule parameters)")
     command(
         "matches", _matches, "list persons in different cases who may be the same person"

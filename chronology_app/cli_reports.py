@@ -31,19 +31,20 @@ AUDIENCE_CHOICES = ("internal", "conference", "review")
 
 
 def _as_of(settings: Settings) -> datetime.date | None:
-    # As the service does: the clock only when the settings ask for "as of today".
-    return datetime.datetime.now(datetime.UTC).date() if settings.as_of == "today" else None
+    # As of the latest entry until the one analysis pipeline decides (spec: As of when).
+    del settings
+    return None
 
 
 def _from_file(ctx: CliContext, settings: Settings) -> tuple[CaseData, list[FlagLike], list[Rule]]:
     from chronology_app.core import casefile
     from chronology_app.core.records import case_data
-    from chronology_app.core.rules.engine import analyse, build_rules, review_for
+    from chronology_app.core.rules.engine import analyse, review_for
 
     if ctx.args.reference:
         raise ChronologyError("A case file holds one case: give no reference with it.")
     data = case_data(casefile.read(ctx.args.source))
-    rules = build_rules(settings.rules)
+    rules = settings.build_rules()
     flags = analyse(data, rules, as_of=_as_of(settings))
     pairs: list[FlagLike] = [(flag, review_for(flag, data.reviews)) for flag in flags]
     return data, pairs, rules

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chronology_app.core.records import CaseData, CaseRecord, FlagReviewRecord
-from chronology_app.core.rules.base import Flag
-from chronology_app.core.rules.engine import analyse, build_rules, review_for
+from chronology_app.core.rules.base import Answered, Due, Flag
+from chronology_app.core.rules.engine import examine, flags_as_json, review_for
 from chronology_app.core.rules.facts import ExternalEntry, Namer
 from chronology_app.core.same_event import Groups, apply_groups
 from chronology_app.core.settings import Settings
@@ -39,8 +39,9 @@ class Analysis:
     # The day the case was analysed as of; None: as of its latest entry.
     as_of: datetime.date | None
     flags: tuple[ReviewedFlag, ...]
-    answered: tuple[Any, ...] = ()
-    due: tuple[Any, ...] = ()
+    # Triggers a rule checked and found answered in time, and responses still due.
+    answered: tuple[Answered, ...] = ()
+    due: tuple[Due, ...] = ()
     groups: Groups = field(default_factory=Groups)
 
 
@@ -76,14 +77,42 @@ def analyse_case(
     bring in (the service gathers it); `namer` decides how people are named in explanations."""
     shown = without_restricted(case) if family_facing else case
     seen, groups = apply_groups(shown)
-    found = analyse(
+    found = examine(
         seen,
-        build_rules(settings.rules),
+        settings.build_rules(),
         namer=namer,
         external_history=external_history or {},
         as_of=as_of,
+        calendar=settings.working_calendar(),
     )
+    flags = found.flags
+    answered, due = found.answered, found.due
     if groups:
-        found = [dataclasses.replace(flag, entries=groups.expand(flag.entries)) for flag in found]
-    flags = tuple(ReviewedFlag(flag, review_for(flag, case.reviews)) for flag in found)
-    return Analysis(case=case, as_of=as_of, flags=flags, groups=groups)
+        flags = tuple(
+            dataclasses.replace(flag, entries=groups.expand(flag.entries)) for flag in flags
+        )
+    reviewed = tuple(ReviewedFlag(flag, review_for(flag, case.reviews)) for flag in flags)
+    return Analysis(
+        case=case, as_of=as_of, flags=reviewed, answered=answered, due=due, groups=groups
+    )
+
+
+def analysis_as_json(analysis: Analysis, *, answered: bool = False) -> Any:
+    """What `chronology flags --json` prints: the spec's list of flags (each with its review);
+    with `answered`, {"flags": [...], "answered": [{"rule", "trigger", "answered_by",
+    "deadline"}, ...]}."""
+    flags = flags_as_json([item.flag for item in analysis.flags], analysis.case)
+    if not answered:
+        return flags
+    return {
+        "flags": flags,
+        "answered": [
+            {
+                "rule": item.rule,
+                "trigger": item.trigger,
+                "answered_by": item.answered_by,
+                "deadline": item.deadline.isoformat(),
+            }
+            for item in analysis.answered
+        ],
+    }

@@ -169,11 +169,15 @@ def external_history(
         other_case = cases.get(there.case_reference)
         if other_case is None:
             continue
+        recorded = other_case.person_by_id.get(there.person_id)
+        recorded_as = recorded.name if recorded is not None else ""
         for entry in history_entries(other_case, there.person_id):
             victims = tuple(
                 here_as.get(PersonRef(there.case_reference, v), f"{there.case_reference}/{v}")
                 for v in entry.persons_in("victim")
                 if v != there.person_id
             )
-            result[person_here].append(ExternalEntry(there.case_reference, entry, victims))
+            result[person_here].append(
+                ExternalEntry(there.case_reference, entry, victims, recorded_as)
+            )
     return dict(result)

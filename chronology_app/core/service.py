@@ -45,7 +45,6 @@ from chronology_app.core.errors import (
 from chronology_app.core.model.tables import AuditRecord, Case, Entry, Person
 from chronology_app.core.model.vocabulary import ENTRY_KINDS
 from chronology_app.core.rules.base import Rule
-from chronology_app.core.rules.engine import build_rules
 from chronology_app.core.settings import Settings, parse_settings
 from chronology_app.core.store import objects
 from chronology_app.core.store import repository as repo
@@ -109,7 +108,7 @@ class Service:
     @property
     def rules(self) -> list[Rule]:
         """The rules with the authority's parameters (for reports that still check flags)."""
-        return build_rules(self.settings.rules)
+        return self.settings.build_rules()
 
     # --- reading ------------------------------------------------------------------------
 

@@ -1,7 +1,11 @@
-"""An authority's settings: rule parameters and how a case is dated for analysis.
+"""An authority's settings: rule parameters, the nation whose bank holidays count, whom to ask
+about online checks, and how long edits and backups are kept.
 
 Settings are a small JSON file (see resources/default-settings.json). A file that is not valid
 is refused with every problem as `path: message`, like a case file; nothing falls back silently.
+When a case is analysed is no longer a setting: a case open in a workspace is analysed as of
+today, a closed case or a case file as of its latest entry (spec: rules.md, As of when), so a
+file that still sets `as_of` is refused with a message saying so.
 """
 
 from __future__ import annotations
@@ -14,9 +18,18 @@ from pathlib import Path
 from typing import Any
 
 from chronology_app.core.errors import ChronologyError
-from chronology_app.core.rules.engine import RULE_CLASSES
+from chronology_app.core.rules.base import Rule
+from chronology_app.core.rules.engine import RULE_CLASSES, build_rules
+from chronology_app.core.rules.repeat_profile_views import RipaContact
+from chronology_app.core.rules.working_days import (
+    DEFAULT_NATION,
+    NATIONS,
+    WorkingCalendar,
+    calendar_for,
+)
 
-AS_OF_CHOICES = ("latest_entry", "today")
+__all__ = ["InvalidSettings", "RipaContact", "Settings", "load_settings", "parse_settings"]
+
 MAX_SETTINGS_BYTES = 1024 * 1024
 # Whole-number settings: name -> (default, lowest, highest).
 NUMBERS = {
@@ -25,7 +38,18 @@ NUMBERS = {
     # How many automatic backups (made on opening) are kept beside a workspace.
     "backups_kept": (10, 1, 1000),
 }
-KNOWN = ("rules", "as_of", *NUMBERS)
+KNOWN = ("rules", "bank_holidays", "ripa_contact", *NUMBERS)
+# The contact for RIPA and social-media checks: key -> what it holds.
+RIPA_FIELDS = {
+    "name": "a name or team",
+    "how_to_reach": "how to reach them",
+    "guidance": "where the local guidance is",
+}
+MAX_TEXT = 300
+AS_OF_GONE = (
+    "as_of: this setting has been removed. A case open in a workspace is now analysed as of "
+    "today, and a closed case or a case file as of its latest entry; remove this line"
+)
 
 
 class InvalidSettings(ChronologyError):
@@ -37,9 +61,41 @@ class InvalidSettings(ChronologyError):
 @dataclass(frozen=True)
 class Settings:
     rules: dict[str, dict[str, int]] = field(default_factory=dict)
-    as_of: str = "latest_entry"  # analyse a case as of its latest entry, or as of today
+    # The nation whose bank holidays working days leave out (england_wales, scotland,
+    # northern_ireland).
+    bank_holidays: str = DEFAULT_NATION
+    ripa_contact: RipaContact | None = None
     edit_reason_after_hours: int = NUMBERS["edit_reason_after_hours"][0]
     backups_kept: int = NUMBERS["backups_kept"][0]
+
+    def build_rules(self) -> list[Rule]:
+        """The rules with this authority's parameters and RIPA contact."""
+        return build_rules(self.rules, ripa_contact=self.ripa_contact)
+
+    def working_calendar(self) -> WorkingCalendar:
+        """Working days as the rules count them for this authority."""
+        return calendar_for(self.bank_holidays)
+
+
+def _ripa_contact(value: object, problems: list[str]) -> RipaContact | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        problems.append("ripa_contact: must be an object with name, how_to_reach and guidance")
+        return None
+    found: dict[str, str] = {}
+    for key, text in value.items():
+        where = f"ripa_contact.{key}"
+        if key not in RIPA_FIELDS:
+            problems.append(f"{where}: not part of the contact (it has: {', '.join(RIPA_FIELDS)})")
+        elif not isinstance(text, str) or len(text) > MAX_TEXT:
+            problems.append(f"{where}: must be text of at most {MAX_TEXT} characters")
+        else:
+            found[key] = " ".join(text.split())
+    if not found.get("name"):
+        problems.append(f"ripa_contact.name: give {RIPA_FIELDS['name']} to ask")
+        return None
+    return RipaContact(**found)
 
 
 def parse_settings(data: object, source: str = "settings") -> Settings:
@@ -47,7 +103,9 @@ def parse_settings(data: object, source: str = "settings") -> Settings:
     if not isinstance(data, dict):
         raise InvalidSettings(["settings must be a JSON object"], source)
     for key in data:
-        if key not in (*KNOWN, "comment"):
+        if key == "as_of":
+            problems.append(AS_OF_GONE)
+        elif key not in (*KNOWN, "comment"):
             problems.append(f"{key}: not a setting (known: {', '.join(KNOWN)})")
     numbers: dict[str, int] = {}
     for name, (default, lowest, highest) in NUMBERS.items():
@@ -56,9 +114,10 @@ def parse_settings(data: object, source: str = "settings") -> Settings:
             problems.append(f"{name}: must be a whole number from {lowest} to {highest}")
         else:
             numbers[name] = value
-    as_of = data.get("as_of", "latest_entry")
-    if as_of not in AS_OF_CHOICES:
-        problems.append(f"as_of: must be one of: {', '.join(AS_OF_CHOICES)}")
+    nation = data.get("bank_holidays", DEFAULT_NATION)
+    if not isinstance(nation, str) or nation not in NATIONS:
+        problems.append(f"bank_holidays: must be one of: {', '.join(NATIONS)}")
+    ripa_contact = _ripa_contact(data.get("ripa_contact"), problems)
     rules: dict[str, dict[str, int]] = {}
     known = {cls.id: cls for cls in RULE_CLASSES}
     raw_rules = data.get("rules", {})
@@ -82,7 +141,7 @@ def parse_settings(data: object, source: str = "settings") -> Settings:
         rules[rule_id] = dict(parameters)
     if problems:
         raise InvalidSettings(problems, source)
-    return Settings(rules=rules, as_of=str(as_of), **numbers)
+    return Settings(rules=rules, bank_holidays=str(nation), ripa_contact=ripa_contact, **numbers)
 
 
 def load_settings(path: str | os.PathLike[str] | None) -> Settings:

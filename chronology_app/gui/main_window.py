@@ -399,6 +399,7 @@ class MainWindow(QMainWindow):
             ),
             parent=self,
             recorded_by=self.service.user,
+            ripa_contact=self.service.settings.ripa_contact,
         )
         editor.exec()
 
@@ -419,6 +420,7 @@ class MainWindow(QMainWindow):
             ),
             entry=original,
             parent=self,
+            ripa_contact=self.service.settings.ripa_contact,
         )
         editor.exec()
 

@@ -641,6 +641,22 @@ CASES: list[tuple[str, str, list[dict[str, Any]], list[list[str]]]] = [
         [e("as", "2019-03-01", "assessment", "mum:subject")],
         [],
     ),
+    # 21 consent-not-sought (the full table: test_rule_consent.py)
+    (
+        "consent-not-sought",
+        "consent not asked and no referral",
+        [e("d1", "2021-03-01", "disclosure", "mum:discloser", consent_to_refer="not_asked")],
+        [["d1"]],
+    ),
+    (
+        "consent-not-sought",
+        "response recorded: a referral 10 days later",
+        [
+            e("d1", "2021-03-01", "disclosure", "mum:discloser", consent_to_refer="not_asked"),
+            e("rf", "2021-03-11", "referral", "mum:subject", to="IDVA service"),
+        ],
+        [],
+    ),
 ]
 
 
@@ -701,7 +717,7 @@ def test_uncertain_dates_are_said_in_the_explanation_when_they_decide() -> None:
     entries = [incident("i1", "2019-03-01"), incident("i2", "2019"), incident("i3", "2020-02-01")]
     doc = casefile.check(document(entries))
     (flag,) = [f for f in analyse(case_data(doc)) if f.rule == "potential-escalation"]
-    assert "Some dates are uncertain (E0002 (2019)); the flag is raised because they could " in (
+    assert "Some dates are uncertain: E0002 (2019). The flag is raised because they could " in (
         flag.explanation
     )
 
@@ -815,6 +831,7 @@ def test_demo_families_raise_what_they_were_written_to_show(path: Any) -> None:
             "no-online-check",
         },
         "family-c.json": {
+            "consent-not-sought",
             "unnamed-perpetrator",
             "cross-boundary-gap",
             "cumulative-harm",
@@ -1001,7 +1018,7 @@ def test_repeat_marac_says_when_after_is_only_possible() -> None:
     entries = [e("mr", "2020-06", "marac_referral", "mum:victim"), incident("i1", "2020-06-03")]
     flag = only_flag("repeat-marac", entries)
     assert (
-        "the flag is raised because they could fall within 12 months after the referral"
+        "The flag is raised because they could fall within 12 months after the referral"
         in flag.explanation
     )
 
@@ -1068,7 +1085,7 @@ MERGED = [
                 tags=("strangulation",),
             ),
         ],
-        "The risk assessments E0001 (2020) and E0003 (1 March 2020) with Amy Test are under 14, "
+        "The risk assessments E0003 (1 March 2020) and E0001 (2020) with Amy Test are under 14, "
         "while entries record strangulation and weapon: E0002 (1 February 2020) and "
         "E0003 (1 March 2020). No MARAC referral follows.",
     ),

@@ -212,7 +212,9 @@ def test_settings_change_rule_parameters(
             '{"rules": {"potential-escalation": {"window_weeks": 6}}}',
             "rules.potential-escalation.window_weeks: not a parameter of this rule",
         ),
-        ('{"as_of": "yesterday"}', "as_of: must be one of: latest_entry, today"),
+        ('{"as_of": "latest_entry"}', "as_of: this setting has been removed. A case open in"),
+        ('{"bank_holidays": "wales"}', "bank_holidays: must be one of: england_wales, scotland"),
+        ('{"ripa_contact": {"how_to_reach": "x"}}', "ripa_contact.name: give a name or team"),
         ("[1, 2", "not valid JSON"),
     ],
 )

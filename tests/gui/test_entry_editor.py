@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QComboBox
 
 from chronology_app.core.errors import InvalidInput
 from chronology_app.core.service import Service
+from chronology_app.core.settings import RipaContact
 from chronology_app.gui.dialogs.entry_editor import MESSAGES, EntryEditor
 
 
@@ -144,3 +146,96 @@ def test_changing_kind_twice_still_shows_the_messages(editor: EntryEditor) -> No
     editor.agency.setText("Police")
     assert editor.try_save() is False
     assert editor._errors["summary"].text() == "Say briefly what happened."
+
+
+def _choose(editor: EntryEditor, key: str, value: str) -> None:
+    combo = editor._attribute_widgets[key]
+    assert isinstance(combo, QComboBox)
+    combo.setCurrentIndex(combo.findData(value))
+
+
+@pytest.mark.parametrize(
+    ("answer", "asked"),
+    [("", True), ("not_asked", False), ("given", False), ("refused", False)],
+)
+def test_a_disclosure_with_no_answer_on_consent_asks_inline_and_still_saves(
+    editor: EntryEditor, answer: str, asked: bool
+) -> None:
+    _fill(editor, kind="disclosure")
+    assert editor.consent_note is not None
+    assert editor.consent_note.text() == (
+        "Was consent to refer asked? The answer is recorded with the entry."
+    )
+    assert editor.consent_note.isVisibleTo(editor)
+    _choose(editor, "consent_to_refer", answer)
+    assert editor.consent_note.isVisibleTo(editor) is asked
+    assert editor.try_save() is True  # the prompt never blocks the save
+    entry, _ = editor.saved[0]  # type: ignore[attr-defined]
+    assert (entry.get("attributes") or {}).get("consent_to_refer") == (answer or None)
+
+
+def test_the_consent_prompt_is_only_for_disclosures(editor: EntryEditor) -> None:
+    _fill(editor, kind="incident")
+    assert editor.consent_note is None
+    editor.kind.setCurrentIndex(editor.kind.findData("disclosure"))
+    assert editor.consent_note is not None and editor.consent_note.isVisibleTo(editor)
+    editor.kind.setCurrentIndex(editor.kind.findData("note"))
+    assert editor.consent_note is None
+
+
+def test_editing_a_disclosure_with_an_answer_shows_no_prompt(
+    qtbot: Any, family_b_service: Service
+) -> None:
+    original = {
+        "id": "dx",
+        "date": "2021-03-01",
+        "kind": "disclosure",
+        "summary": "Told the GP.",
+        "source": {"agency": "GP"},
+        "attributes": {"consent_to_refer": "refused"},
+    }
+    editor = EntryEditor(family_b_service.case_data("BD-2020-0193"), lambda e, r: None, original)
+    qtbot.addWidget(editor)
+    assert editor.consent_note is not None and not editor.consent_note.isVisibleTo(editor)
+
+
+REPEAT = (
+    "Viewing the same profile more than once may amount to directed surveillance, which needs "
+    "authorisation under RIPA before looking again."
+)
+
+
+@pytest.mark.parametrize(
+    ("contact", "shown"),
+    [
+        (
+            RipaContact(
+                "the Information Governance team",
+                "ig@council.example or 01632 960 123",
+                "Intranet, Policies, Surveillance and RIPA",
+            ),
+            f"{REPEAT}\nAsk the Information Governance team: ig@council.example or "
+            "01632 960 123. Local guidance: Intranet, Policies, Surveillance and RIPA.",
+        ),
+        (RipaContact("the RIPA officer"), f"{REPEAT}\nAsk the RIPA officer."),
+        (
+            None,
+            f"{REPEAT}\nNo contact for RIPA and social-media checks is set: an administrator adds "
+            "one as ripa_contact in the authority's settings file.",
+        ),
+    ],
+)
+def test_the_online_check_editor_says_whom_to_ask_about_authorisation(
+    qtbot: Any, family_b_service: Service, contact: RipaContact | None, shown: str
+) -> None:
+    editor = EntryEditor(
+        family_b_service.case_data("BD-2020-0193"), lambda e, r: None, ripa_contact=contact
+    )
+    qtbot.addWidget(editor)
+    assert editor.ripa_note is None
+    editor.kind.setCurrentIndex(editor.kind.findData("online_check"))
+    assert editor.ripa_note is not None and editor.ripa_note.text() == shown
+    # beside the authorisation field: the row just after it
+    form = editor.attributes_form
+    row, _ = form.getWidgetPosition(editor._attribute_widgets["authorisation"])
+    assert form.itemAt(row + 1, form.ItemRole.FieldRole).widget() is editor.ripa_note

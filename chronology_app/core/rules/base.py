@@ -4,6 +4,12 @@ A rule is a small class with a declared id, a default severity, parameters with 
 authority may change, and its basis. It looks at read-only records and returns `Flag`s, each
 naming the entries it rests on. A flag is a prompt for professional judgement: its words say
 what the entries show and what to consider, never a score or a prediction.
+
+A rule with a response window (a DVDS within 28 days, information shared within 5 working
+days, ...) also says what it checked and found answered (`Answered`: the trigger, the entry that
+answered it, the deadline), and what is still due where the window is open on the day the case
+is analysed as of (`Due`). A supervisor then sees why a rule stayed quiet, not only what it
+raised.
 """
 
 from __future__ import annotations
@@ -35,6 +41,42 @@ class Flag:
         return frozenset(self.entries)
 
 
+@dataclass(frozen=True)
+class Answered:
+    """A trigger the rule checked and found answered in time: `answered_by` (an entry id) may
+    fall within the window that ends on `deadline`."""
+
+    rule: str
+    trigger: str  # entry id
+    answered_by: str  # entry id
+    deadline: datetime.date
+
+
+@dataclass(frozen=True)
+class Due:
+    """A response whose window is still open on the analysis day, in plain words
+    ("DVDS to consider by 9 February 2021: ..."): not a flag, and not yet late."""
+
+    rule: str
+    trigger: str  # entry id
+    deadline: datetime.date
+    text: str
+
+
+# What a rule's `find` yields.
+Finding = Flag | Answered | Due
+
+
+@dataclass(frozen=True)
+class Findings:
+    """Everything the rules found on one case: flags in the spec's stable order, and the
+    answered and due items of the rules with response windows (by rule, deadline, trigger)."""
+
+    flags: tuple[Flag, ...]
+    answered: tuple[Answered, ...]
+    due: tuple[Due, ...]
+
+
 class Rule(ABC):
     id: ClassVar[str]
     severity: ClassVar[str]
@@ -50,11 +92,22 @@ class Rule(ABC):
         self.parameters = {**self.defaults, **parameters}
 
     @abstractmethod
-    def find(self, facts: Facts) -> Iterable[Flag]:
-        """Every flag this rule raises on the case."""
+    def find(self, facts: Facts) -> Iterable[Finding]:
+        """Every flag this rule raises on the case (and, for a rule with a response window,
+        what it found answered and what is still due)."""
 
     def param(self, name: str) -> int:
         return self.parameters[name]
+
+    def action(self) -> str:
+        """The suggested action its flags carry (a rule may add what an authority set)."""
+        return self.suggested_action
+
+    def answered(self, trigger: EntryRecord, by: EntryRecord, deadline: datetime.date) -> Answered:
+        return Answered(self.id, trigger.id, by.id, deadline)
+
+    def due(self, trigger: EntryRecord, deadline: datetime.date, text: str) -> Due:
+        return Due(self.id, trigger.id, deadline, text)
 
     def flag(
         self,
@@ -70,7 +123,7 @@ class Rule(ABC):
             severity=severity or self.severity,
             title=self.title,
             explanation=explanation,
-            suggested_action=self.suggested_action,
+            suggested_action=self.action(),
             basis=self.basis,
             entries=tuple(entry.id for entry in entries),
             persons=tuple(dict.fromkeys(persons)),

@@ -6,9 +6,10 @@ import re
 from collections.abc import Iterator
 from functools import partial
 
+from chronology_app.core.dates import format_day
 from chronology_app.core.records import EntryRecord
-from chronology_app.core.rules.base import Flag, Rule
-from chronology_app.core.rules.facts import Facts, add_working_days, list_entries
+from chronology_app.core.rules.base import Finding, Rule
+from chronology_app.core.rules.facts import Facts, list_entries
 
 
 def _words(value: object) -> tuple[str, ...]:
@@ -37,7 +38,7 @@ class CrossBoundaryGap(Rule):
     basis = "Local procedures for children moving across boundaries (notify within 5 working days)."
     defaults = {"working_days": 5}
 
-    def find(self, facts: Facts) -> Iterator[Flag]:
+    def find(self, facts: Facts) -> Iterator[Finding]:
         days = self.param("working_days")
         exchanges = facts.index(
             "exchanges", partial(facts.kind, "information_shared", "information_request")
@@ -46,16 +47,26 @@ class CrossBoundaryGap(Rule):
             to_area = _words(move.attributes.get("to_area"))
             if not to_area or to_area == _words(move.attributes.get("from_area")):
                 continue
-            start = add_working_days(move.date.earliest, -days)
-            end = add_working_days(move.date.latest, days)
-            if not facts.window_closed(end):
+            area = move.attributes.get("to_area")
+            start = facts.calendar.add(move.date.earliest, -days)
+            deadline = facts.calendar.deadline(move.date.latest, days)
+            answer = exchanges.first(start, deadline.day, partial(_involved, to_area))
+            if answer is not None:
+                yield self.answered(move, answer, deadline.day)
                 continue
-            if exchanges.any_in(start, end, where=partial(_involved, to_area)):
+            if not facts.window_closed(deadline.day):
+                yield self.due(
+                    move,
+                    deadline.day,
+                    f"Information to share with {area} by {format_day(deadline.day)}: the "
+                    f"family moved there in {list_entries([move])} ({deadline.describe()}).",
+                )
                 continue
             text = (
-                f"The family moved to {move.attributes.get('to_area')} "
-                f"in {list_entries([move])}, and no entry shows information shared with or "
-                f"requested by {move.attributes.get('to_area')} within {days} working days."
+                f"The family moved to {area} in {list_entries([move])}, and no entry shows "
+                f"information shared with or requested by {area} within {days} working days: "
+                + ("" if move.date.is_exact else "from the latest day the move could be, ")
+                + f"{deadline.describe()} (bank holidays of {facts.calendar.name})."
             )
             yield self.flag(text, [move], move.persons_in("subject"))
         for involvement in facts.kind("agency_involvement"):

@@ -26,10 +26,10 @@ class CumulativeHarm(Rule):
             return
         parents = sorted({p for e in substance + mental for p in self._parents_named(facts, e)})
         text = (
-            f"The case records domestic abuse ({list_entries(abuse[:3])}"
-            f"{' and others' if len(abuse) > 3 else ''}) together with parental substance "
-            f"misuse ({list_entries(substance)}) and parental mental health needs "
-            f"({list_entries(mental)}), concerning {facts.names(parents)}."
+            f"The case records domestic abuse in {list_entries(abuse[:3])}"
+            f"{' and others' if len(abuse) > 3 else ''}, together with parental substance "
+            f"misuse in {list_entries(substance)} and parental mental health needs in "
+            f"{list_entries(mental)}, concerning {facts.names(parents)}."
         )
         yield self.flag(text, [*abuse, *substance, *mental], parents)
 

@@ -71,8 +71,8 @@ class EscalatingSeverity(Rule):
             words = join_words([m.replace("_", " ") for m in new])
             text = (
                 f"In the relationship between {facts.names(couple)}, {list_entries([incident])} "
-                f"records {words}, which none of the earlier incidents did "
-                f"({list_entries(earlier)})."
+                f"records {words}, which none of the earlier incidents did"
+                + (f": {list_entries(earlier)}." if earlier else ".")
             )
             yield self.flag(text, [*earlier, incident], couple)
 

@@ -14,6 +14,7 @@ import datetime as dt
 import heapq
 import itertools
 import operator
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from typing import TypeVar
 from chronology_app.core.dates import DateKind, PartialDate, format_day
 from chronology_app.core.model.vocabulary import ABUSE_TYPE_TAGS
 from chronology_app.core.records import CaseData, EntryRecord
+from chronology_app.core.rules.working_days import WorkingCalendar, calendar_for
 
 DA_KINDS = frozenset({"incident", "disclosure", "police_action"})
 HISTORY_KINDS = frozenset({"police_action", "court_order"})
@@ -49,19 +51,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
     if year > dt.MAXYEAR:
         return dt.date.max
     return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def add_working_days(day: dt.date, days: int) -> dt.date:
-    """Monday to Friday; bank holidays are not known here, so a deadline may be a day early."""
-    if day in (dt.date.min, dt.date.max):
-        return day
-    step = 1 if days >= 0 else -1
-    remaining = abs(days)
-    while remaining:
-        day = add_days(day, step)
-        if day.weekday() < 5:
-            remaining -= 1
-    return day
 
 
 # The order rules use: by date and `sequence`, then id; never the order of the file, so that no
@@ -276,6 +265,10 @@ class DateIndex:
             bisect.bisect_left(self._day_starts, start), bisect.bisect_right(self._day_starts, end)
         ):
             yield days[index]
+        yield from self._wider(start, end)
+
+    def _wider(self, start: dt.date, end: dt.date) -> Iterator[EntryRecord]:
+        """The candidates that are not single days."""
         for widths in self._classes:
             yield from widths.candidates(start, end)
         before, after = self._before, self._after
@@ -298,6 +291,26 @@ class DateIndex:
         spans and what they hold, not how many spans overlap."""
         found = {e.id: e for start, end in merge_spans(spans) for e in self.candidates(start, end)}
         return sorted(found.values(), key=chrono)
+
+    def first(
+        self,
+        start: dt.date,
+        end: dt.date,
+        where: Callable[[EntryRecord], bool],
+    ) -> EntryRecord | None:
+        """The entry that answers a window: the first single day in the span (in the rules'
+        order) passing `where`, else the first in the rules' order of the wider dates that may
+        fall in it. An exactly dated answer is the better evidence, and most answers are found
+        without looking further than the first."""
+        days = self._days
+        for index in range(
+            bisect.bisect_left(self._day_starts, start), bisect.bisect_right(self._day_starts, end)
+        ):
+            if where(days[index]):
+                return days[index]
+        if self._ordered:
+            return None
+        return next(filter(where, sorted(self._wider(start, end), key=chrono)), None)
 
     def any_in(
         self,
@@ -327,8 +340,45 @@ def short_date(date: PartialDate) -> str:
 
 
 def entry_when(entry: EntryRecord) -> str:
-    """'E0003 (14 February 2019)': how an explanation points at an entry."""
-    return f"{entry.ref} ({entry.date_text or short_date(entry.date)})"
+    """'E0003 (14 February 2019)': how an explanation points at an entry. Brackets in the date
+    as written become commas, so no bracket is ever inside another."""
+    return f"{entry.ref} ({unbracketed(entry.date_text or short_date(entry.date))})"
+
+
+def unbracketed(text: str) -> str:
+    """'during 2019 (neighbour could not say when)' -> 'during 2019, neighbour could not say
+    when'."""
+    if not _BRACKETS.intersection(text):
+        return text
+    text = _BRACKETED.sub(lambda found: ", " + found.group(1).strip(), text)
+    return " ".join(text.translate(_NO_BRACKETS).split())
+
+
+_BRACKETS = frozenset("()[]")
+_NO_BRACKETS = str.maketrans(dict.fromkeys("()[]", " "))
+_BRACKETED = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]")
+
+# Past this many days, a date is a wide span: listed after the exactly and narrowly dated.
+NARROW_DAYS = 92
+
+
+def listing_tier(entry: EntryRecord) -> int:
+    """0 for an exactly dated entry, 1 for a narrow span (a week, a month, a season), 2 for a
+    wide span or an open-ended date."""
+    date = entry.date
+    if date.earliest == date.latest and not date.approximate:
+        return 0
+    if date.earliest != dt.date.min and (date.latest - date.earliest).days <= NARROW_DAYS:
+        return 1
+    return 2
+
+
+def listing_order(entry: EntryRecord) -> tuple[int, tuple[dt.date, int, dt.date, str]]:
+    """How an explanation lists entries: exactly dated first, then narrow spans, then wide
+    spans and open-ended dates ("before 2019"); in the rules' order within each. So the
+    evidence a reader can check leads, and "before X" does not come first only because its
+    earliest possible day is the earliest of all."""
+    return listing_tier(entry), entry.rule_order
 
 
 # An explanation names at most this many entries; the flag's evidence still lists them all.
@@ -337,10 +387,15 @@ LISTED = 12
 
 def list_entries(entries: Iterable[EntryRecord]) -> str:
     unique = set(entries)
+    # Most entries are exactly dated: then the rules' order (read in C) is the listing order.
+    mixed = any(e.date.earliest != e.date.latest or e.date.approximate for e in unique)
     if len(unique) > LISTED:  # only the first few are named: no need to sort them all
-        first = heapq.nsmallest(LISTED - 1, unique, key=chrono)
+        first = heapq.nsmallest(LISTED - 1, unique, key=listing_order if mixed else chrono)
         return listed([entry_when(entry) for entry in first], len(unique), "more")
-    return join_words([entry_when(entry) for entry in sorted(unique, key=chrono)])
+    ordered = sorted(unique, key=chrono)
+    if mixed:
+        ordered.sort(key=listing_tier)  # stable: the rules' order within each tier
+    return join_words([entry_when(entry) for entry in ordered])
 
 
 def listed(shown: Sequence[str], total: int, rest: str) -> str:
@@ -366,7 +421,7 @@ def uncertainty_note(entries: Iterable[EntryRecord], what: str) -> str:
     if not vague:
         return ""
     return (
-        f" Some dates are uncertain ({list_entries(vague)}); the flag is raised because "
+        f" Some dates are uncertain: {list_entries(vague)}. The flag is raised because "
         f"{what}, though it is not certain."
     )
 
@@ -383,6 +438,7 @@ class ExternalEntry:
     case_reference: str
     entry: EntryRecord
     victims: tuple[str, ...]
+    recorded_as: str = ""  # the name the person is recorded under in that case
 
 
 @dataclass(frozen=True)
@@ -437,8 +493,11 @@ class Facts:
     # Cross-case: per person id, history entries from other cases where a practitioner confirmed
     # the same person, with the other case's reference (filled in by the workspace analysis).
     external_history: Mapping[str, Sequence[ExternalEntry]] = field(default_factory=dict)
-    # The day the case is analysed as of: its latest entry unless settings say "today".
+    # The day the case is analysed as of: its latest entry unless the caller says otherwise
+    # (an open case in a workspace is analysed as of today: spec, As of when).
     as_of: dt.date | None = None
+    # Working days less the bank holidays of the authority's nation (spec: Working days).
+    calendar: WorkingCalendar = field(default_factory=calendar_for)
 
     def __post_init__(self) -> None:
         if self.as_of is None:
@@ -446,7 +505,7 @@ class Facts:
 
     def window_closed(self, end: dt.date) -> bool:
         """Whether a "nothing followed within N days" window has ended by the analysis date;
-        until it has, its absence cannot be known and the rule waits."""
+        until it has, its absence cannot be known and the rule waits (the response is due)."""
         return self.as_of is not None and end < self.as_of
 
     def name(self, person_id: str) -> str:
@@ -494,6 +553,17 @@ class Facts:
     @cached_property
     def _index_cache(self) -> dict[str, DateIndex]:
         return {}
+
+    @cached_property
+    def _memo(self) -> dict[str, object]:
+        return {}
+
+    def memo(self, name: str, build: Callable[[], T]) -> T:
+        """Something a rule works out once per analysis under `name` (an index by person, for
+        example), shared with the other rules that ask for it."""
+        if name not in self._memo:
+            self._memo[name] = build()
+        return self._memo[name]  # type: ignore[return-value]
 
     def index(self, name: str, entries: Callable[[], Iterable[EntryRecord]]) -> DateIndex:
         """A DateIndex over some entries, built once per analysis under `name`."""
@@ -595,6 +665,17 @@ class Facts:
                     if victim != perpetrator:
                         pairs.setdefault(frozenset((victim, perpetrator)), (victim, perpetrator))
         return sorted(pairs.values())
+
+    @cached_property
+    def partners_of(self) -> Mapping[str, list[str]]:
+        """Per person: their partners in recorded intimate relationships, in file order."""
+        index: dict[str, list[str]] = defaultdict(list)
+        for relationship in self.case.relationships:
+            first, second = relationship.persons
+            if relationship.kind == "intimate_partner" and first != second:
+                index[first].append(second)
+                index[second].append(first)
+        return index
 
     @cached_property
     def naming(self) -> Mapping[str, list[EntryRecord]]:

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
-from chronology_app.core.rules.base import Flag, Rule
+from chronology_app.core.dates import format_day
+from chronology_app.core.records import EntryRecord
+from chronology_app.core.rules.base import Finding, Rule
 from chronology_app.core.rules.facts import Facts, add_days, list_entries
 
 SAFETY_KINDS = ("safety_plan", "risk_assessment", "referral", "marac_referral", "dvds")
+
+
+def _not(event: EntryRecord, entry: EntryRecord) -> bool:
+    return entry is not event
 
 
 class InterventionOnly(Rule):
@@ -20,23 +27,32 @@ class InterventionOnly(Rule):
     basis = "Review findings of over-reliance on a single programme; perpetrator-pattern practice."
     defaults = {"window_days": 90}
 
-    def find(self, facts: Facts) -> Iterator[Flag]:
+    def find(self, facts: Facts) -> Iterator[Finding]:
         days = self.param("window_days")
         interventions = facts.index("interventions", lambda: facts.kind("intervention"))
         safety = facts.index("safety", lambda: facts.kind(*SAFETY_KINDS))
         for event in facts.da_events:
             start, end = event.date.earliest, add_days(event.date.latest, days)
-            if not facts.window_closed(end):
-                continue
-            if not interventions.any_in(start, end, event.id) or safety.any_in(
-                start, end, event.id
-            ):
+            if not interventions.any_in(start, end, event.id):
+                continue  # no programme: not the pattern this rule looks for
+            response = safety.first(start, end, partial(_not, event))
+            if response is not None:
+                yield self.answered(event, response, end)
                 continue
             responses = [i for i in interventions.may_fall(start, end) if i.id != event.id]
+            if not facts.window_closed(end):
+                yield self.due(
+                    event,
+                    end,
+                    f"Safety plan, risk assessment or referral to record by {format_day(end)}: "
+                    f"after the domestic-abuse event {list_entries([event])}, the only responses "
+                    f"so far are interventions: {list_entries(responses)}.",
+                )
+                continue
             text = (
                 f"After the domestic-abuse event {list_entries([event])}, the only responses "
-                f"recorded within {days} days are interventions ({list_entries(responses)}): "
-                "no safety plan, risk assessment, referral, MARAC referral or DVDS."
+                f"recorded within {days} days are interventions, {list_entries(responses)}, "
+                "and no safety plan, risk assessment, referral, MARAC referral or DVDS."
             )
             people = [*event.persons_in("victim"), *event.persons_in("alleged_perpetrator")]
             yield self.flag(text, [event, *responses], people)

@@ -22,6 +22,7 @@ from chronology_app.core.rules.facts import (
     join_words,
     list_entries,
     short_date,
+    unbracketed,
     uncertainty_note,
 )
 
@@ -173,7 +174,7 @@ class PregnancyRisk(Rule):
                 if later < len(births):
                     end = births[later].date.latest
             whose = f"{facts.names(mothers)}'s " if mothers else "a "
-            wording = f"during {whose}pregnancy (recorded in {list_entries([pregnancy])})"
+            wording = f"during {whose}pregnancy as recorded in {list_entries([pregnancy])}"
             periods.append(_period(facts, pregnancy, start, end, wording, mothers))
         return periods
 
@@ -189,7 +190,7 @@ class PregnancyRisk(Rule):
                 family.update(facts.parents.get(child, ()))
             whose = f"{facts.names(children)}'s " if children else "a "
             wording = (
-                f"within {months} months of {whose}birth (recorded in {list_entries([birth])})"
+                f"within {months} months of {whose}birth as recorded in {list_entries([birth])}"
             )
             end = add_months(birth.date.latest, months)
             periods.append(_period(facts, birth, birth.date.earliest, end, wording, family))
@@ -202,7 +203,7 @@ class PregnancyRisk(Rule):
             family = {person.id, *facts.parents.get(person.id, ())}
             wording = (
                 f"within {months} months of {facts.name(person.id)}'s birth "
-                f"(born {short_date(born)})"
+                f"(born {unbracketed(short_date(born))})"
             )
             end = add_months(born.latest, months)
             periods.append(_period(facts, None, born.earliest, end, wording, family))

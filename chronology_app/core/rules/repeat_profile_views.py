@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
@@ -19,6 +20,21 @@ def _authorised(value: object) -> bool:
     return value is not None and (not isinstance(value, str) or bool(value.strip()))
 
 
+@dataclass(frozen=True)
+class RipaContact:
+    """Whom practitioners ask before online and social-media checks (an authority's setting,
+    `ripa_contact`)."""
+
+    name: str  # a name or a team
+    how_to_reach: str = ""
+    guidance: str = ""  # where the local guidance is (an intranet page, a document)
+
+    def sentence(self) -> str:
+        """'Ask the Information governance team: ig@council.example. Local guidance: ...'"""
+        text = f"Ask {self.name}" + (f": {self.how_to_reach}." if self.how_to_reach else ".")
+        return text + (f" Local guidance: {self.guidance}." if self.guidance else "")
+
+
 class RepeatProfileViews(Rule):
     id = "repeat-profile-views"
     severity = "medium"
@@ -29,6 +45,16 @@ class RepeatProfileViews(Rule):
     )
     basis = "Surveillance regulators' guidance on social networking sites."
     defaults = {"min_views": 3}
+
+    def __init__(self, *, ripa_contact: RipaContact | None = None, **parameters: int) -> None:
+        super().__init__(**parameters)
+        self.ripa_contact = ripa_contact
+
+    def action(self) -> str:
+        """The suggested action, naming whom to ask when the authority has set a contact."""
+        if self.ripa_contact is None:
+            return self.suggested_action
+        return f"{self.suggested_action} {self.ripa_contact.sentence()}"
 
     def find(self, facts: Facts) -> Iterator[Flag]:
         views: dict[tuple[str, str], list[EntryRecord]] = defaultdict(list)

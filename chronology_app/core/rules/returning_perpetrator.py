@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 
 from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
+from chronology_app.core.rules.elsewhere import recorded_elsewhere
 from chronology_app.core.rules.facts import Facts, list_entries, surely_precedes, uncertainty_note
 
 
@@ -44,12 +45,7 @@ class ReturningPerpetrator(Rule):
                     f" Earlier entries name {person} as alleged perpetrator or as the subject of "
                     f"police or court action: {list_entries(back.history)}."
                 )
-            if back.elsewhere:
-                cases = sorted({found.case_reference for found in back.elsewhere})
-                text += (
-                    f" {person} is confirmed as the same person as someone with a domestic-abuse "
-                    f"history in case {', '.join(cases)}."
-                )
+            text += recorded_elsewhere(facts, back.person, back.elsewhere)
             last = back.joinings[-1]
             if not all(surely_precedes(h, last) for h in back.history):
                 text += uncertainty_note(

@@ -61,10 +61,10 @@ class SeparationCluster(Rule):
             found_c = DateIndex(controlling).may_fall_any(spans)
             found_v = DateIndex(violent).may_fall_any(spans)
             text = (
-                f"In the relationship between {facts.names(couple)}, separation "
-                f"({list_entries(separations)}) comes within {months} months of coercive "
-                f"control ({list_entries(found_c)}) and physical or sexual abuse "
-                f"({list_entries(found_v)})."
+                f"In the relationship between {facts.names(couple)}, separation in "
+                f"{list_entries(separations)} comes within {months} months of coercive "
+                f"control in {list_entries(found_c)} and of physical or sexual abuse in "
+                f"{list_entries(found_v)}."
             )
             evidence = [*separations, *found_c, *found_v]
             if not certain:

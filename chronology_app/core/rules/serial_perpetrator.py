@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
+from chronology_app.core.rules.elsewhere import cases_named, recorded_elsewhere
 from chronology_app.core.rules.facts import Facts, list_entries
 
 KINDS = frozenset({"incident", "disclosure", "police_action", "court_order"})
@@ -47,7 +48,7 @@ class SerialPerpetrator(Rule):
             if count < self.param("min_victims") or not by_victim:
                 continue
             parts = [
-                f"{facts.name(victim)} ({list_entries(entries)})"
+                f"{facts.name(victim)} in {list_entries(entries)}"
                 for victim, entries in sorted(by_victim.items())
             ]
             text = (
@@ -55,10 +56,10 @@ class SerialPerpetrator(Rule):
                 f"{count} different victims: {'; '.join(parts)}."
             )
             if outside:
-                cases = sorted({found.case_reference for found in elsewhere})
-                text += (
-                    f" {len(outside)} more in case {', '.join(cases)}, where "
-                    f"{facts.name(perpetrator)} is confirmed as the same person."
+                resting = [f for f in elsewhere if any(v in outside for v in f.victims)]
+                more = "1 more victim is" if len(outside) == 1 else f"{len(outside)} more are"
+                text += f" {more} recorded in {cases_named(resting)}." + recorded_elsewhere(
+                    facts, perpetrator, resting, "abuse against other victims"
                 )
             evidence = [entry for entries in by_victim.values() for entry in entries]
             yield self.flag(text, evidence, [perpetrator, *sorted(by_victim)])

@@ -36,8 +36,8 @@ class StatusUnchecked(Rule):
             if person.immigration_status == "not_checked" and nrpf_involved:
                 text = (
                     f"{facts.name(person.id)}'s immigration status is recorded as not checked, "
-                    f"while a no-recourse-to-public-funds service is involved "
-                    f"({list_entries(nrpf_involved)})."
+                    f"while a no-recourse-to-public-funds service is involved: "
+                    f"{list_entries(nrpf_involved)}."
                 )
                 yield self.flag(text, nrpf_involved, [person.id])
             elif person.immigration_status == "nrpf" and person.id not in checked:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
 from chronology_app.core.rules.facts import Facts, join_words, list_entries
 
@@ -38,9 +39,41 @@ class UnseenAdult(Rule):
             named = facts.naming.get(person.id, [])
             accusing = [e for e in named if person.id in e.persons_in("alleged_perpetrator")]
             evidence = accusing or named
-            why = "named as alleged perpetrator" if accusing else "a partner"
-            text = f"{facts.name(person.id)} is {why}, but {join_words(gaps)}."
+            text = (
+                f"{facts.name(person.id)} is {self._connection(facts, person.id, accusing)}, "
+                f"but {join_words(gaps)}. {self._aliases(person.aliases)}"
+            )
             if evidence:
                 more = " and others" if len(evidence) > 5 else ""
                 text += f" Entries naming them: {list_entries(evidence[:5])}{more}."
             yield self.flag(text, evidence, [person.id])
+
+    @staticmethod
+    def _connection(facts: Facts, person: str, accusing: list[EntryRecord]) -> str:
+        """How the adult is connected to the family: 'a partner of Amy Test and named as
+        alleged perpetrator by Amy Test'."""
+        partners = facts.partners_of.get(person, [])
+        ways = []
+        if partners:
+            ways.append(f"a partner of {facts.names(partners)}")
+        elif "partner" in facts.case.person_by_id[person].roles:
+            ways.append("recorded as a partner in the family")
+        if accusing:
+            by = [
+                p
+                for entry in accusing
+                for p in (entry.persons_in("discloser", "reporter") or entry.persons_in("victim"))
+                if p != person
+            ]
+            ways.append(
+                f"named as alleged perpetrator by {facts.names(by)}"
+                if by
+                else "named as alleged perpetrator"
+            )
+        return join_words(ways)
+
+    @staticmethod
+    def _aliases(aliases: tuple[str, ...]) -> str:
+        if not aliases:
+            return "No aliases are recorded: ask for any other names they use."
+        return f"Aliases to check: {join_words(list(aliases))}."

@@ -4,6 +4,11 @@ The date field shows live how it read the text ("Read as: between 1 and 31 March
 fields a kind needs appear when the kind is chosen. Problems are shown next to the field they
 concern, in words a social worker can act on, and nothing typed is lost: the dialog stays open
 until the entry is saved.
+
+Two prompts from case reviews sit beside their fields without blocking the save: a disclosure
+with no answer on consent to refer asks whether it was asked, and an online check shows whom
+the authority names for RIPA and social-media checks (its settings' `ripa_contact`), with when
+repeated viewing may need authorisation.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from chronology_app.core.dates import parse_practitioner_date
 from chronology_app.core.errors import InvalidDate, InvalidInput
 from chronology_app.core.model import vocabulary as words
 from chronology_app.core.records import CaseData
+from chronology_app.core.settings import RipaContact
 
 MESSAGES = {
     "summary": "Say briefly what happened.",
@@ -42,6 +48,15 @@ MESSAGES = {
     "no_perpetrator": (
         "No one is named as alleged perpetrator. You can save, but the entry will be flagged: "
         "ask, and record who it was."
+    ),
+    "consent": "Was consent to refer asked? The answer is recorded with the entry.",
+    "repeat_viewing": (
+        "Viewing the same profile more than once may amount to directed surveillance, which "
+        "needs authorisation under RIPA before looking again."
+    ),
+    "no_ripa_contact": (
+        "No contact for RIPA and social-media checks is set: an administrator adds one as "
+        "ripa_contact in the authority's settings file."
     ),
 }
 ERROR_STYLE = "color: #b71c1c;"
@@ -112,9 +127,13 @@ class EntryEditor(QDialog):
         entry: Mapping[str, Any] | None = None,
         parent: QWidget | None = None,
         recorded_by: str | None = None,
+        ripa_contact: RipaContact | None = None,
     ) -> None:
         super().__init__(parent)
         self.case = case
+        self._ripa_contact = ripa_contact
+        self.consent_note: QLabel | None = None  # shown for a disclosure with no answer
+        self.ripa_note: QLabel | None = None  # shown for an online check
         self._save = save
         self._original = dict(entry or {})
         self._recorded_by = recorded_by
@@ -292,6 +311,7 @@ class EntryEditor(QDialog):
         while self.attributes_form.rowCount():
             self.attributes_form.removeRow(0)
         self._attribute_widgets = {}
+        self.consent_note = self.ripa_note = None  # removed with their rows
         # The removed rows' message labels are gone with them.
         self._errors = {k: v for k, v in self._errors.items() if not k.startswith("attributes.")}
         kind = self.current_kind()
@@ -300,6 +320,10 @@ class EntryEditor(QDialog):
             self._attribute_widgets[key] = widget
             label = "Consent to refer asked?" if key == "consent_to_refer" else _label(key)
             self.attributes_form.addRow(label, widget)
+            if (kind, key) == ("disclosure", "consent_to_refer"):
+                self._add_consent_note(widget)
+            elif (kind, key) == ("online_check", "authorisation"):
+                self._add_ripa_note()
             error = QLabel()
             error.setStyleSheet(ERROR_STYLE)
             error.hide()
@@ -310,6 +334,34 @@ class EntryEditor(QDialog):
                 self._set_attribute(key, value)
         self.relationship.setEnabled(kind in words.RELATIONSHIP_ENTRY_KINDS)
         self._update_perpetrator_note()
+        self._update_consent_note()
+
+    def _note(self, text: str, style: str = NOTE_STYLE) -> QLabel:
+        label = QLabel(text)
+        label.setStyleSheet(style)
+        label.setWordWrap(True)
+        self.attributes_form.addRow("", label)
+        return label
+
+    def _add_consent_note(self, answer: QWidget) -> None:
+        """Under "Consent to refer asked?": a prompt while no answer is chosen (a disclosure
+        with none is flagged when no referral follows: rule consent-not-sought)."""
+        self.consent_note = self._note(MESSAGES["consent"])
+        assert isinstance(answer, QComboBox)
+        answer.currentIndexChanged.connect(self._update_consent_note)
+
+    def _update_consent_note(self) -> None:
+        if self.consent_note is not None:
+            answered = self._attribute_value("consent_to_refer") is not None
+            self.consent_note.setVisible(not answered)
+
+    def _add_ripa_note(self) -> None:
+        """Beside the authorisation field: when repeated viewing may need authorisation, and
+        whom the authority names to ask (or that no one is set, and where to set it)."""
+        contact = self._ripa_contact
+        whom = MESSAGES["no_ripa_contact"] if contact is None else contact.sentence()
+        text = f"{MESSAGES['repeat_viewing']}\n{whom}"
+        self.ripa_note = self._note(text, "" if contact is not None else NOTE_STYLE)
 
     def _attribute_widget(self, kind: str, key: str) -> QWidget:
         choices = words.ATTRIBUTE_CHOICES.get((kind, key))
