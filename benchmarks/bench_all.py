@@ -58,7 +58,7 @@ FULL: dict[str, list[str]] = {
 QUICK = {
     "bench_casefile.py": ["--entries", "300", "--repeat", "1"],
     "bench_rules.py": ["--repeat", "1", "--cases", "4"],
-    "bench_report.py": ["--entries", "150", "--repeat", "1"],
+    "bench_report.py": ["--entries", "150", "--hostile", "300", "--repeat", "1"],
     "bench_gui.py": ["--repeat", "1"],
 }
 LIBRARIES = ("PySide6-Essentials", "SQLAlchemy", "sqlcipher3", "reportlab", "pypdfium2", "pydantic")
@@ -259,6 +259,41 @@ def report_rows(run: Run) -> list[Row]:
         Row(
             "Report of the same case for a conference", hundredths(conference), aim(conference, 2.0)
         ),
+        *hostile_rows(run),
+    ]
+
+
+def hostile_rows(run: Run) -> list[Row]:
+    """The family-facing check and masking under hostile input (bench_report.py)."""
+    found = re.search(
+        r"hostile: (\d+) entries, (\d+) restricted people: internal ([\d.]+) s, conference "
+        r"([\d.]+) s",
+        run.text,
+    )
+    long = re.search(
+        r"100,000-character name: conference check ([\d.]+) s \((\w+ ?\w*)\), internal report "
+        r"printing it ([\d.]+) s",
+        run.text,
+    )
+    if found is None or long is None:
+        raise SystemExit("bench_report.py printed no hostile rows: has it changed?")
+    entries, people = int(found.group(1)), int(found.group(2))
+    internal, conference = float(found.group(3)), float(found.group(4))
+    ratio = conference / internal
+    check, outcome, printed = float(long.group(1)), long.group(2), float(long.group(3))
+    return [
+        Row(
+            f"Conference report of a {entries:,}-entry case with {people} restricted people",
+            f"{conference:.2f} s",
+            f"under 3x internal: {'met' if ratio < 3 else 'NOT met'}",
+            f"internal report of the same case {internal:.2f} s: conference / internal = "
+            f"{ratio:.2f}",
+        ),
+        Row(
+            "A 100,000-character restricted name: the sharing check / the internal report",
+            f"{check:.2f} s / {printed:.2f} s",
+            f"near-linear; check {outcome}",
+        ),
     ]
 
 
@@ -328,9 +363,11 @@ def heap_peaks(quick: bool) -> list[Row]:
 
     from benchmarks.generate import generate_case
     from chronology_app.core.records import case_data
-    from chronology_app.core.reports.chronology_report import build_report
+    from chronology_app.core.reports.interim import analyse_case
+    from chronology_app.core.reports.make import make_report
     from chronology_app.core.rules.engine import analyse
     from chronology_app.core.service import Service
+    from chronology_app.core.settings import Settings
     from chronology_app.core.store.workspace import Workspace
 
     def traced(action: Callable[[], object]) -> str:
@@ -353,11 +390,12 @@ def heap_peaks(quick: bool) -> list[Row]:
             workspace.close()
     records = case_data(generate_case(n_rules, seed=7))
     engine = traced(lambda: analyse(records))
-    report_case = case_data(generate_case(n_report, seed=11))
-    flags = analyse(report_case)
+    report_analysis = analyse_case(case_data(generate_case(n_report, seed=11)), Settings())
     day = datetime.date(2025, 1, 1)
     report = traced(
-        lambda: build_report(report_case, flags, "internal", prepared_by="Bench", report_date=day)
+        lambda: make_report(
+            report_analysis, "internal", "pdf", prepared_by="Bench", report_date=day
+        )
     )
     return [
         Row(f"Peak Python heap (tracemalloc): importing the {n_import:,}-entry case", imported),

@@ -1,72 +1,164 @@
-"""Reports from the desktop: export the PDF, or print it through Qt's print dialog.
+"""Reports from the desktop: export to PDF or Word, or print, for the audience asked every time.
 
-The report is built off the GUI thread by the same function the command line uses. Printing
-draws each PDF page (rendered by PDFium) onto the printer, so what is printed is exactly what
-would be exported, marking and page numbers included. Nothing is written to a temporary file.
+The report is made off the GUI thread by the function the command line uses
+(`core/reports/make.py`). A family-facing report is checked first: if the shared text names a
+restricted person, nothing is made and the review list opens (each finding opens its entry);
+warnings to review open the same list after the report is made, where an entry can be signed
+off as checked and safe to share.
+
+Printing draws each page of the PDF (rendered by PDFium) onto the printer, set to the report's
+own orientation, so what is printed is what would be exported, marking and page numbers
+included. Nothing is written to a temporary file.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pypdfium2 as pdfium
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QImage, QPageLayout, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
+from chronology_app.core import clock
+from chronology_app.core.errors import ChronologyError
 from chronology_app.core.files import check_replaceable, is_pdf, write_atomically
-from chronology_app.core.records import CaseData
-from chronology_app.core.reports.chronology_report import build_report
-from chronology_app.core.service import ReviewedFlag, Service
+from chronology_app.core.reports.make import Report, SharingRefused, make_report
+from chronology_app.core.service import Service
+from chronology_app.gui.dialogs.report_choice import SharingReviewDialog, ask_audience
+from chronology_app.gui.operations import show_error
 
-AUDIENCES = {
-    "Internal: everything": "internal",
-    "Conference: family-facing, restricted material left out": "conference",
-    "Review: adds who recorded what and when": "review",
-}
+if TYPE_CHECKING:
+    from chronology_app.gui.main_window import MainWindow
+
 PRINT_DPI = 200
+FILTERS = {"pdf": "PDF (*.pdf)", "docx": "Word document (*.docx)"}
 
 
-def choose_audience(parent: QWidget) -> str | None:
-    label, ok = QInputDialog.getItem(
-        parent, "Chronology report", "Who is the report for?", list(AUDIENCES), 0, False
-    )
-    return AUDIENCES[label] if ok else None
+def choose_audience(parent: QWidget, action: str = "Report") -> str | None:
+    return ask_audience(parent, action)
 
 
 def report_builder(
-    service: Service, case: CaseData, flags: list[ReviewedFlag], audience: str
-) -> Callable[[], bytes]:
-    """The work to run in the background: returns the PDF bytes."""
+    service: Service, reference: str, audience: str, fmt: str = "pdf"
+) -> Callable[[], Report | SharingRefused]:
+    """The work to run in the background: the report, or why it was not made."""
 
-    def build() -> bytes:
-        return build_report(
-            case,
-            flags,
-            audience,
-            prepared_by=service.user,
-            report_date=dt.date.today(),
-            rules=service.rules,
-        )
+    def build() -> Report | SharingRefused:
+        from chronology_app.core.reports.interim import service_analysis
+
+        analysis = service_analysis(service, reference)
+        try:
+            return make_report(
+                analysis,
+                audience,
+                fmt,
+                prepared_by=service.user,
+                report_date=clock.today(),
+                signed_off=service.shared_sign_offs(reference),
+            )
+        except SharingRefused as refused:
+            return refused
 
     return build
 
 
-def ask_pdf_path(parent: QWidget, case: CaseData, audience: str) -> Path | None:
-    suggested = f"{case.case.reference}-{audience}.pdf"
-    path, _ = QFileDialog.getSaveFileName(parent, "Export PDF", suggested, "PDF (*.pdf)")
+def ask_report_path(parent: QWidget, reference: str, audience: str) -> tuple[Path, str] | None:
+    suggested = f"{reference}-{audience}.pdf"
+    path, chosen = QFileDialog.getSaveFileName(
+        parent, "Export report", suggested, ";;".join(FILTERS.values())
+    )
     if not path:
         return None
-    return Path(path if path.lower().endswith(".pdf") else path + ".pdf")
+    fmt = "docx" if chosen == FILTERS["docx"] or path.lower().endswith(".docx") else "pdf"
+    target = Path(path if path.lower().endswith(f".{fmt}") else f"{path}.{fmt}")
+    return target, fmt
 
 
-def save_pdf(path: Path, data: bytes) -> None:
-    # The save dialog asked before replacing a file; a non-PDF (a workspace) is never replaced.
-    check_replaceable(path, same_kind=is_pdf, what="PDF", force=True)
+def save_report(path: Path, data: bytes, fmt: str) -> None:
+    # The save dialog asked before replacing a file; a file of another kind is never replaced.
+    def same_kind(start: bytes) -> bool:
+        return is_pdf(start) if fmt == "pdf" else start.startswith(b"PK\x03\x04")
+
+    check_replaceable(path, same_kind=same_kind, what=fmt.upper(), force=True)
     write_atomically(path, data)
+
+
+def review_findings(window: MainWindow, outcome: Report | SharingRefused) -> Report | None:
+    """Show what the sharing check found; the report when it was made."""
+    reference = window.reference
+    assert reference is not None
+
+    def open_entry(entry_id: str) -> None:
+        window.select_entries([entry_id])
+        window.edit_entry()
+
+    def sign_off(entry_id: str) -> None:
+        window.ops.change(lambda: window.service.sign_off_shared(reference, entry_id))
+
+    if isinstance(outcome, SharingRefused):
+        SharingReviewDialog(
+            window, outcome.audience, outcome.findings, open_entry=open_entry
+        ).exec()
+        return None
+    if outcome.check is not None and outcome.check.warnings:
+        SharingReviewDialog(
+            window,
+            outcome.audience,
+            outcome.check.warnings,
+            open_entry=open_entry,
+            sign_off=sign_off,
+        ).exec()
+    return outcome
+
+
+def export_report(window: MainWindow) -> None:
+    reference = window.reference
+    if reference is None:
+        return
+    audience = choose_audience(window, "Export")
+    chosen = ask_report_path(window, reference, audience) if audience else None
+    if audience is None or chosen is None:
+        return
+    path, fmt = chosen
+
+    def done(outcome: Report | SharingRefused) -> None:
+        report = review_findings(window, outcome)
+        if report is None:
+            return
+        try:
+            save_report(path, report.data, fmt)
+        except ChronologyError as error:
+            show_error(window, error)
+            return
+        pages = f", {report.pages} pages" if report.pages else ""
+        window.statusBar().showMessage(f"Report saved: {path.name} ({audience}{pages})", 8000)
+
+    builder = report_builder(window.service, reference, audience, fmt)
+    window.ops.in_background("Building the report…", builder, done)
+
+
+def print_report(window: MainWindow) -> None:
+    reference = window.reference
+    if reference is None:
+        return
+    audience = choose_audience(window, "Print")
+    if audience is None:
+        return
+
+    def done(outcome: Report | SharingRefused) -> None:
+        report = review_findings(window, outcome)
+        if report is None:
+            return
+        printer = ask_printer(window, landscape=audience != "court")
+        if printer is not None:
+            print_pdf(report.data, printer)
+
+    builder = report_builder(window.service, reference, audience)
+    window.ops.in_background("Building the report…", builder, done)
 
 
 def page_images(data: bytes, dpi: int = PRINT_DPI) -> list[QImage]:
@@ -106,7 +198,10 @@ def print_pdf(data: bytes, printer: QPrinter) -> int:
     return len(images)
 
 
-def ask_printer(parent: QWidget) -> QPrinter | None:
+def ask_printer(parent: QWidget, *, landscape: bool = True) -> QPrinter | None:
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPageOrientation(
+        QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
+    )
     dialog = QPrintDialog(printer, parent)
     return printer if dialog.exec() else None

@@ -18,8 +18,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-# The width a drawing or table may use on an A4 landscape page with the renderer's margins.
-CONTENT_WIDTH = 770.0
+# The width a drawing or table may use on an A4 page with the renderer's margins.
+CONTENT_WIDTH = 770.0  # landscape
+PORTRAIT_WIDTH = 515.0
 
 
 class Emphasis(StrEnum):
@@ -168,6 +169,7 @@ class DocumentInfo:
     subject: str
     marking: str  # the protective marking, printed at the top and bottom of every page
     running_footer: str = ""
+    portrait: bool = False  # A4 portrait (the court chronology); otherwise landscape
 
 
 class ReportDocument(ABC):
@@ -205,9 +207,11 @@ class DocumentModel(ReportDocument):
 
     info: DocumentInfo = field(default_factory=lambda: DocumentInfo("", "", "", ""))
     blocks: list[Block] = field(default_factory=list)
+    content_width: float = CONTENT_WIDTH
 
     def set_info(self, info: DocumentInfo) -> None:
         self.info = info
+        self.content_width = PORTRAIT_WIDTH if info.portrait else CONTENT_WIDTH
 
     def heading(self, text: str, level: int = 1) -> None:
         self.blocks.append(Heading(text, level))
