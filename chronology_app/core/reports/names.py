@@ -71,6 +71,7 @@ _TOKEN = (
     rf"|[a-z]+[0-9]+[{_ALNUM}]*"
 )
 _SUFFIXES = ("'s", "s'", "'", "es", "s")
+_RUN_WORD = re.compile(r"[^\s,.-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +213,7 @@ class NameMatcher:
         }
         self._pattern: re.Pattern[str] | None = None
         self._inner: re.Pattern[str] | None = None
+        self._theirs: re.Pattern[str] | None = None  # parts only unrestricted people have
         if self._parts:
             parts = trie_pattern(self._parts)
             one = rf"(?:{parts})(?:es|s)?(?![{_ALNUM}])"
@@ -220,6 +222,8 @@ class NameMatcher:
             self._pattern = re.compile(rf"(?<![{_ALNUM}])(?:(?P<token>{_TOKEN})|(?P<run>{run}))")
             strong = [p for p in self._parts if len(p) >= MIN_PART]
             self._inner = re.compile(trie_pattern(strong)) if strong else None
+            theirs = [p for p in unrestricted - set(self._parts) if len(p) >= MIN_PART]
+            self._theirs = re.compile(trie_pattern(theirs)) if theirs else None
 
     def __bool__(self) -> bool:
         return self._pattern is not None
@@ -232,15 +236,45 @@ class NameMatcher:
         found: list[Mention] = []
         for match in self._pattern.finditer(norm):
             if match.group("token") is not None:
-                judged = self._judge_token(match.group())
+                spans = [(match.start(), match.end(), self._judge_token(match.group()))]
             else:
-                judged = self._judge_run(match.group(), text, origin, match.start(), match.end())
-            if judged is None:
-                continue
-            person, certain, why = judged
-            start, end = _original_span(text, origin, match.start(), match.end())
-            found.append(Mention(start, end, text[start:end], self._id(person), certain, why))
+                spans = [
+                    (a, b, self._judge_run(norm[a:b], text, origin, a, b))
+                    for a, b in self._segments(match.group(), match.start())
+                ]
+            for first, last, judged in spans:
+                if judged is None:
+                    continue
+                person, certain, why = judged
+                start, end = _original_span(text, origin, first, last)
+                found.append(Mention(start, end, text[start:end], self._id(person), certain, why))
         return found
+
+    def _segments(self, run: str, offset: int) -> list[tuple[int, int]]:
+        """A run of name parts cut where it passes from one person's name to another's
+        ("Siobhan, Greta" is two mentions; "Smith, Mary" is one)."""
+        words = [(m.start(), m.end(), m.group().strip("'")) for m in _RUN_WORD.finditer(run)]
+        title_start: int | None = None
+        if len(words) > 1 and words[0][2] in TITLES:
+            title_start = words[0][0]
+            words = words[1:]
+        segments: list[tuple[int, int]] = []
+        current: frozenset[int] | None = None
+        begin = end = 0
+        for start, stop, word in words:
+            part = self._lookup(word)
+            persons = part.persons if part is not None else frozenset()
+            if current is not None and current & persons:
+                current, end = current & persons, stop
+                continue
+            if current is not None:
+                segments.append((begin, end))
+            current, begin, end = persons, start, stop
+        if current is not None:
+            segments.append((begin, end))
+        if title_start is not None and segments:
+            segments[0] = (title_start, segments[0][1])
+        return [(offset + a, offset + b) for a, b in segments]
 
     def _id(self, index: int) -> str:
         return self.persons[index].id
@@ -314,6 +348,8 @@ class NameMatcher:
         why = "an e-mail address or handle built from a restricted person's name"
         if counts[best] >= 2 or any(not p.shared and best in p.persons for p in parts):
             return best, True, why
+        if self._theirs is not None and self._theirs.search(token):
+            return None  # john.smith@…: built from the unrestricted John Smith's name
         return best, False, why + ", with a part someone not restricted also has"
 
 
