@@ -205,9 +205,12 @@ def _repeat_header(table: DocxTable) -> None:
 
 def _widths(table: DocxTable, shares: Sequence[float], total_mm: float) -> None:
     whole = sum(shares) or 1.0
-    for column, share in zip(table.columns, shares, strict=True):
-        width = Mm(total_mm * share / whole)
-        for cell in column.cells:
+    table.autofit = False
+    widths = [Mm(total_mm * share / whole) for share in shares]
+    for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        column.w = width  # the grid Word and LibreOffice lay the table out by
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width
 
 
