@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime
 import json
 import logging
 import os
@@ -32,7 +31,7 @@ from chronology_app.core.crosscase import PersonRef
 from chronology_app.core.errors import ChronologyError, InvalidCaseFile
 from chronology_app.core.reports import flag_report
 from chronology_app.core.service import Service
-from chronology_app.core.settings import load_settings
+from chronology_app.core.settings import Settings, load_settings, settings_document
 from chronology_app.core.store.engine import check_new_passphrase
 from chronology_app.core.store.workspace import Workspace
 
@@ -118,17 +117,19 @@ def _validate(ctx: CliContext) -> int:
 
 
 def _flags(ctx: CliContext) -> int:
+    from chronology_app.core.analysis import Analysis, analyse_case
     from chronology_app.core.records import case_data
-    from chronology_app.core.rules.engine import analyse, build_rules, flags_as_json, review_for
+    from chronology_app.core.rules.engine import flags_as_json
 
-    settings = load_settings(ctx.args.settings)
+    # --settings overrides the authority's settings for this command only.
+    settings = load_settings(ctx.args.settings) if ctx.args.settings else None
+    results: dict[str, Analysis]
     if is_case_file(ctx.args.source):
         if ctx.args.reference:
             raise ChronologyError("A case file holds one case: give no reference with it.")
         data = case_data(casefile.read(ctx.args.source))
-        as_of = datetime.date.today() if settings.as_of == "today" else None
-        flags = analyse(data, build_rules(settings.rules), as_of=as_of)
-        results = {data.case.reference: (data, [(f, review_for(f, data.reviews)) for f in flags])}
+        # A case file on its own is analysed as of its latest entry (spec: "As of when").
+        results = {data.case.reference: analyse_case(data, settings or Settings(), as_of=None)}
     else:
         with ctx.service(ctx.args.source, settings) as service:
             refs = (
@@ -136,27 +137,23 @@ def _flags(ctx: CliContext) -> int:
                 if ctx.args.reference
                 else [c.reference for c in service.cases()]
             )
-            found = {ref: service.flags(ref) for ref in refs}
-            results = {
-                ref: (service.case_data(ref), [(r.flag, r.review) for r in reviewed])
-                for ref, reviewed in found.items()
-            }
+            results = {ref: service.analysis(ref) for ref in refs}
     if ctx.args.json:
         # One case (a file, or a workspace and a reference): the spec's list. A whole
         # workspace: always an object keyed by case reference, however many cases it holds.
         output: object
         if is_case_file(ctx.args.source) or ctx.args.reference:
-            data, pairs = next(iter(results.values()))
-            output = flags_as_json([flag for flag, _ in pairs], data)
+            analysis = next(iter(results.values()))
+            output = flags_as_json([r.flag for r in analysis.flags], analysis.case)
         else:
             output = {
-                ref: flags_as_json([flag for flag, _ in pairs], data)
-                for ref, (data, pairs) in results.items()
+                ref: flags_as_json([r.flag for r in analysis.flags], analysis.case)
+                for ref, analysis in results.items()
             }
         print(json.dumps(output, ensure_ascii=False, indent=2), file=ctx.out)
         return 0
-    for data, pairs in results.values():
-        print(flag_report.render(data, pairs), file=ctx.out)
+    for analysis in results.values():
+        print(flag_report.render(analysis.case, analysis.flags), file=ctx.out)
     return 0
 
 
@@ -187,6 +184,22 @@ def _person_ref(text: str) -> PersonRef:
     if not reference or not person:
         raise ChronologyError(f'"{text}" is not a person: write CASE-REFERENCE/PERSON-ID.')
     return PersonRef(reference, person)
+
+
+def _settings(ctx: CliContext) -> int:
+    """Show the authority's settings kept in the workspace, or replace them from a file."""
+    if ctx.args.load:
+        new = load_settings(ctx.args.load)  # refused with its paths when not valid
+        raw = json.loads(Path(ctx.args.load).read_text(encoding="utf-8-sig"))
+        with ctx.service(ctx.args.workspace, backup_on_open=False) as service:
+            result = service.set_authority_settings(raw)
+        changed = ", ".join(sorted(new.rules)) or "no rule parameters"
+        print(f"{result.action} (rules set: {changed}).", file=ctx.out)
+        return 0
+    with ctx.service(ctx.args.workspace, backup_on_open=False) as service:
+        shown = settings_document(service.settings)
+    print(json.dumps(shown, ensure_ascii=False, indent=2), file=ctx.out)
+    return 0
 
 
 def _demo(ctx: CliContext) -> int:
@@ -256,6 +269,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("second", help="CASE-REFERENCE/PERSON-ID")
     sub.add_argument("decision", choices=("confirmed", "rejected"))
     sub.add_argument("--reason", help="why (recorded in the audit trail)")
+    sub = command(
+        "settings", _settings, "show or change the authority's settings kept in a workspace"
+    )
+    sub.add_argument("workspace")
+    sub.add_argument("--load", metavar="FILE", help="replace them with a settings file's")
     cli_reports.register(command)
     cli_safety.register(command)
     command("demo", _demo, "create a demo workspace with fictional families").add_argument(

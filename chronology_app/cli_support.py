@@ -51,12 +51,10 @@ class CliContext:
     ) -> Iterator[Service]:
         """The workspace at `path`, opened for the length of one command and closed after.
         Commands that only look pass `backup_on_open=False`: nothing will change."""
-        settings = settings or Settings()
+        # `settings` (from --settings) override the workspace's own for this command.
+        keep = (settings or Settings()).backups_kept
         workspace = Workspace.open(
-            path,
-            self.passphrase(),
-            keep_backups=settings.backups_kept,
-            backup_on_open=backup_on_open,
+            path, self.passphrase(), keep_backups=keep, backup_on_open=backup_on_open
         )
         try:
             yield Service(workspace, self.user(), settings)

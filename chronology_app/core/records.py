@@ -87,6 +87,8 @@ class EntryRecord:
     attributes: Mapping[str, Any]
     recorded_by: str | None
     recorded_on: PartialDate | None
+    # Another entry recording the same event (another agency's account of it), if any.
+    same_event_as: str | None = None
     # The pattern rules' order: date, `sequence`, then id, never file order (rules/facts.py,
     # `chrono`). Worked out once, as the rules sort the same entries many times.
     rule_order: tuple[dt.date, int, dt.date, str] = field(init=False)
@@ -209,6 +211,7 @@ def entry_record(doc: Mapping[str, Any], position: int, number: int | None = Non
         attributes=MappingProxyType(dict(doc.get("attributes") or {})),
         recorded_by=recorded.get("by"),
         recorded_on=_opt_date(recorded.get("on")),
+        same_event_as=doc.get("same_event_as"),
     )
 
 

@@ -11,17 +11,17 @@ from __future__ import annotations
 import datetime
 import json
 import logging
+import os
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlmodel import col
 
-from chronology_app.core import audit, casefile, crosscase, records, validation
+from chronology_app.core import audit, casefile, clock, crosscase, records, validation
+from chronology_app.core.analysis import Analysis, ReviewedFlag, analyse_case, as_of_day
 from chronology_app.core.audit import GENESIS_HASH, audit_hash  # noqa: F401 (kept importable)
 from chronology_app.core.crosscase import PersonRef
 from chronology_app.core.errors import (
@@ -33,15 +33,19 @@ from chronology_app.core.errors import (
 )
 from chronology_app.core.model.tables import AuditRecord, Case, Entry, Person
 from chronology_app.core.model.vocabulary import ENTRY_KINDS
-from chronology_app.core.rules.base import Flag
-from chronology_app.core.rules.engine import analyse, build_rules, review_for
-from chronology_app.core.settings import Settings
+from chronology_app.core.rules.base import Rule
+from chronology_app.core.rules.engine import build_rules
+from chronology_app.core.settings import Settings, parse_settings
+from chronology_app.core.store import objects
 from chronology_app.core.store import repository as repo
+from chronology_app.core.store.engine import connect
 from chronology_app.core.store.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
 UNDO_LIMIT = 100
+# Where the authority's settings are kept in the workspace (table workspace_meta).
+SETTINGS_KEY = "authority_settings"
 
 
 @dataclass(frozen=True)
@@ -71,14 +75,6 @@ class OpChanges:
 
 
 @dataclass(frozen=True)
-class ReviewedFlag:
-    """A flag, and the practitioner's recorded decision on it while its evidence is unchanged."""
-
-    flag: Flag
-    review: records.FlagReviewRecord | None
-
-
-@dataclass(frozen=True)
 class CaseReviewRecord:
     by: str
     at: datetime.datetime
@@ -99,7 +95,7 @@ class CaseSummary:
 @dataclass
 class _Step:
     action: str
-    case_reference: str
+    case_reference: str | None
     changes: tuple[Change, ...]
 
 
@@ -184,27 +180,56 @@ class Service:
             raise InvalidInput({"user": "the user's name is not valid text; set it again"})
         self.workspace = workspace
         self.user = user
-        self.settings = settings or Settings()
-        self.rules = build_rules(self.settings.rules)
+        # Settings given here (a --settings file) override the workspace's for this session.
+        self.settings = settings if settings is not None else self.authority_settings()
         self._history = _History()
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        passphrase: str,
+        user: str,
+        *,
+        settings: Settings | None = None,
+        backup_on_open: bool = True,
+    ) -> Service:
+        """Open the workspace at `path` for `user` (front ends never open the store
+        themselves). `settings` override the workspace's own, for this session only."""
+        keep = (settings or Settings()).backups_kept
+        workspace = Workspace.open(
+            path, passphrase, keep_backups=keep, backup_on_open=backup_on_open
+        )
+        try:
+            return cls(workspace, user, settings)
+        except BaseException:
+            workspace.close()
+            raise
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], passphrase: str, user: str) -> Service:
+        """A new, empty, encrypted workspace at `path`."""
+        return cls(Workspace.create(path, passphrase), user)
+
+    def close(self) -> None:
+        self.workspace.close()
+
+    def check_passphrase(self, passphrase: str) -> None:
+        """Raise `WrongPassphrase` (or another `WorkspaceError`) unless `passphrase` opens this
+        workspace (the lock screen asks this; nothing is kept)."""
+        connect(self.workspace.path, passphrase).close()
+
+    @property
+    def rules(self) -> list[Rule]:
+        """The rules with the authority's parameters (for reports that still check flags)."""
+        return build_rules(self.settings.rules)
 
     # --- reading ------------------------------------------------------------------------
 
     def cases(self) -> list[CaseSummary]:
         with self.workspace.reading() as session:
-            entries: dict[int, int] = dict(
-                session.execute(
-                    select(col(Entry.case_id), func.count())
-                    .where(col(Entry.withdrawn).is_(False))
-                    .group_by(col(Entry.case_id))
-                ).all()
-            )
-            persons: dict[int, int] = dict(
-                session.execute(
-                    select(col(Person.case_id), func.count()).group_by(col(Person.case_id))
-                ).all()
-            )
-            rows = session.scalars(select(Case).order_by(col(Case.reference))).all()
+            entries = repo.live_entry_counts(session)
+            persons = repo.person_counts(session)
             return [
                 CaseSummary(
                     reference=row.reference,
@@ -215,7 +240,7 @@ class Service:
                     persons=persons.get(repo.pk(row), 0),
                     updated_at=row.updated_at,
                 )
-                for row in rows
+                for row in repo.case_rows(session)
             ]
 
     def document(self, reference: str) -> dict[str, Any]:
@@ -231,11 +256,7 @@ class Service:
             number = entry_id.upper().removeprefix("E")
             if not items and number.isascii() and number.isdigit() and len(number) < 10:
                 # the entry's number as the app shows it, such as E0042
-                key = session.scalar(
-                    select(col(Entry.key))
-                    .join(Case, col(Case.id) == col(Entry.case_id))
-                    .where(col(Case.reference) == reference, col(Entry.number) == int(number))
-                )
+                key = repo.entry_key_by_number(session, reference, int(number))
                 items = audit.entry_history(session, reference, key) if key else []
         if not items:
             raise NotFound(f'No entry "{entry_id}" has ever been in case "{reference}".')
@@ -251,16 +272,11 @@ class Service:
 
     # --- flags and cross-case matches ---------------------------------------------------
 
-    def _as_of(self) -> datetime.date | None:
-        # The one place the clock is read, and only when the settings ask for it.
-        return (
-            datetime.datetime.now(datetime.UTC).date() if self.settings.as_of == "today" else None
-        )
-
-    def flags(self, reference: str, case: records.CaseData | None = None) -> list[ReviewedFlag]:
-        """The flags on one case, with the practitioner's review of each where there is one.
-        Confirmed matches bring in history from the other cases they point to. `case` is the
-        case's records when the caller has just read them (they are not read twice)."""
+    def analysis(self, reference: str, case: records.CaseData | None = None) -> Analysis:
+        """The case analysed with the authority's settings, as of today while it is open and as
+        of its latest entry once closed. Confirmed matches bring in history from the other
+        cases they point to. `case` is the case's records when the caller has just read them
+        (they are not read twice)."""
         with self.workspace.reading() as session:
             decisions = repo.match_decisions(session)
         confirmed = [(a, b) for a, b, decision in decisions if decision == "confirmed"]
@@ -276,33 +292,33 @@ class Service:
         }
         return self._analyse(reference, cases, confirmed)
 
+    def flags(self, reference: str, case: records.CaseData | None = None) -> list[ReviewedFlag]:
+        """The flags on one case, each with its review (see `analysis`)."""
+        return list(self.analysis(reference, case).flags)
+
     def workspace_flags(self) -> dict[str, list[ReviewedFlag]]:
         """The flags on every case in the workspace, by case reference."""
         with self.workspace.reading() as session:
             decisions = repo.match_decisions(session)
         confirmed = [(a, b) for a, b, decision in decisions if decision == "confirmed"]
         cases = {summary.reference: self.case_data(summary.reference) for summary in self.cases()}
-        return {ref: self._analyse(ref, cases, confirmed) for ref in cases}
+        return {ref: list(self._analyse(ref, cases, confirmed).flags) for ref in cases}
 
     def _analyse(
         self,
         reference: str,
         cases: Mapping[str, records.CaseData],
         confirmed: list[tuple[PersonRef, PersonRef]],
-    ) -> list[ReviewedFlag]:
+    ) -> Analysis:
         data = cases[reference]
         history = crosscase.external_history(reference, confirmed, cases)
-        found = analyse(data, self.rules, external_history=history, as_of=self._as_of())
-        return [ReviewedFlag(flag, review_for(flag, data.reviews)) for flag in found]
+        as_of = as_of_day(data.case, clock.today(), in_workspace=True)
+        return analyse_case(data, self.settings, as_of=as_of, external_history=history)
 
     def match_suggestions(self) -> list[crosscase.MatchSuggestion]:
         """Persons in different cases who may be the same person, not yet decided on."""
         with self.workspace.reading() as session:
-            rows = session.execute(
-                select(col(Case.reference), col(Person.doc)).join(
-                    Case, col(Case.id) == col(Person.case_id)
-                )
-            ).all()
+            rows = repo.all_person_docs(session)
             decided = [crosscase.pair_key(a, b) for a, b, _ in repo.match_decisions(session)]
         persons = [(reference, records.person_record(doc)) for reference, doc in rows]
         return crosscase.suggest_matches(persons, decided)
@@ -565,6 +581,30 @@ class Service:
         backup) on the audit trail. It changes no case and is not undoable."""
         return self._run(action, None, lambda _session: [], reason=reason, record=False)
 
+    # --- the authority's settings --------------------------------------------------------
+
+    def authority_settings(self) -> Settings:
+        """The authority's settings kept in this workspace (the defaults until someone sets
+        them). A stored value that is no longer valid is refused with its paths, as a file is."""
+        with self.workspace.reading() as session:
+            stored = objects.stored("workspace_setting").snapshot(session, None, SETTINGS_KEY)
+        if stored is None or stored["value"] is None:
+            return Settings()
+        return parse_settings(stored["value"], "the workspace's settings")
+
+    def set_authority_settings(self, data: Mapping[str, Any]) -> OpChanges:
+        """Replace the authority's settings (as a settings file holds them), on the record."""
+        value = _copy(data)
+        settings = parse_settings(value, "the new settings")
+
+        def body(session: Session) -> list[Change]:
+            state = {"value": value}
+            return [self._apply(session, None, "workspace_setting", SETTINGS_KEY, state)]
+
+        result = self._run("Change authority settings", None, body)
+        self.settings = settings
+        return result
+
     # --- undo and redo ------------------------------------------------------------------
 
     @property
@@ -595,7 +635,7 @@ class Service:
                 expected, wanted = (
                     (change.after, change.before) if backwards else (change.before, change.after)
                 )
-                case = self._case_or_none(session, step.case_reference)
+                case = repo.find_case(session, step.case_reference)
                 current = self._snapshot(session, case, change.object, change.key)
                 if current != expected:
                     raise Conflict(
@@ -614,6 +654,8 @@ class Service:
             raise
         source.pop()
         target.append(step)
+        if any(change.object == "workspace_setting" for change in step.changes):
+            self.settings = self.authority_settings()
         return result
 
     # --- the machinery ------------------------------------------------------------------
@@ -629,7 +671,7 @@ class Service:
         try:
             with self.workspace.writing() as session:
                 changes = body(session)
-                case = self._case_or_none(session, reference)
+                case = repo.find_case(session, reference)
                 if case is not None:
                     case.updated_at = repo.now()
                 audit = self._audit(session, action, case, reference, changes, reason)
@@ -639,7 +681,6 @@ class Service:
                 f"“{action}” was refused: other records still depend on what it would change."
             ) from None
         if record:
-            assert reference is not None
             self._history.undo.append(_Step(action, reference, tuple(changes)))
             del self._history.undo[:-UNDO_LIMIT]
             self._history.redo.clear()
@@ -679,38 +720,17 @@ class Service:
         key: str,
         state: dict[str, Any] | None,
     ) -> Change:
-        before = self._snapshot(session, case, kind, key)
-        if kind == "case_file":
-            repo.restore_case_file(session, key, state)
-            case = None
-        elif kind == "person_match":
-            repo.restore_match(session, key, state)
-        elif kind == "case":
-            repo.restore_case(session, key, state)
-        else:
-            assert case is not None
-            _RESTORE[kind](session, case, key, state)
-        case = case or self._case_or_none(session, key if kind == "case_file" else None)
-        return Change(kind, key, before, self._snapshot(session, case, kind, key))
+        stored = objects.stored(kind)
+        before = stored.snapshot(session, case, key)
+        stored.put(session, case, key, state)
+        if kind == "case_file":  # the case's row is new (or gone)
+            case = repo.find_case(session, key)
+        return Change(kind, key, before, stored.snapshot(session, case, key))
 
     def _snapshot(
         self, session: Session, case: Case | None, kind: str, key: str
     ) -> dict[str, Any] | None:
-        if kind == "case_file":
-            return repo.snapshot_case_file(session, key)
-        if kind == "case":
-            return repo.snapshot_case(session, key)
-        if kind == "person_match":
-            return repo.snapshot_match(session, key)
-        if case is None:
-            return None
-        return _SNAPSHOT[kind](session, repo.pk(case), key)
-
-    @staticmethod
-    def _case_or_none(session: Session, reference: str | None) -> Case | None:
-        if reference is None:
-            return None
-        return session.scalars(select(Case).where(col(Case.reference) == reference)).first()
+        return objects.stored(kind).snapshot(session, case, key)
 
     @staticmethod
     def _existing(snapshot: dict[str, Any] | None, what: str) -> dict[str, Any]:
@@ -730,11 +750,7 @@ class Service:
         """An entry recorded longer ago than the settings allow is changed only with a reason."""
         if reason and reason.strip():
             return
-        created = session.scalar(
-            select(col(Entry.created_at)).where(
-                col(Entry.case_id) == case.id, col(Entry.key) == entry_id
-            )
-        )
+        created = repo.entry_created_at(session, repo.pk(case), entry_id)
         hours = self.settings.edit_reason_after_hours
         if created is not None and repo.now() - created > datetime.timedelta(hours=hours):
             when = f"was recorded more than {_hours(hours)} ago" if hours else "is on the record"
@@ -785,22 +801,6 @@ class Service:
                     if change.get("object") == "sharing_sign_off" and "fingerprint" in after:
                         found[str(change["key"])] = str(after["fingerprint"])
         return found
-
-
-_SNAPSHOT: dict[str, Callable[[Session, int, str], dict[str, Any] | None]] = {
-    "person": repo.snapshot_person,
-    "relationship": repo.snapshot_relationship,
-    "entry": repo.snapshot_entry,
-    "flag_review": repo.snapshot_review,
-    "case_review": repo.snapshot_case_review,
-}
-_RESTORE: dict[str, Callable[[Session, Case, str, dict[str, Any] | None], None]] = {
-    "person": repo.restore_person,
-    "relationship": repo.restore_relationship,
-    "entry": repo.restore_entry,
-    "flag_review": repo.restore_review,
-    "case_review": repo.restore_case_review,
-}
 
 
 def _hours(hours: int) -> str:

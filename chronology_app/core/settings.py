@@ -6,6 +6,7 @@ is refused with every problem as `path: message`, like a case file; nothing fall
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from dataclasses import dataclass, field
@@ -100,3 +101,8 @@ def load_settings(path: str | os.PathLike[str] | None) -> Settings:
     except (UnicodeDecodeError, ValueError, RecursionError) as err:
         raise InvalidSettings([f"not valid JSON ({err})"], target.name) from None
     return parse_settings(data, target.name)
+
+
+def settings_document(settings: Settings) -> dict[str, Any]:
+    """Settings as a settings file holds them (what `chronology settings WS` prints)."""
+    return dataclasses.asdict(settings)

@@ -86,17 +86,18 @@ def check_attributes(kind: str, attributes: Mapping[str, object], path: str) -> 
         where = join_path(path, key)
         if value is None:
             continue
-        choices = vocabulary.ATTRIBUTE_CHOICES.get((kind, key))
-        if choices is not None and value not in choices:
-            problems.append(Problem(where, f"must be one of: {', '.join(choices)}"))
-        elif (kind, key) in vocabulary.ATTRIBUTE_BOOLEANS and not isinstance(value, bool):
+        described = vocabulary.attribute(kind, key)
+        if described is None:
+            continue
+        if described.type == "choice" and value not in described.choices:
+            problems.append(Problem(where, f"must be one of: {', '.join(described.choices)}"))
+        elif described.type == "bool" and not isinstance(value, bool):
             problems.append(Problem(where, "must be true or false"))
-        elif (kind, key) in vocabulary.ATTRIBUTE_DATES:
+        elif described.type == "date":
             problems.extend(_check_date_value(value, where))
-        elif kind == "risk_assessment" and key == "score":
-            if isinstance(value, bool) or not isinstance(value, int):
-                problems.append(Problem(where, "must be a whole number"))
-        elif kind == "risk_assessment" and key == "answers":
+        elif described.type == "int" and (isinstance(value, bool) or not isinstance(value, int)):
+            problems.append(Problem(where, "must be a whole number"))
+        elif described.type == "answers":
             problems.extend(_check_dash_answers(value, where))
     return problems
 

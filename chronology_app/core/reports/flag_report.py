@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from chronology_app.core.records import CaseData, FlagReviewRecord
-from chronology_app.core.rules.base import Flag
+from chronology_app.core.analysis import ReviewedFlag
+from chronology_app.core.records import CaseData
 
 SEVERITIES = ("high", "medium", "low")
 WIDTH = 96
@@ -18,14 +18,14 @@ def _wrap(label: str, text: str) -> str:
     )
 
 
-def render(case: CaseData, flags: Sequence[tuple[Flag, FlagReviewRecord | None]]) -> str:
+def render(case: CaseData, flags: Sequence[ReviewedFlag]) -> str:
     heading = f"{case.case.title} ({case.case.reference})"
     if not flags:
         return f"{heading}: no flags raised.\n"
     lines = [f"{heading}: {len(flags)} flag{'s' if len(flags) != 1 else ''}", ""]
     number = 0
     for severity in SEVERITIES:
-        group = [(flag, review) for flag, review in flags if flag.severity == severity]
+        group = [(item.flag, item.review) for item in flags if item.flag.severity == severity]
         if not group:
             continue
         lines.append(f"{severity.upper()} ({len(group)})")

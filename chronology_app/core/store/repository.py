@@ -64,11 +64,60 @@ def review_key(review: Mapping[str, Any]) -> str:
 # --- finding rows ---------------------------------------------------------------------------
 
 
+def find_case(session: Session, reference: str | None) -> Case | None:
+    """The case with this reference, if the workspace holds it (the one look-up by reference)."""
+    if reference is None:
+        return None
+    return session.scalars(select(Case).where(col(Case.reference) == reference)).first()
+
+
 def case_row(session: Session, reference: str) -> Case:
-    row = session.scalars(select(Case).where(col(Case.reference) == reference)).first()
+    row = find_case(session, reference)
     if row is None:
         raise NotFound(f'No case with reference "{reference}" in this workspace.')
     return row
+
+
+def case_rows(session: Session) -> list[Case]:
+    return list(session.scalars(select(Case).order_by(col(Case.reference))))
+
+
+def live_entry_counts(session: Session) -> dict[int, int]:
+    """Entries not withdrawn, by case row id."""
+    query = (
+        select(col(Entry.case_id), func.count())
+        .where(col(Entry.withdrawn).is_(False))
+        .group_by(col(Entry.case_id))
+    )
+    return {case_id: count for case_id, count in session.execute(query)}
+
+
+def person_counts(session: Session) -> dict[int, int]:
+    query = select(col(Person.case_id), func.count()).group_by(col(Person.case_id))
+    return {case_id: count for case_id, count in session.execute(query)}
+
+
+def all_person_docs(session: Session) -> list[tuple[str, dict[str, Any]]]:
+    """(case reference, person document) for every person in the workspace."""
+    query = select(col(Case.reference), col(Person.doc)).join(
+        Case, col(Case.id) == col(Person.case_id)
+    )
+    return [(reference, doc) for reference, doc in session.execute(query)]
+
+
+def entry_key_by_number(session: Session, reference: str, number: int) -> str | None:
+    """The id of the entry the app shows as E0042 in a case."""
+    return session.scalar(
+        select(col(Entry.key))
+        .join(Case, col(Case.id) == col(Entry.case_id))
+        .where(col(Case.reference) == reference, col(Entry.number) == number)
+    )
+
+
+def entry_created_at(session: Session, case_id: int, key: str) -> datetime.datetime | None:
+    return session.scalar(
+        select(col(Entry.created_at)).where(col(Entry.case_id) == case_id, col(Entry.key) == key)
+    )
 
 
 def person_ids(session: Session, case_id: int) -> dict[str, int]:
@@ -138,13 +187,13 @@ def snapshot_review(session: Session, case_id: int, key: str) -> Snapshot | None
 
 
 def snapshot_case(session: Session, reference: str) -> Snapshot | None:
-    row = session.scalars(select(Case).where(col(Case.reference) == reference)).first()
+    row = find_case(session, reference)
     return None if row is None else {"doc": row.doc}
 
 
 def snapshot_case_file(session: Session, reference: str) -> Snapshot | None:
     """The whole case, as undo needs it to remove or bring back an imported case."""
-    row = session.scalars(select(Case).where(col(Case.reference) == reference)).first()
+    row = find_case(session, reference)
     if row is None:
         return None
     numbers = dict(
@@ -265,7 +314,7 @@ def restore_case(session: Session, reference: str, state: Snapshot | None) -> No
 
 
 def restore_case_file(session: Session, reference: str, state: Snapshot | None) -> Case | None:
-    existing = session.scalars(select(Case).where(col(Case.reference) == reference)).first()
+    existing = find_case(session, reference)
     if existing is not None:
         # Foreign keys from relationships and entry links to persons are not cascaded, so
         # remove the case's rows child-first.

@@ -1,0 +1,89 @@
+"""The one analysis pipeline: a case, the authority's settings and the as-of day in; the flags
+(each with the practitioner's review), what was answered in time and what is due, out.
+
+Every front end asks this module (the service does for workspace cases, the CLI for a bare case
+file); none runs the rules or pairs flags with reviews itself. Same-event groups are formed here,
+once, before any rule runs (spec: rules.md, "What a rule must not do").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from chronology_app.core.records import CaseData, CaseRecord, FlagReviewRecord
+from chronology_app.core.rules.base import Flag
+from chronology_app.core.rules.engine import analyse, build_rules, review_for
+from chronology_app.core.rules.facts import ExternalEntry, Namer
+from chronology_app.core.same_event import Groups, apply_groups
+from chronology_app.core.settings import Settings
+
+
+@dataclass(frozen=True)
+class ReviewedFlag:
+    """A flag, and the practitioner's recorded decision on it while its evidence is unchanged.
+    The one shape of a flag with its review, for every front end and report."""
+
+    flag: Flag
+    review: FlagReviewRecord | None
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the rules found on one case, as of one day."""
+
+    case: CaseData
+    # The day the case was analysed as of; None: as of its latest entry.
+    as_of: datetime.date | None
+    flags: tuple[ReviewedFlag, ...]
+    answered: tuple[Any, ...] = ()
+    due: tuple[Any, ...] = ()
+    groups: Groups = field(default_factory=Groups)
+
+
+def as_of_day(
+    case: CaseRecord, today: datetime.date, *, in_workspace: bool
+) -> datetime.date | None:
+    """The day a case is analysed as of (spec: rules.md, "As of when"): an open case in a
+    workspace as of today; a closed case, or a case file on its own, as of its latest entry."""
+    return today if in_workspace and case.status != "closed" else None
+
+
+def without_restricted(case: CaseData) -> CaseData:
+    """The case with its restricted entries left out (for anything family-facing), so that a
+    restricted entry never joins a same-event group or decides a flag there."""
+    entries = tuple(entry for entry in case.entries if not entry.restricted)
+    if len(entries) == len(case.entries):
+        return case
+    return dataclasses.replace(
+        case, entries=entries, entry_by_id={entry.id: entry for entry in entries}
+    )
+
+
+def analyse_case(
+    case: CaseData,
+    settings: Settings,
+    *,
+    as_of: datetime.date | None,
+    external_history: Mapping[str, Sequence[ExternalEntry]] | None = None,
+    namer: Namer | None = None,
+    family_facing: bool = False,
+) -> Analysis:
+    """Analyse one case. `external_history` is the DA history that confirmed cross-case matches
+    bring in (the service gathers it); `namer` decides how people are named in explanations."""
+    shown = without_restricted(case) if family_facing else case
+    seen, groups = apply_groups(shown)
+    found = analyse(
+        seen,
+        build_rules(settings.rules),
+        namer=namer,
+        external_history=external_history or {},
+        as_of=as_of,
+    )
+    if groups:
+        found = [dataclasses.replace(flag, entries=groups.expand(flag.entries)) for flag in found]
+    flags = tuple(ReviewedFlag(flag, review_for(flag, case.reviews)) for flag in found)
+    return Analysis(case=case, as_of=as_of, flags=flags, groups=groups)

@@ -1,0 +1,83 @@
+"""How dates and ages read, in one place: the table, the editor, explanations and reports all
+ask here, so an entry's date and a person's age read the same wherever a practitioner meets
+them. Dates are British ("12 March 2019"); the practitioner's own wording of a date, where
+they gave one, is always shown as written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from chronology_app.core.dates import DateKind, PartialDate, format_day
+from chronology_app.core.records import EntryRecord
+
+__all__ = ["age", "child_age", "date_shown", "day", "entry_date", "entry_point"]
+
+
+def day(when: dt.date) -> str:
+    """'12 March 2019'."""
+    return format_day(when)
+
+
+def date_shown(date: PartialDate) -> str:
+    """A date as a practitioner reads it: its wording where it has one, otherwise '12 March
+    2019', '12 March 2019 at 14:30', 'March 2019', '2019', or a plain description of a span or
+    an open end ('between 1 and 15 March 2019', 'before 2000 (up to 31 December 2000)')."""
+    if date.wording:
+        return date.wording
+    if not date.approximate:
+        if date.kind is DateKind.DAY:
+            return format_day(date.earliest)
+        if date.kind is DateKind.MONTH:
+            return date.earliest.strftime("%B %Y")
+        if date.kind is DateKind.YEAR:
+            return str(date.earliest.year)
+    return date.describe()
+
+
+def entry_date(entry: EntryRecord) -> str:
+    """An entry's date: as the practitioner wrote it, else `date_shown`."""
+    return entry.date_text or date_shown(entry.date)
+
+
+def entry_point(entry: EntryRecord) -> str:
+    """How an explanation points at an entry: 'E0003, 14 February 2019'."""
+    return f"{entry.ref}, {entry_date(entry)}"
+
+
+def _years(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def age(date_of_birth: PartialDate | None, on: dt.date) -> str:
+    """A person's age in years on a day: '34'; 'about 34' where the date of birth leaves it in
+    doubt; 'at least 26' / 'under 30' for open-ended dates; 'not known'; 'not yet born'."""
+    if date_of_birth is None:
+        return "not known"
+    if date_of_birth.earliest > on:
+        return "not yet born"
+    if date_of_birth.kind is DateKind.BEFORE:
+        return f"at least {_years(date_of_birth.latest, on)}"
+    if date_of_birth.kind is DateKind.AFTER or date_of_birth.latest > on:
+        return f"under {_years(date_of_birth.earliest, on) + 1}"
+    oldest, youngest = _years(date_of_birth.earliest, on), _years(date_of_birth.latest, on)
+    if oldest == youngest and not date_of_birth.approximate:
+        return str(oldest)
+    middle = date_of_birth.earliest + (date_of_birth.latest - date_of_birth.earliest) / 2
+    return f"about {_years(middle, on)}"
+
+
+def child_age(date_of_birth: PartialDate | None, on: dt.date) -> str:
+    """A young child's age on a day as a social worker writes it ('5 days', '6 weeks', '9m',
+    '2y 3m') when the date of birth is an exact day; otherwise as `age` says it."""
+    if date_of_birth is None or not date_of_birth.is_exact or date_of_birth.earliest > on:
+        return age(date_of_birth, on)
+    born = date_of_birth.earliest
+    days = (on - born).days
+    if days < 7 * 8:
+        if days >= 14:
+            return f"{days // 7} weeks"
+        return "1 day" if days == 1 else f"{days} days"
+    months = (on.year - born.year) * 12 + on.month - born.month - (on.day < born.day)
+    years, months = divmod(months, 12)
+    return f"{years}y {months}m" if years else f"{months}m"
