@@ -362,8 +362,8 @@ def heap_peaks(quick: bool) -> list[Row]:
     import tempfile
 
     from benchmarks.generate import generate_case
+    from chronology_app.core.analysis import analyse_case
     from chronology_app.core.records import case_data
-    from chronology_app.core.reports.interim import analyse_case
     from chronology_app.core.reports.make import make_report
     from chronology_app.core.rules.engine import analyse
     from chronology_app.core.service import Service
@@ -390,7 +390,9 @@ def heap_peaks(quick: bool) -> list[Row]:
             workspace.close()
     records = case_data(generate_case(n_rules, seed=7))
     engine = traced(lambda: analyse(records))
-    report_analysis = analyse_case(case_data(generate_case(n_report, seed=11)), Settings())
+    report_analysis = analyse_case(
+        case_data(generate_case(n_report, seed=11)), Settings(), as_of=None
+    )
     day = datetime.date(2025, 1, 1)
     report = traced(
         lambda: make_report(

@@ -36,11 +36,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.generate import generate_case
 from benchmarks.naive_table import paragraph_table
+from chronology_app.core.analysis import analyse_case
 from chronology_app.core.records import case_data
 from chronology_app.core.reports.audience import audience_view
 from chronology_app.core.reports.chronology_report import write_report
 from chronology_app.core.reports.document import DocumentModel
-from chronology_app.core.reports.interim import analyse_case
 from chronology_app.core.reports.make import SharingRefused, make_report
 from chronology_app.core.reports.pdf import page_count, render_pdf
 from chronology_app.core.settings import Settings
@@ -124,7 +124,8 @@ def main() -> None:
     args = parser.parse_args()
 
     settings = Settings()
-    analysis = analyse_case(case_data(shareable(generate_case(args.entries, args.seed))), settings)
+    document = shareable(generate_case(args.entries, args.seed))
+    analysis = analyse_case(case_data(document), settings, as_of=None)
 
     def naive() -> bytes:
         document = DocumentModel()
@@ -152,7 +153,7 @@ def main() -> None:
     )
 
     hostile_doc = with_restricted_people(shareable(generate_case(args.hostile, args.seed)), 101, 7)
-    hostile = analyse_case(case_data(hostile_doc), settings)
+    hostile = analyse_case(case_data(hostile_doc), settings, as_of=None)
     restricted = sum(1 for p in hostile.case.persons if p.restricted)
     internal, _ = median(report(hostile, "internal"), 1)
     conference, _ = median(report(hostile, "conference"), 1)
@@ -168,7 +169,7 @@ def main() -> None:
         {"id": "long", "name": long_name, "roles": ["other"], "restricted": True}
     )
     long_doc["entries"][3]["detail"] = f"Seen with {long_name} at the door."
-    long_analysis = analyse_case(case_data(long_doc), settings)
+    long_analysis = analyse_case(case_data(long_doc), settings, as_of=None)
     started = time.perf_counter()
     try:
         report(long_analysis, "conference")()

@@ -27,7 +27,7 @@ from chronology_app.core.reports.audience import AUDIENCES, FAMILY_FACING
 from chronology_app.core.settings import load_settings
 
 if TYPE_CHECKING:
-    from chronology_app.core.reports.audience import AnalysisLike
+    from chronology_app.core.analysis import Analysis
 
 
 def is_docx(start: bytes) -> bool:
@@ -55,10 +55,10 @@ def _check_target(target: Path) -> None:
         raise ChronologyError(f"Cannot write {target}: the folder {folder} does not exist.")
 
 
-def _load(ctx: CliContext) -> tuple[AnalysisLike, dict[str, str], str | None]:
+def _load(ctx: CliContext) -> tuple[Analysis, dict[str, str], str | None]:
     """The analysis, the sign-offs for sharing and the audit fingerprint (workspace only)."""
+    from chronology_app.core.analysis import analyse_case
     from chronology_app.core.records import case_data
-    from chronology_app.core.reports.interim import analyse_case, service_analysis
 
     args = ctx.args
     settings = load_settings(args.settings)
@@ -73,7 +73,7 @@ def _load(ctx: CliContext) -> tuple[AnalysisLike, dict[str, str], str | None]:
             "e.g. chronology report WORKSPACE BD-2020-0193 -o report.pdf --audience conference"
         )
     with ctx.service(args.source, settings) as service:
-        analysis = service_analysis(service, args.reference)
+        analysis = service.analysis(args.reference)
         signed = service.shared_sign_offs(args.reference)
     return analysis, signed, None
 

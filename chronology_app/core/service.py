@@ -787,20 +787,8 @@ class Service:
 
     def shared_sign_offs(self, reference: str) -> dict[str, str]:
         """Entry id -> the fingerprint of its latest sign-off for sharing."""
-        found: dict[str, str] = {}
         with self.workspace.reading() as session:
-            rows = session.scalars(
-                select(AuditRecord)
-                .where(col(AuditRecord.case_reference) == reference)
-                .where(col(AuditRecord.action) == self.SIGN_OFF)
-                .order_by(col(AuditRecord.id))
-            )
-            for row in rows:
-                for change in row.changes or ():
-                    after = change.get("after") or {}
-                    if change.get("object") == "sharing_sign_off" and "fingerprint" in after:
-                        found[str(change["key"])] = str(after["fingerprint"])
-        return found
+            return audit.sharing_sign_offs(session, reference, self.SIGN_OFF)
 
 
 def _hours(hours: int) -> str:

@@ -48,9 +48,7 @@ def report_builder(
     """The work to run in the background: the report, or why it was not made."""
 
     def build() -> Report | SharingRefused:
-        from chronology_app.core.reports.interim import service_analysis
-
-        analysis = service_analysis(service, reference)
+        analysis = service.analysis(reference)
         try:
             return make_report(
                 analysis,

@@ -22,16 +22,14 @@ text and stops the report if it finds any; the masking here is the second line o
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Protocol
 
+from chronology_app.core.analysis import Analysis, ReviewedFlag
 from chronology_app.core.errors import ChronologyError
-from chronology_app.core.records import CaseData, FlagReviewRecord
+from chronology_app.core.records import CaseData
 from chronology_app.core.reports.names import NameMatcher
-from chronology_app.core.rules.base import Flag
+from chronology_app.core.same_event import Groups
 
 INTERNAL, REVIEW, CONFERENCE, COURT = "internal", "review", "conference", "court"
 # Family-facing first: that is the choice offered first everywhere.
@@ -49,30 +47,6 @@ INCLUDES: dict[str, str] = {
     REVIEW: "As internal, plus who recorded each entry and when. Not for the family.",
 }
 FAMILY_FACING = frozenset({CONFERENCE, COURT})
-
-
-class ReviewedFlagLike(Protocol):
-    @property
-    def flag(self) -> Flag: ...
-
-    @property
-    def review(self) -> FlagReviewRecord | None: ...
-
-
-class AnalysisLike(Protocol):
-    """What a report reads from the analysis pipeline (`core/analysis.py`, `Analysis`)."""
-
-    @property
-    def case(self) -> CaseData: ...
-
-    @property
-    def as_of(self) -> datetime.date | None: ...
-
-    @property
-    def flags(self) -> Sequence[ReviewedFlagLike]: ...
-
-    @property
-    def groups(self) -> Mapping[str, tuple[str, ...]]: ...
 
 
 def _letters(index: int) -> str:
@@ -110,8 +84,8 @@ class AudienceView:
 
     audience: str
     case: CaseData  # family-facing: without its restricted entries
-    flags: tuple[ReviewedFlagLike, ...]  # family-facing: none
-    groups: Mapping[str, tuple[str, ...]]  # family-facing: none
+    flags: tuple[ReviewedFlag, ...]  # family-facing: none
+    groups: Groups  # same-event groups; family-facing: none
     masker: Masker | None  # set for family-facing audiences
 
     @property
@@ -160,9 +134,9 @@ def shared_case(case: CaseData) -> CaseData:
     )
 
 
-def audience_view(analysis: AnalysisLike, audience: str) -> AudienceView:
+def audience_view(analysis: Analysis, audience: str) -> AudienceView:
     check_audience(audience)
     case = analysis.case
     if audience not in FAMILY_FACING:
         return AudienceView(audience, case, tuple(analysis.flags), analysis.groups, None)
-    return AudienceView(audience, shared_case(case), (), MappingProxyType({}), Masker(case))
+    return AudienceView(audience, shared_case(case), (), Groups(), Masker(case))

@@ -304,8 +304,8 @@ def _source(view: AudienceView, entry: EntryRecord) -> tuple[Paragraph, ...]:
     # recorded an event).
     others = [
         view.case.entry_by_id[other].ref
-        for other in view.groups.get(entry.id, ())
-        if other != entry.id and other in view.case.entry_by_id
+        for other in view.groups.others(entry.id)
+        if other in view.case.entry_by_id
     ]
     if others:
         paragraphs.append(para("Same event as " + ", ".join(others), Emphasis.QUIET))

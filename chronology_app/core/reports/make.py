@@ -22,11 +22,11 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from chronology_app.core.analysis import Analysis
 from chronology_app.core.errors import ChronologyError
 from chronology_app.core.reports.audience import (
     COURT,
     FAMILY_FACING,
-    AnalysisLike,
     audience_view,
     check_audience,
 )
@@ -70,7 +70,7 @@ def check_format(fmt: str) -> None:
 
 
 def make_report(
-    analysis: AnalysisLike,
+    analysis: Analysis,
     audience: str,
     fmt: str,
     *,

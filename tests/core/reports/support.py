@@ -20,8 +20,8 @@ from typing import Any
 import pypdf
 from pypdf.generic import IndirectObject, StreamObject
 
+from chronology_app.core.analysis import Analysis, analyse_case
 from chronology_app.core.records import CaseData, case_data
-from chronology_app.core.reports.interim import Analysis, analyse_case
 from chronology_app.core.reports.names import normal_form
 from chronology_app.core.settings import Settings
 

@@ -159,11 +159,13 @@ def test_no_flags_roles_relationships_or_other_recorders(
 def test_same_event_groups_are_shown_to_professionals_only(case: dict[str, Any]) -> None:
     from dataclasses import replace
 
+    from chronology_app.core.same_event import Groups
+
     analysis = analysis_of(case)
     shared = [e.id for e in analysis.case.entries if not e.restricted][:2]
     hidden = next(e.id for e in analysis.case.entries if e.restricted)
     group = (*shared, hidden)
-    grouped = replace(analysis, groups={entry: group for entry in group})
+    grouped = replace(analysis, groups=Groups({entry: group for entry in group}))
     internal = make_report(grouped, "internal", "pdf", prepared_by="A", report_date=DAY)
     assert "Same event as" in pdf_text(internal.data)
     for audience in ("conference", "court"):
