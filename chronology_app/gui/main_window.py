@@ -525,11 +525,9 @@ class MainWindow(QMainWindow):
         report_printing.print_report(self)
 
     def export_timeline(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export timeline", "timeline.png", "PNG images (*.png)"
-        )
-        if path and not self.timeline.export_png(path):
-            show_error(self, ChronologyError(f"{path}: the image could not be written."))
+        from chronology_app.gui import report_printing
+
+        report_printing.export_timeline(self)
 
     def check_workspace(self) -> None:
         def done(found: dict[str, list[ReviewedFlag]]) -> None:

@@ -159,6 +159,53 @@ def print_report(window: MainWindow) -> None:
     window.ops.in_background("Building the report…", builder, done)
 
 
+def export_timeline(window: MainWindow) -> None:
+    """The timeline as a PNG, for the audience asked: a family-facing picture is drawn by the
+    report's own code from the shared entries, names masked; otherwise the view's picture."""
+    from chronology_app.core.reports.audience import FAMILY_FACING
+    from chronology_app.core.reports.make import timeline_png
+
+    reference = window.reference
+    if reference is None:
+        return
+    audience = choose_audience(window, "Export timeline")
+    if audience is None:
+        return
+    path, _ = QFileDialog.getSaveFileName(
+        window, "Export timeline", f"{reference}-{audience}-timeline.png", "PNG images (*.png)"
+    )
+    if not path:
+        return
+    target = Path(path if path.lower().endswith(".png") else f"{path}.png")
+    if audience not in FAMILY_FACING:
+        if not window.timeline.export_png(str(target)):
+            show_error(window, ChronologyError(f"{target}: the image could not be written."))
+        return
+    service = window.service
+
+    def build() -> bytes | SharingRefused | None:
+        try:
+            return timeline_png(service.analysis(reference), audience, clock.today())
+        except SharingRefused as refused:
+            return refused
+
+    def done(outcome: bytes | SharingRefused | None) -> None:
+        if isinstance(outcome, SharingRefused):
+            review_findings(window, outcome)
+        elif outcome is None:
+            show_error(window, ChronologyError("There are no dated shared entries to draw."))
+        else:
+            try:
+                check_replaceable(
+                    target, same_kind=lambda b: b.startswith(b"\x89PNG"), what="PNG", force=True
+                )
+                write_atomically(target, outcome)
+            except ChronologyError as error:
+                show_error(window, error)
+
+    window.ops.in_background("Drawing the timeline…", build, done)
+
+
 def page_images(data: bytes, dpi: int = PRINT_DPI) -> list[QImage]:
     """Each page of a PDF as an image at `dpi` (for printing)."""
     document = pdfium.PdfDocument(data)

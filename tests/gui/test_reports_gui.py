@@ -89,3 +89,19 @@ def test_print_draws_every_page_of_the_report(
     built = printing.report_builder(window.service, window.reference, "internal")()
     assert isinstance(built, Report)
     assert len(PdfReader(str(printed)).pages) == len(PdfReader(io.BytesIO(built.data)).pages)
+
+
+def test_a_family_facing_timeline_picture_is_drawn_from_shared_entries(
+    tmp_path: Path, window: MainWindow, monkeypatch: Any
+) -> None:
+    from PySide6.QtGui import QImage
+
+    target = tmp_path / "timeline.png"
+    monkeypatch.setattr(printing, "choose_audience", lambda parent, action: "conference")
+    monkeypatch.setattr(
+        printing.QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), "")
+    )
+    window.export_timeline()
+    window.ops.wait()
+    image = QImage(str(target))
+    assert not image.isNull() and image.width() > 1000

@@ -131,3 +131,29 @@ def make_report(
         time.perf_counter() - started,
     )
     return Report(data, audience, fmt, pages, selected, tuple(warnings), check)
+
+
+def timeline_png(analysis: Analysis, audience: str, report_date: datetime.date) -> bytes | None:
+    """The report's timeline as a PNG picture for `audience` (None: no dated entries). For a
+    family-facing audience: after the same check as a report, shared entries only, names
+    masked (the drawing passes through the same masking as a report's)."""
+    from chronology_app.core.reports import diagrams
+    from chronology_app.core.reports.document import Figure
+    from chronology_app.core.reports.masked import MaskedDocument
+    from chronology_app.core.reports.picture import drawing_png
+
+    check_audience(audience)
+    view = audience_view(analysis, audience)
+    if view.masker is not None:
+        check = check_shared(analysis.case, None, view.masker.matcher)
+        if not check.passed:
+            raise SharingRefused(audience, check.errors)
+    drawing = diagrams.timeline(view, report_date, 1100.0)
+    if drawing is None:
+        return None
+    model = DocumentModel()
+    target = MaskedDocument(model, view.masker) if view.masker is not None else model
+    target.drawing(drawing)
+    figure = model.blocks[0]
+    assert isinstance(figure, Figure)
+    return drawing_png(figure.drawing, dpi=150)

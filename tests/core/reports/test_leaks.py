@@ -191,3 +191,26 @@ def test_word_files_have_real_tables_markings_and_page_fields(case: dict[str, An
     assert "A. Worker" in core and "python-docx" not in core
     assert "Person" not in parts.get("docProps/app.xml", "")
     assert not [name for name in parts if "comments" in name]
+
+
+def test_a_family_facing_timeline_picture_is_checked_and_masked(case: dict[str, Any]) -> None:
+    from chronology_app.core.reports import diagrams
+    from chronology_app.core.reports.make import timeline_png
+
+    analysis = analysis_of(case)
+    assert timeline_png(analysis, "conference", DAY)[:4] == b"\x89PNG"  # type: ignore[index]
+    drawing = diagrams.timeline(audience_view(analysis, "conference"), DAY, 1100.0)
+    assert drawing is not None
+    strings = " ".join(
+        [drawing.description]
+        + [getattr(shape, "text", "") for shape in drawing.shapes]
+        + [" ".join(getattr(shape, "lines", ())) for shape in drawing.shapes]
+    )
+    for part in DISTINCT_PARTS:
+        assert part not in normalised(strings)
+    internal = diagrams.timeline(audience_view(analysis, "internal"), DAY, 1100.0)
+    assert internal is not None and "Dean Hart & Orlando Pettigrew-Blackwood" in " ".join(
+        getattr(shape, "text", "") for shape in internal.shapes
+    )
+    with pytest.raises(SharingRefused):
+        timeline_png(analysis_of(with_forms_in_shared_text(case)), "court", DAY)
