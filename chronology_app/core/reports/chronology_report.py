@@ -28,6 +28,7 @@ from chronology_app.core.reports.document import (
     cell,
     para,
 )
+from chronology_app.core.reports.genogram import genogram
 from chronology_app.core.reports.masked import MaskedDocument
 from chronology_app.core.rules.base import Flag
 
@@ -211,7 +212,7 @@ def _family(doc: ReportDocument, view: AudienceView, day: datetime.date) -> None
             cells.append(cell(*notes))
         rows.append(Row(tuple(cells), highlight=person.restricted and detailed))
     doc.table(columns, rows)
-    drawing = diagrams.family_diagram(view, ages, doc.content_width)
+    drawing = genogram(view, ages, doc.content_width)
     if drawing is not None:
         doc.heading("Family diagram", 2)
         doc.drawing(drawing)

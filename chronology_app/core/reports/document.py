@@ -109,7 +109,21 @@ class Label:
     max_width: float | None = None  # shrink the text to fit this width
 
 
-Shape = Box | Line | Label
+@dataclass(frozen=True, slots=True)
+class Symbol:
+    """A person in genogram notation: a square (male), a circle (female) or a diamond (sex not
+    known), crossed when the person has died."""
+
+    x: float  # the centre
+    y: float
+    size: float
+    kind: str  # "square", "circle" or "diamond"
+    fill: Tone = Tone.PAPER
+    stroke: Tone = Tone.INK
+    crossed: bool = False
+
+
+Shape = Box | Line | Label | Symbol
 
 
 @dataclass(frozen=True, slots=True)

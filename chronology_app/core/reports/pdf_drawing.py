@@ -6,7 +6,7 @@ from __future__ import annotations
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from chronology_app.core.reports.document import Box, Drawing, Label, Line, Tone
+from chronology_app.core.reports.document import Box, Drawing, Label, Line, Symbol, Tone
 from chronology_app.core.reports.pdf_text import BOLD, INK, REGULAR, TONES, fit
 
 
@@ -37,7 +37,33 @@ class DrawingFlowable(Flowable):
                 self._box(canvas, shape, height)
             elif isinstance(shape, Label):
                 self._label(canvas, shape, height)
+            elif isinstance(shape, Symbol):
+                self._symbol(canvas, shape, height)
         canvas.restoreState()
+
+    @staticmethod
+    def _symbol(canvas: Canvas, shape: Symbol, height: float) -> None:
+        canvas.setFillColor(TONES[shape.fill])
+        canvas.setStrokeColor(TONES[shape.stroke])
+        canvas.setLineWidth(1.1 if shape.stroke is Tone.DANGER else 0.9)
+        canvas.setDash()
+        x, y, half = shape.x, height - shape.y, shape.size / 2
+        if shape.kind == "circle":
+            canvas.circle(x, y, half, stroke=1, fill=1)
+        elif shape.kind == "diamond":
+            path = canvas.beginPath()
+            path.moveTo(x, y + half)
+            path.lineTo(x + half, y)
+            path.lineTo(x, y - half)
+            path.lineTo(x - half, y)
+            path.close()
+            canvas.drawPath(path, stroke=1, fill=1)
+        else:
+            canvas.rect(x - half, y - half, shape.size, shape.size, stroke=1, fill=1)
+        if shape.crossed:
+            reach = half * 1.15
+            canvas.line(x - reach, y - reach, x + reach, y + reach)
+            canvas.line(x - reach, y + reach, x + reach, y - reach)
 
     @staticmethod
     def _line(canvas: Canvas, shape: Line, height: float) -> None:
