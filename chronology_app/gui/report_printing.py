@@ -6,9 +6,9 @@ restricted person, nothing is made and the review list opens (each finding opens
 warnings to review open the same list after the report is made, where an entry can be signed
 off as checked and safe to share.
 
-Printing draws each page of the PDF (rendered by PDFium) onto the printer, set to the report's
-own orientation, so what is printed is what would be exported, marking and page numbers
-included. Nothing is written to a temporary file.
+Printing opens a print preview painted by `report_painter.py`, the third renderer of the same
+report document the PDF and Word files come from: vector, full size, in the report's own
+orientation, marking and page numbers included. Nothing is written to a temporary file.
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QImage, QPageLayout, QPainter
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtGui import QImage
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from chronology_app.core import clock
 from chronology_app.core.errors import ChronologyError
 from chronology_app.core.files import check_replaceable, is_pdf, write_atomically
-from chronology_app.core.reports.make import Report, SharingRefused, make_report
+from chronology_app.core.reports.document import DocumentModel
+from chronology_app.core.reports.make import PRINT, Report, SharingRefused, make_report
 from chronology_app.core.service import Service
 from chronology_app.gui.dialogs.report_choice import SharingReviewDialog, ask_audience
 from chronology_app.gui.operations import show_error
@@ -140,6 +140,8 @@ def export_report(window: MainWindow) -> None:
 
 
 def print_report(window: MainWindow) -> None:
+    """Print through the print preview: the report document painted by `report_painter`
+    (vector, full size, in the report's orientation), the same model the PDF is made from."""
     reference = window.reference
     if reference is None:
         return
@@ -149,14 +151,23 @@ def print_report(window: MainWindow) -> None:
 
     def done(outcome: Report | SharingRefused) -> None:
         report = review_findings(window, outcome)
-        if report is None:
+        if report is None or report.document is None:
             return
-        printer = ask_printer(window, landscape=audience != "court")
-        if printer is not None:
-            print_pdf(report.data, printer)
+        preview(window, report.document)
 
-    builder = report_builder(window.service, reference, audience)
+    builder = report_builder(window.service, reference, audience, PRINT)
     window.ops.in_background("Building the report…", builder, done)
+
+
+def preview(parent: QWidget, document: DocumentModel) -> None:
+    from chronology_app.gui.report_painter import paint
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.setWindowTitle("Print preview")
+    dialog.paintRequested.connect(lambda device: paint(document, device))
+    dialog.resize(1000, 760)
+    dialog.exec()
 
 
 def export_timeline(window: MainWindow) -> None:
@@ -207,7 +218,7 @@ def export_timeline(window: MainWindow) -> None:
 
 
 def page_images(data: bytes, dpi: int = PRINT_DPI) -> list[QImage]:
-    """Each page of a PDF as an image at `dpi` (for printing)."""
+    """Each page of a PDF as an image at `dpi` (the self-test draws the report with it)."""
     document = pdfium.PdfDocument(data)
     images = []
     try:
@@ -221,32 +232,3 @@ def page_images(data: bytes, dpi: int = PRINT_DPI) -> list[QImage]:
     finally:
         document.close()
     return images
-
-
-def print_pdf(data: bytes, printer: QPrinter) -> int:
-    """Draw every page on the printer, each scaled to fit the printable area. Returns the
-    number of pages printed."""
-    images = page_images(data)
-    painter = QPainter()
-    if not painter.begin(printer):
-        return 0
-    try:
-        for number, image in enumerate(images):
-            if number:
-                printer.newPage()
-            area = QRectF(printer.pageRect(QPrinter.Unit.DevicePixel))
-            scale = min(area.width() / image.width(), area.height() / image.height())
-            target = QRectF(0, 0, image.width() * scale, image.height() * scale)
-            painter.drawImage(target, image)
-    finally:
-        painter.end()
-    return len(images)
-
-
-def ask_printer(parent: QWidget, *, landscape: bool = True) -> QPrinter | None:
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setPageOrientation(
-        QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
-    )
-    dialog = QPrintDialog(printer, parent)
-    return printer if dialog.exec() else None

@@ -70,25 +70,33 @@ def test_a_family_facing_export_that_names_a_restricted_person_opens_the_review_
     assert items == ['Stops the report: E0012 impact: "KELLY WARD" (a restricted person\'s name)']
 
 
-def test_print_draws_every_page_of_the_report(
-    tmp_path: Path, window: MainWindow, monkeypatch: Any
+@pytest.mark.parametrize(("audience", "landscape"), [("internal", True), ("court", False)])
+def test_print_paints_the_report_document_full_size_in_its_orientation(
+    tmp_path: Path, window: MainWindow, monkeypatch: Any, audience: str, landscape: bool
 ) -> None:
+    from chronology_app.gui.report_painter import paint
+
     printed = tmp_path / "printed.pdf"
-
-    def printer_to_file(parent: Any, landscape: bool = True) -> QPrinter:
-        printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(printed))
-        return printer
-
-    monkeypatch.setattr(printing, "choose_audience", lambda parent, action: "internal")
-    monkeypatch.setattr(printing, "ask_printer", printer_to_file)
+    previewed: list[Any] = []
+    monkeypatch.setattr(printing, "choose_audience", lambda parent, action: audience)
+    monkeypatch.setattr(printing, "preview", lambda parent, document: previewed.append(document))
     window.actions_.print_report.trigger()
     window.ops.wait()
+    (document,) = previewed
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(printed))
+    pages = paint(document, printer)
     assert window.reference is not None
-    built = printing.report_builder(window.service, window.reference, "internal")()
+    built = printing.report_builder(window.service, window.reference, audience)()
     assert isinstance(built, Report)
-    assert len(PdfReader(str(printed)).pages) == len(PdfReader(io.BytesIO(built.data)).pages)
+    reader = PdfReader(str(printed))
+    assert pages == len(reader.pages) == len(PdfReader(io.BytesIO(built.data)).pages)
+    box = reader.pages[0].mediabox
+    assert (float(box.width) > float(box.height)) == landscape  # A4 in the report's orientation
+    for number, page in enumerate(reader.pages, 1):
+        text = " ".join(page.extract_text().split())  # vector text, not a picture
+        assert text.count("OFFICIAL-SENSITIVE") >= 2 and f"Page {number} of {pages}" in text
 
 
 def test_a_family_facing_timeline_picture_is_drawn_from_shared_entries(

@@ -36,6 +36,7 @@ from chronology_app.core.reports.document import DocumentModel
 log = logging.getLogger(__name__)
 
 FORMATS = ("pdf", "docx")
+PRINT = "print"  # no file: the document itself, for the desktop's painter (print and preview)
 
 
 class SharingRefused(ChronologyError):
@@ -62,10 +63,11 @@ class Report:
     selected: int | None  # court: how many entries are selected
     warnings: tuple[str, ...]  # lines to show the practitioner: review before sharing
     check: CheckResult | None  # family-facing only
+    document: DocumentModel | None = None  # for PRINT: what the painter draws
 
 
 def check_format(fmt: str) -> None:
-    if fmt not in FORMATS:
+    if fmt not in (*FORMATS, PRINT):
         raise ChronologyError(f'"{fmt}" is not a report format: choose pdf or docx.')
 
 
@@ -107,6 +109,8 @@ def make_report(
         write_report(
             document, view, prepared_by=prepared_by, report_date=report_date, anchor=anchor
         )
+    if fmt == PRINT:
+        return Report(b"", audience, fmt, None, selected, tuple(warnings), check, document)
     pdf = render_pdf(document) if fmt == "pdf" or audience == COURT else None
     pages = page_count(pdf) if pdf is not None else None
     if audience == COURT and pages is not None and pages > PAGE_LIMIT:
