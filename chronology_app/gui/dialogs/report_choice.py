@@ -96,6 +96,7 @@ class SharingReviewDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.list = QListWidget()
+        self.list.setWordWrap(True)
         for finding in findings:
             prefix = "Stops the report" if finding.stops else "To review"
             item = QListWidgetItem(f"{prefix}: {finding.line()}")
