@@ -8,8 +8,8 @@
   restricted, on its own ("Smith" in the Smith family); a name part that is also an everyday
   word, in lower case; and shared entries whose text closely resembles a restricted entry (an
   "impact" that restates a restricted police caution), with the words that matched. Found by
-  runs of three words in common (an index, so the check stays linear), then scored with
-  rapidfuzz.
+  runs of three content words in common (at least two such runs; an index, so the check stays
+  linear), then scored with rapidfuzz.
 
 A practitioner who has read a warned entry can sign it off ("checked, safe to share"): the
 service records that in the audit trail with the entry's fingerprint, and a later edit of the
@@ -42,6 +42,7 @@ ENTRY_FIELDS = (
 FIELD_WORDS = {"date_text": "date", "source_agency": "source", "source_reference": "reference"}
 RESEMBLANCE = 80  # rapidfuzz token-set ratio at or above which a warning is given
 SHINGLE = 3  # words in a row that two texts must share to be compared at all
+MIN_SHINGLES = 2  # ... and how many such runs (four words in a row make two)
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
@@ -182,11 +183,31 @@ def _resemblances(case: CaseData) -> Iterator[Finding]:
         text = " ".join(v for name in ENTRY_FIELDS[:4] if (v := getattr(entry, name)))
         words = _content_words(text)
         number = len(restricted)
-        restricted.append((entry, text, words))
+        restricted.append((entry, text.casefold(), words))
         for i in range(len(words) - SHINGLE + 1):
             index.setdefault(tuple(words[i : i + SHINGLE]), set()).add(number)
     if not index:
         return
+    # The same wording recurs in a chronology: each distinct text is compared once.
+    memo: dict[str, list[tuple[int, float, str]]] = {}
+
+    def compare(text: str) -> list[tuple[int, float, str]]:
+        words = _content_words(text)
+        hits: dict[int, int] = {}
+        for i in range(len(words) - SHINGLE + 1):
+            for number in index.get(tuple(words[i : i + SHINGLE]), ()):
+                hits[number] = hits.get(number, 0) + 1
+        candidates = [number for number, count in hits.items() if count >= MIN_SHINGLES]
+        found = []
+        folded, mine = text.casefold(), set(words)
+        for number in sorted(candidates):
+            _, other_text, other_words = restricted[number]
+            score = fuzz.token_set_ratio(folded, other_text, score_cutoff=RESEMBLANCE)
+            if score:
+                common = " ".join(dict.fromkeys(w for w in other_words if w in mine))
+                found.append((number, score, common))
+        return found
+
     for entry in case.entries:
         if entry.restricted:
             continue
@@ -194,23 +215,15 @@ def _resemblances(case: CaseData) -> Iterator[Finding]:
             text = getattr(entry, name)
             if not text:
                 continue
-            words = _content_words(text)
-            hits: dict[int, int] = {}
-            for i in range(len(words) - SHINGLE + 1):
-                for number in index.get(tuple(words[i : i + SHINGLE]), ()):
-                    hits[number] = hits.get(number, 0) + 1
-            for number in sorted(hits):
-                other, other_text, other_words = restricted[number]
-                score = fuzz.token_set_ratio(text.casefold(), other_text.casefold())
-                if score < RESEMBLANCE:
-                    continue
-                mine = set(words)
-                common = " ".join(dict.fromkeys(w for w in other_words if w in mine))
+            if text not in memo:
+                memo[text] = compare(text)
+            for number, score, common in memo[text]:
                 yield Finding(
                     entry.ref,
                     name,
                     common,
-                    f"closely resembles restricted entry {other.ref} ({score:.0f}% alike)",
+                    f"closely resembles restricted entry {restricted[number][0].ref} "
+                    f"({score:.0f}% alike)",
                     False,
                     entry.id,
                 )

@@ -38,6 +38,7 @@ from anyascii import anyascii
 
 from chronology_app.core.records import PersonRecord
 
+CACHE_SIZE = 50_000  # texts whose mentions are kept (a report masks the same strings often)
 MIN_PART = 3  # shorter parts ("Jo", "Al") count only next to another part of the name
 
 
@@ -102,6 +103,25 @@ def _piece(char: str) -> str:
             piece = "".join(_APOSTROPHES.get(c, c) for c in piece)
         _pieces[char] = piece
     return piece
+
+
+class _Pieces(dict[int, str]):
+    """A `str.translate` table that works each character's piece out on first use."""
+
+    def __missing__(self, code: int) -> str:
+        piece = _piece(chr(code))
+        self[code] = piece
+        return piece
+
+
+_TABLE = _Pieces()
+
+
+def normal_text(text: str) -> str:
+    """The normal form alone (no offsets), in one C-level pass: for the quick test."""
+    if text.isascii():
+        return text.lower().replace("`", "'")
+    return text.translate(_TABLE)
 
 
 def normal_form(text: str) -> tuple[str, list[int] | None]:
@@ -214,12 +234,15 @@ class NameMatcher:
         self._pattern: re.Pattern[str] | None = None
         self._inner: re.Pattern[str] | None = None
         self._theirs: re.Pattern[str] | None = None  # parts only unrestricted people have
+        self._any: re.Pattern[str] | None = None  # any part anywhere: most texts have none
+        self._cache: dict[str, list[Mention]] = {}
         if self._parts:
             parts = trie_pattern(self._parts)
             one = rf"(?:{parts})(?:es|s)?(?![{_ALNUM}])"
             titles = trie_pattern(TITLES)
             run = rf"(?:(?:{titles})\.?\s{{1,3}})?{one}(?:[\s,.-]{{1,4}}{one})*"
             self._pattern = re.compile(rf"(?<![{_ALNUM}])(?:(?P<token>{_TOKEN})|(?P<run>{run}))")
+            self._any = re.compile(parts)
             strong = [p for p in self._parts if len(p) >= MIN_PART]
             self._inner = re.compile(trie_pattern(strong)) if strong else None
             theirs = [p for p in unrestricted - set(self._parts) if len(p) >= MIN_PART]
@@ -231,6 +254,19 @@ class NameMatcher:
     def mentions(self, text: str | None) -> list[Mention]:
         """Every mention of a restricted person's name in `text`, certain or to review."""
         if not text or self._pattern is None:
+            return []
+        cached = self._cache.get(text)
+        if cached is not None:
+            return cached
+        found = self._find(text)
+        if len(self._cache) > CACHE_SIZE:
+            self._cache.clear()
+        self._cache[text] = found
+        return found
+
+    def _find(self, text: str) -> list[Mention]:
+        assert self._pattern is not None and self._any is not None
+        if self._any.search(normal_text(text)) is None:  # no part of any name, in any form
             return []
         norm, origin = normal_form(text)
         found: list[Mention] = []
