@@ -241,7 +241,11 @@ class NameMatcher:
             one = rf"(?:{parts})(?:es|s)?(?![{_ALNUM}])"
             titles = trie_pattern(TITLES)
             run = rf"(?:(?:{titles})\.?\s{{1,3}})?{one}(?:[\s,.-]{{1,4}}{one})*"
-            self._pattern = re.compile(rf"(?<![{_ALNUM}])(?:(?P<token>{_TOKEN})|(?P<run>{run}))")
+            # A token starts only where no token character comes before it: otherwise each
+            # "a" of "a-a-a-…" would scan the rest again, quadratic in the text's length.
+            self._pattern = re.compile(
+                rf"(?<![{_ALNUM}._%+'@-])(?P<token>{_TOKEN})|(?<![{_ALNUM}])(?P<run>{run})"
+            )
             self._any = re.compile(parts)
             strong = [p for p in self._parts if len(p) >= MIN_PART]
             self._inner = re.compile(trie_pattern(strong)) if strong else None

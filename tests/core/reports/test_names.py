@@ -114,3 +114,11 @@ def test_a_huge_name_and_many_people_stay_linear() -> None:
     text = ("hello " + huge + " and Surname42, ") * 5
     masked = matcher.mask(text, {p.id: "X" for p in people})
     assert masked == "hello X and X, " * 5
+
+
+@pytest.mark.parametrize("chain", ["a-", "a.", "a'", "a%", "a+", "x@"])
+def test_punctuation_chains_before_a_name_are_read_once(chain: str) -> None:
+    # Each letter of "a-a-a-…" once started an e-mail scan to the end of the text (quadratic:
+    # minutes for 100,000 characters). The figure is in benchmarks/bench_report.py.
+    text = chain * 20_000 + " Ms Blackwood"
+    assert MATCHER.mask(text, LABELS) == chain * 20_000 + " [orlando]"
