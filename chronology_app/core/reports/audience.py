@@ -22,12 +22,12 @@ text and stops the report if it finds any; the masking here is the second line o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from chronology_app.core.analysis import Analysis, ReviewedFlag
 from chronology_app.core.errors import ChronologyError
-from chronology_app.core.records import CaseData
+from chronology_app.core.records import CaseData, EntryRecord
 from chronology_app.core.reports.names import NameMatcher
 from chronology_app.core.same_event import Groups
 
@@ -87,6 +87,7 @@ class AudienceView:
     flags: tuple[ReviewedFlag, ...]  # family-facing: none
     groups: Groups  # same-event groups; family-facing: none
     masker: Masker | None  # set for family-facing audiences
+    _numbers: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def withholds(self) -> bool:
@@ -109,6 +110,16 @@ class AudienceView:
         if not value:
             return ""
         return self.masker.text(value) if self.masker is not None else value
+
+    def number(self, entry: EntryRecord) -> str:
+        """The entry's number as this audience sees it: the full chronology's (E0042) for
+        professionals; family-facing, the entry's place among the shared entries, so that no
+        gap in the numbers shows where a withheld entry was."""
+        if self.masker is None:
+            return entry.ref
+        if not self._numbers:
+            self._numbers.update((e.id, str(n)) for n, e in enumerate(self.case.entries, 1))
+        return self._numbers[entry.id]
 
 
 def check_audience(audience: str) -> None:

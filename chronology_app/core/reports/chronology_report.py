@@ -41,8 +41,8 @@ RESTRICTED_NOTICE = (
 WITHHELD_NOTICE = (
     "Prepared for sharing with the family. Information that may not be shared with the family "
     "has been withheld from this report: restricted entries are left out, some people are "
-    'shown as "Person A (withheld)" and so on. Entry numbers are those of the full '
-    "chronology."
+    'shown as "Person A (withheld)" and so on. Entries are numbered in this report\'s own '
+    "order."
 )
 FLAGS_NOTE = (
     "Flags are prompts for professional judgement, not scores or predictions. Each names the "
@@ -334,7 +334,7 @@ def _chronology(doc: ReportDocument, view: AudienceView) -> None:
     rows = []
     for entry in view.case.entries:
         cells = [
-            cell(entry.ref),
+            cell(view.number(entry)),
             cell(view.text(_date_shown(entry))),
             _source(view, entry),
             _what_happened(view, entry),

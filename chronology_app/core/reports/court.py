@@ -127,8 +127,8 @@ def write_court(
     doc.heading("Summary of the local authority's involvement", 2)
     doc.paragraph(involvement(view, entries))
     doc.paragraph(
-        f"Entries in this chronology: {how}. Serial numbers are those of the full chronology; "
-        "material that may not be shared with the family has been withheld.",
+        f"Entries in this chronology: {how}, numbered in order. Material that may not be "
+        "shared with the family has been withheld.",
         "small",
     )
     columns = [
@@ -140,13 +140,13 @@ def write_court(
     rows = [
         Row(
             (
-                cell(entry.ref),
+                cell(str(number)),
                 cell(view.text(entry.date_text or entry.date.describe())),
                 _event(view, entry),
                 _reference(view, entry),
             )
         )
-        for entry in entries
+        for number, entry in enumerate(entries, 1)
     ]
     if rows:
         doc.table(columns, rows)

@@ -214,3 +214,15 @@ def test_a_family_facing_timeline_picture_is_checked_and_masked(case: dict[str, 
     )
     with pytest.raises(SharingRefused):
         timeline_png(analysis_of(with_forms_in_shared_text(case)), "court", DAY)
+
+
+@pytest.mark.parametrize("audience", ["conference", "court"])
+def test_family_facing_numbers_leave_no_gap_where_a_withheld_entry_was(
+    case: dict[str, Any], audience: str
+) -> None:
+    import re
+
+    text = pdf_text(made(case, audience, "pdf"))
+    assert re.search(r"\bE\d{4}\b", text) is None  # the full chronology's numbers: not here
+    internal = pdf_text(made(case, "internal", "pdf"))
+    assert "E0019" in internal
