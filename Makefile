@@ -17,7 +17,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# Checks first that the system has the libraries Qt's X11 plugin needs; if not, prints the one
+# `apt-get install` line that adds them, and stops.
 run: $(STAMP)
+	@$(BIN)/python -m chronology_app.gui.qt_libs
 	@mkdir -p $(DEMO_DIR)
 	$(BIN)/chronology-app --demo $(DEMO_WS)
 

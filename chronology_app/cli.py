@@ -15,9 +15,9 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from chronology_app import __version__, cli_reports, cli_safety, resources
+from chronology_app import __version__, cli_reports, cli_safety
 from chronology_app.cli_safety import BUNDLE_PASSPHRASE_ENV, bundle_passphrase
 from chronology_app.cli_support import (
     EXIT_ERROR,
@@ -26,19 +26,22 @@ from chronology_app.cli_support import (
     CliContext,
     is_case_file,
 )
-from chronology_app.core import bundle, casefile
-from chronology_app.core.crosscase import PersonRef
 from chronology_app.core.errors import ChronologyError, InvalidCaseFile
-from chronology_app.core.reports import flag_report
-from chronology_app.core.service import Service
-from chronology_app.core.settings import Settings, load_settings, settings_document
-from chronology_app.core.store.engine import check_new_passphrase
-from chronology_app.core.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from chronology_app.core.crosscase import PersonRef
+
+# Each command imports what it uses, inside its function: `--version` imports none of the core,
+# and `validate` and `flags` on a case file never import the database layer (tests/test_cli_
+# start.py checks this).
 
 log = logging.getLogger("chronology_app.cli")
 
 
 def _init(ctx: CliContext) -> int:
+    from chronology_app.core.store.engine import check_new_passphrase
+    from chronology_app.core.store.workspace import Workspace
+
     passphrase = ctx.passphrase(confirm=True)
     check_new_passphrase(passphrase)  # as the app asks: real case data is kept under it
     workspace = Workspace.create(ctx.args.workspace, passphrase)
@@ -48,6 +51,8 @@ def _init(ctx: CliContext) -> int:
 
 
 def _import(ctx: CliContext) -> int:
+    from chronology_app.core import bundle
+
     # A case file or an encrypted case bundle: the file says which.
     document = bundle.read_case(ctx.args.file, lambda: bundle_passphrase(confirm=False))
     with ctx.service(ctx.args.workspace) as service:
@@ -58,6 +63,10 @@ def _import(ctx: CliContext) -> int:
 
 
 def _export(ctx: CliContext) -> int:
+    from chronology_app.core import bundle, casefile
+    from chronology_app.core.service import Service
+    from chronology_app.core.store.workspace import Workspace
+
     workspace_passphrase = ctx.passphrase()  # asked once: a bundle's must differ from it
     service = Service(Workspace.open(ctx.args.workspace, workspace_passphrase), ctx.user())
     try:
@@ -104,6 +113,8 @@ def _cases(ctx: CliContext) -> int:
 
 
 def _validate(ctx: CliContext) -> int:
+    from chronology_app.core import casefile
+
     try:
         document = casefile.read(ctx.args.file)
     except InvalidCaseFile as err:
@@ -117,9 +128,12 @@ def _validate(ctx: CliContext) -> int:
 
 
 def _flags(ctx: CliContext) -> int:
+    from chronology_app.core import casefile
     from chronology_app.core.analysis import Analysis, analyse_case
     from chronology_app.core.records import case_data
+    from chronology_app.core.reports import flag_report
     from chronology_app.core.rules.engine import flags_as_json
+    from chronology_app.core.settings import Settings, load_settings
 
     # --settings overrides the authority's settings for this command only.
     settings = load_settings(ctx.args.settings) if ctx.args.settings else None
@@ -163,11 +177,7 @@ def _matches(ctx: CliContext) -> int:
     if not suggestions:
         print("No possible same-person matches to decide on.", file=ctx.out)
     for s in suggestions:
-        print(
-            f"{s.first} ({s.first_name})  ~  {s.second} ({s.second_name}): same name "
-            f'"{s.shared_name}", dates of birth {s.dates_of_birth}',
-            file=ctx.out,
-        )
+        print(f"{s.first} ({s.first_name})  ~  {s.second} ({s.second_name}): {s.why}", file=ctx.out)
     return 0
 
 
@@ -180,6 +190,8 @@ def _match(ctx: CliContext) -> int:
 
 
 def _person_ref(text: str) -> PersonRef:
+    from chronology_app.core.crosscase import PersonRef
+
     reference, _, person = text.rpartition("/")
     if not reference or not person:
         raise ChronologyError(f'"{text}" is not a person: write CASE-REFERENCE/PERSON-ID.')
@@ -188,6 +200,8 @@ def _person_ref(text: str) -> PersonRef:
 
 def _settings(ctx: CliContext) -> int:
     """Show the authority's settings kept in the workspace, or replace them from a file."""
+    from chronology_app.core.settings import load_settings, settings_document
+
     if ctx.args.load:
         new = load_settings(ctx.args.load)  # refused with its paths when not valid
         raw = json.loads(Path(ctx.args.load).read_text(encoding="utf-8-sig"))
@@ -203,6 +217,11 @@ def _settings(ctx: CliContext) -> int:
 
 
 def _demo(ctx: CliContext) -> int:
+    from chronology_app import resources
+    from chronology_app.core import casefile
+    from chronology_app.core.service import Service
+    from chronology_app.core.store.workspace import Workspace
+
     target = Path(ctx.args.workspace)
     workspace = Workspace.create(target, ctx.passphrase(confirm=True))
     service = Service(workspace, ctx.user())

@@ -20,14 +20,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from chronology_app.cli_support import CliContext, Register, is_case_file
-from chronology_app.core import casefile, clock
 from chronology_app.core.errors import ChronologyError
 from chronology_app.core.files import check_replaceable, is_pdf, write_atomically
-from chronology_app.core.reports.audience import AUDIENCES, FAMILY_FACING
-from chronology_app.core.settings import load_settings
 
 if TYPE_CHECKING:
     from chronology_app.core.analysis import Analysis
+
+# The report's audiences, family-facing first, as core/reports/audience.py names them (a test
+# keeps the two equal): written out here so that building the command line imports no part of
+# the reports.
+AUDIENCE_CHOICES = ("conference", "court", "internal", "review")
+FAMILY_FACING_CHOICES = ("conference", "court")
 
 
 def is_docx(start: bytes) -> bool:
@@ -57,8 +60,10 @@ def _check_target(target: Path) -> None:
 
 def _load(ctx: CliContext) -> tuple[Analysis, dict[str, str], str | None]:
     """The analysis, the sign-offs for sharing and the audit fingerprint (workspace only)."""
+    from chronology_app.core import casefile
     from chronology_app.core.analysis import analyse_case
     from chronology_app.core.records import case_data
+    from chronology_app.core.settings import load_settings
 
     args = ctx.args
     settings = load_settings(args.settings)
@@ -79,6 +84,7 @@ def _load(ctx: CliContext) -> tuple[Analysis, dict[str, str], str | None]:
 
 
 def _report(ctx: CliContext) -> int:
+    from chronology_app.core import clock
     from chronology_app.core.reports.make import SharingRefused, make_report
 
     args = ctx.args
@@ -113,7 +119,7 @@ def _report(ctx: CliContext) -> int:
     print(f"Wrote the {args.audience} report of {reference} to {target}{pages}.", file=ctx.out)
     for warning in report.warnings:
         print(warning, file=ctx.err)
-    if args.audience not in FAMILY_FACING:
+    if args.audience not in FAMILY_FACING_CHOICES:
         print(
             "This report holds restricted material that must not be shared with the family: "
             "keep it on protected storage. For a family-facing copy use --audience conference.",
@@ -130,7 +136,7 @@ def register(command: Register) -> None:
     sub.add_argument("--force", action="store_true", help="replace an earlier report there")
     sub.add_argument(
         "--audience",
-        choices=tuple(AUDIENCES),
+        choices=AUDIENCE_CHOICES,
         required=True,
         help="conference (family-facing: restricted material withheld, no flags), court "
         "(PD12A chronology of the entries tagged 'court', family-facing), internal "

@@ -17,13 +17,16 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chronology_app.cli_support import PASSPHRASE_ENV, CliContext, Register
-from chronology_app.core import audit
 from chronology_app.core.errors import WorkspaceError
-from chronology_app.core.service import Service
-from chronology_app.core.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from chronology_app.core import audit
+
+# The database layer (audit, service, workspace) is imported inside each command, so that
+# commands that do not open a workspace start fast.
 
 NEW_PASSPHRASE_ENV = "CHRONOLOGY_NEW_PASSPHRASE"
 BUNDLE_PASSPHRASE_ENV = "CHRONOLOGY_BUNDLE_PASSPHRASE"
@@ -51,6 +54,8 @@ def bundle_passphrase(*, confirm: bool) -> str:
 
 
 def _verify(ctx: CliContext) -> int:
+    from chronology_app.core import audit
+
     with (
         ctx.service(ctx.args.workspace, backup_on_open=False) as service,
         service.workspace.reading() as session,
@@ -134,6 +139,8 @@ def _item_json(item: audit.HistoryItem) -> dict[str, Any]:
 
 
 def _backup(ctx: CliContext) -> int:
+    from chronology_app.core.store.workspace import Workspace
+
     workspace = Workspace.open(ctx.args.workspace, ctx.passphrase(), backup_on_open=False)
     try:
         if ctx.args.list:
@@ -159,6 +166,9 @@ def _backup(ctx: CliContext) -> int:
 
 
 def _restore(ctx: CliContext) -> int:
+    from chronology_app.core.service import Service
+    from chronology_app.core.store.workspace import Workspace
+
     workspace, kept = Workspace.restore(
         ctx.args.backup, ctx.args.workspace, ctx.passphrase(), replace=ctx.args.replace
     )
@@ -175,6 +185,9 @@ def _restore(ctx: CliContext) -> int:
 
 
 def _passphrase(ctx: CliContext) -> int:
+    from chronology_app.core.service import Service
+    from chronology_app.core.store.workspace import Workspace
+
     old = secret(PASSPHRASE_ENV, "Current passphrase: ")
     service = Service(Workspace.open(ctx.args.workspace, old), ctx.user())
     try:

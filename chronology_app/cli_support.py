@@ -1,4 +1,8 @@
-"""What every `chronology` command shares: its arguments, output streams, passphrase and user."""
+"""What every `chronology` command shares: its arguments, output streams, passphrase and user.
+
+Light on purpose: every command imports this module, so it imports nothing heavy (no
+database layer); the workspace and the service are imported when a command opens one.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,13 @@ import getpass
 import os
 import sys
 from collections.abc import Callable, Iterator
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from chronology_app.core.errors import WorkspaceError
-from chronology_app.core.service import Service
-from chronology_app.core.settings import Settings
-from chronology_app.core.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from chronology_app.core.service import Service
+    from chronology_app.core.settings import Settings
 
 PASSPHRASE_ENV = "CHRONOLOGY_PASSPHRASE"
 USER_ENV = "CHRONOLOGY_USER"
@@ -51,15 +56,16 @@ class CliContext:
     ) -> Iterator[Service]:
         """The workspace at `path`, opened for the length of one command and closed after.
         Commands that only look pass `backup_on_open=False`: nothing will change."""
+        from chronology_app.core.service import Service
+
         # `settings` (from --settings) override the workspace's own for this command.
-        keep = (settings or Settings()).backups_kept
-        workspace = Workspace.open(
-            path, self.passphrase(), keep_backups=keep, backup_on_open=backup_on_open
+        service = Service.open(
+            path, self.passphrase(), self.user(), settings=settings, backup_on_open=backup_on_open
         )
         try:
-            yield Service(workspace, self.user(), settings)
+            yield service
         finally:
-            workspace.close()
+            service.close()
 
 
 def is_case_file(path: str) -> bool:

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-EXAMPLES = SHARED / "examples"
+# The example case files and what the rules must find in them (the format's own examples,
+# copied into the project so that it tests itself from its own repository).
+EXAMPLES = ROOT / "tests" / "fixtures" / "examples"
 sys.path.insert(0, str(ROOT))  # benchmarks.generate
 
 PASSPHRASE = "correct horse battery staple"

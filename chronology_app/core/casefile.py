@@ -1,4 +1,4 @@
-"""Case files: read, validate and write the JSON format of shared/spec/case-file.md.
+"""Case files: read, validate and write the JSON format of docs/case-file-format.md.
 
 A document is kept as the plain JSON value it was read as, so that importing and exporting
 gives an equal document: every id, list order and unknown key survives. Validation reports every
@@ -21,6 +21,10 @@ from chronology_app.core.model import schemas
 log = logging.getLogger(__name__)
 
 Document = dict[str, Any]
+
+# The format's structure as a JSON Schema (draft 2020-12), published for other systems to check
+# what they send; this module's `validate` checks all of it and the cross-references besides.
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "case-file.schema.json"
 
 # A case file larger than this is refused before parsing: no real chronology comes near it,
 # and a hostile file should not be able to exhaust a laptop's memory.
@@ -130,6 +134,7 @@ def validate(document: object) -> list[v.Problem]:
     for index, entry in enumerate(entries):
         problems.extend(v.check_entry(entry, f"entries[{index}]", person_ids, relationship_ids))
     problems.extend(v.check_unique_ids(entries, "entries"))
+    problems.extend(v.check_same_events(entries))
     entry_ids = v.ids_of(entries)
 
     for index, review in enumerate(document.get("flag_reviews") or []):

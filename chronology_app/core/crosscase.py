@@ -9,13 +9,12 @@ matching).
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from chronology_app.core.dates import PartialDate
+from chronology_app.core.name_matching import compare_names, name_keys, normalise_name
 from chronology_app.core.records import CaseData, EntryRecord, PersonRecord
 from chronology_app.core.rules.facts import ExternalEntry
 
@@ -39,8 +38,9 @@ class MatchSuggestion:
     second: PersonRef
     first_name: str
     second_name: str
-    shared_name: str
+    shared_name: str  # the name they share, normalised ("" for a spelling variant)
     dates_of_birth: str  # "same", "compatible" or "one or both unknown"
+    why: str = ""  # why they may be the same person, in words
 
 
 def pair_key(first: PersonRef, second: PersonRef) -> str:
@@ -54,21 +54,12 @@ def parse_pair_key(key: str) -> tuple[PersonRef, PersonRef]:
     return PersonRef(ref_a, id_a), PersonRef(ref_b, id_b)
 
 
-# Letters that Unicode does not decompose into a base letter and an accent.
-_UNDECOMPOSED = str.maketrans(
-    {"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th"}
-)
-
-
-def normalise_name(name: str) -> str:
-    """Case, accents, punctuation and spacing do not tell two names apart."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold().translate(_UNDECOMPOSED))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^\w\s]", " ", plain).split())
-
-
 def names_of(person: PersonRecord) -> set[str]:
     return {n for n in (normalise_name(x) for x in (person.name, *person.aliases)) if n}
+
+
+def all_names(person: PersonRecord) -> tuple[str, ...]:
+    return (person.name, *person.aliases)
 
 
 def dates_of_birth(first: PartialDate | None, second: PartialDate | None) -> str | None:
@@ -84,28 +75,68 @@ def suggest_matches(
     persons: Sequence[tuple[str, PersonRecord]], decided: Iterable[str]
 ) -> list[MatchSuggestion]:
     """Pairs of persons in different cases who may be the same person, leaving out pairs a
-    practitioner has already decided on. `persons` holds (case reference, person)."""
+    practitioner has already decided on. `persons` holds (case reference, person). Only persons
+    who share a name key are compared (no loop over every pair)."""
+    buckets: dict[str, list[int]] = defaultdict(list)
+    for index, (_reference, person) in enumerate(persons):
+        if "professional" not in person.roles:
+            for key in name_keys(all_names(person)):
+                buckets[key].append(index)
+    pairs = {
+        (a, b)
+        for holders in buckets.values()
+        for position, a in enumerate(holders)
+        for b in holders[position + 1 :]
+        if persons[a][0] != persons[b][0]
+    }
+    return suggest_from_pairs(((*persons[a], *persons[b]) for a, b in pairs), decided)
+
+
+def suggest_from_pairs(
+    candidates: Iterable[tuple[str, PersonRecord, str, PersonRecord]], decided: Iterable[str]
+) -> list[MatchSuggestion]:
+    """The candidate pairs (case, person, case, person) that may be one person: a close enough
+    name and dates of birth that could be the same day."""
     done = set(decided)
-    by_name: dict[str, list[tuple[str, PersonRecord]]] = defaultdict(list)
-    for reference, person in persons:
-        if "professional" in person.roles:
-            continue  # professionals are not the people the rules follow between families
-        for name in names_of(person):
-            by_name[name].append((reference, person))
     found: dict[str, MatchSuggestion] = {}
-    for name, holders in sorted(by_name.items()):
-        for index, (ref_a, a) in enumerate(holders):
-            for ref_b, b in holders[index + 1 :]:
-                if ref_a == ref_b:
-                    continue
-                first, second = sorted((PersonRef(ref_a, a.id), PersonRef(ref_b, b.id)))
-                key = pair_key(first, second)
-                dob = dates_of_birth(a.date_of_birth, b.date_of_birth)
-                if key in done or key in found or dob is None:
-                    continue
-                names = {PersonRef(ref_a, a.id): a.name, PersonRef(ref_b, b.id): b.name}
-                found[key] = MatchSuggestion(first, second, names[first], names[second], name, dob)
+    for ref_one, one, ref_two, two in candidates:
+        if ref_one == ref_two or "professional" in one.roles or "professional" in two.roles:
+            continue
+        dob = dates_of_birth(one.date_of_birth, two.date_of_birth)
+        if dob is None:
+            continue
+        first, second = sorted((PersonRef(ref_one, one.id), PersonRef(ref_two, two.id)))
+        a, b = (one, two) if first == PersonRef(ref_one, one.id) else (two, one)
+        match = compare_names(all_names(a), all_names(b))
+        if match is None:
+            continue
+        key = pair_key(first, second)
+        if key in done or key in found:
+            continue
+        why = f"{match.why}; dates of birth: {dob}"
+        if dob == "one or both unknown":
+            why += " (a missing date of birth is taken as compatible)"
+        found[key] = MatchSuggestion(
+            first, second, a.name, b.name, match.name if match.exact else "", dob, why
+        )
     return sorted(found.values(), key=lambda s: (s.first, s.second))
+
+
+def look_alikes(
+    person: PersonRecord, others: Iterable[PersonRecord]
+) -> list[tuple[PersonRecord, str]]:
+    """Persons already in a case whom a person being added may duplicate, with why (the same
+    matcher as across cases)."""
+    keys = name_keys(all_names(person))
+    found = []
+    for other in others:
+        if other.id == person.id or not keys & name_keys(all_names(other)):
+            continue
+        dob = dates_of_birth(person.date_of_birth, other.date_of_birth)
+        match = compare_names(all_names(person), all_names(other))
+        if dob is not None and match is not None:
+            found.append((other, f"{match.why}; dates of birth: {dob}"))
+    return found
 
 
 def history_entries(case: CaseData, person_id: str) -> list[EntryRecord]:

@@ -9,12 +9,10 @@ and redo of this session's changes live here too, with the same names.
 from __future__ import annotations
 
 import datetime
-import json
 import logging
 import os
 import secrets
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +21,19 @@ from sqlalchemy.orm import Session
 from chronology_app.core import audit, casefile, clock, crosscase, records, validation
 from chronology_app.core.analysis import Analysis, ReviewedFlag, analyse_case, as_of_day
 from chronology_app.core.audit import GENESIS_HASH, audit_hash  # noqa: F401 (kept importable)
+from chronology_app.core.changes import (
+    CaseReviewRecord,
+    CaseSummary,
+    Change,
+    History,
+    OpChanges,
+    Step,
+    copy_input,
+    encodes,
+    lower_first,
+    new_id,
+    refuse,
+)
 from chronology_app.core.crosscase import PersonRef
 from chronology_app.core.errors import (
     Conflict,
@@ -48,141 +59,17 @@ UNDO_LIMIT = 100
 SETTINGS_KEY = "authority_settings"
 
 
-@dataclass(frozen=True)
-class Change:
-    """One object before and after a change (None: it did not exist)."""
-
-    object: str  # "case_file", "case", "person", "relationship", "entry" or "flag_review"
-    key: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-
-    def as_json(self) -> dict[str, Any]:
-        return {"object": self.object, "key": self.key, "before": self.before, "after": self.after}
-
-
-@dataclass(frozen=True)
-class OpChanges:
-    """What one service call changed, for the front end to refresh."""
-
-    action: str
-    case_reference: str | None
-    changes: tuple[Change, ...]
-    audit_id: int
-
-    def keys(self, kind: str) -> set[str]:
-        return {change.key for change in self.changes if change.object == kind}
-
-
-@dataclass(frozen=True)
-class CaseReviewRecord:
-    by: str
-    at: datetime.datetime
-    comments: str
-
-
-@dataclass(frozen=True)
-class CaseSummary:
-    reference: str
-    title: str
-    status: str
-    local_authority: str | None
-    entries: int
-    persons: int
-    updated_at: datetime.datetime
-
-
-@dataclass
-class _Step:
-    action: str
-    case_reference: str | None
-    changes: tuple[Change, ...]
-
-
-@dataclass
-class _History:
-    undo: list[_Step] = field(default_factory=list)
-    redo: list[_Step] = field(default_factory=list)
-
-
-def _copy(value: Mapping[str, Any]) -> dict[str, Any]:
-    """A private, JSON-only copy of the caller's document (faster than deepcopy, and anything
-    that is not JSON fails here rather than half-way through a write)."""
-    try:
-        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
-        copied = json.loads(text)
-    except (TypeError, ValueError, RecursionError) as err:
-        raise InvalidInput({"value": f"not plain JSON data ({err})"}) from None
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        # A lone surrogate ("\ud800" in JSON) is not a character: SQLite cannot store it.
-        raise InvalidInput({_surrogate_path(copied, "") or "value": _NOT_TEXT}) from None
-    assert isinstance(copied, dict)
-    return copied
-
-
-_NOT_TEXT = "contains text that is not valid Unicode (a lone surrogate such as \\ud800)"
-
-
-def _surrogate_path(value: Any, path: str) -> str | None:
-    """The JSON path of the first string (key or value) that is not valid text, if any."""
-    if isinstance(value, str):
-        return None if _encodes(value) else path
-    children: Iterable[tuple[str | int, Any]]
-    if isinstance(value, dict):
-        children = value.items()
-    elif isinstance(value, list):
-        children = enumerate(value)
-    else:
-        return None
-    for key, item in children:
-        if isinstance(key, str) and not _encodes(key):
-            return validation.join_path(path, key.encode("utf-8", "backslashreplace").decode())
-        found = _surrogate_path(item, validation.join_path(path, key))
-        if found is not None:
-            return found
-    return None
-
-
-def _encodes(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _lower_first(label: str) -> str:
-    """'Disclosure' -> 'disclosure', but 'MARAC referral' and 'DVDS (Clare's Law)' keep their
-    capitals (undo reads "Undo Add MARAC referral")."""
-    first = label.split(" ", 1)[0]
-    return label if first.isupper() else label[:1].lower() + label[1:]
-
-
-def _new_id(prefix: str, taken: set[str]) -> str:
-    while True:
-        candidate = f"{prefix}-{secrets.token_hex(4)}"
-        if candidate not in taken:
-            return candidate
-
-
-def _problems(found: list[validation.Problem]) -> None:
-    if found:
-        raise InvalidInput({problem.path or "value": problem.message for problem in found})
-
-
 class Service:
     """Use cases over one open workspace, on behalf of one user (named in the audit trail)."""
 
     def __init__(self, workspace: Workspace, user: str, settings: Settings | None = None) -> None:
-        if not _encodes(user):  # e.g. bytes in an environment variable that are not UTF-8
+        if not encodes(user):  # e.g. bytes in an environment variable that are not UTF-8
             raise InvalidInput({"user": "the user's name is not valid text; set it again"})
         self.workspace = workspace
         self.user = user
         # Settings given here (a --settings file) override the workspace's for this session.
         self.settings = settings if settings is not None else self.authority_settings()
-        self._history = _History()
+        self._history = History()
 
     @classmethod
     def open(
@@ -316,12 +203,26 @@ class Service:
         return analyse_case(data, self.settings, as_of=as_of, external_history=history)
 
     def match_suggestions(self) -> list[crosscase.MatchSuggestion]:
-        """Persons in different cases who may be the same person, not yet decided on."""
+        """Persons in different cases who may be the same person, not yet decided on, each with
+        why. Candidates come from the stored name keys (an indexed join, not every pair)."""
         with self.workspace.reading() as session:
-            rows = repo.all_person_docs(session)
+            rows = repo.candidate_person_pairs(session)
             decided = [crosscase.pair_key(a, b) for a, b, _ in repo.match_decisions(session)]
-        persons = [(reference, records.person_record(doc)) for reference, doc in rows]
-        return crosscase.suggest_matches(persons, decided)
+        candidates = (
+            (ref_a, records.person_record(doc_a), ref_b, records.person_record(doc_b))
+            for ref_a, doc_a, ref_b, doc_b in rows
+        )
+        return crosscase.suggest_from_pairs(candidates, decided)
+
+    def look_alikes(
+        self, reference: str, person: Mapping[str, Any]
+    ) -> list[tuple[records.PersonRecord, str]]:
+        """Persons already in the case whom `person` (about to be added or saved) may
+        duplicate, with why: a warning for the practitioner, never a refusal."""
+        doc = {"id": "", **copy_input(person)}
+        refuse(validation.check_person({**doc, "id": doc["id"] or "new"}, ""))
+        case = self.case_data(reference)
+        return crosscase.look_alikes(records.person_record(doc), case.persons)
 
     def decide_match(
         self, first: PersonRef, second: PersonRef, decision: str, reason: str | None = None
@@ -343,8 +244,8 @@ class Service:
     # --- cases --------------------------------------------------------------------------
 
     def create_case(self, case: Mapping[str, Any]) -> OpChanges:
-        doc = _copy(case)
-        _problems(validation.check_case(doc, ""))
+        doc = copy_input(case)
+        refuse(validation.check_case(doc, ""))
         with self.workspace.reading() as session:
             if repo.snapshot_case(session, doc["reference"]) is not None:
                 raise InvalidInput(
@@ -369,7 +270,7 @@ class Service:
         if not isinstance(document, Mapping):
             raise InvalidCaseFile(["a case file must be a JSON object"], source)
         try:
-            copied = _copy(document)
+            copied = copy_input(document)
         except InvalidInput as err:
             raise InvalidCaseFile([f"{k}: {m}" for k, m in err.problems.items()], source) from None
         checked = casefile.check(copied, source)
@@ -389,8 +290,8 @@ class Service:
         return self._run(action, reference, body)
 
     def update_case(self, reference: str, case: Mapping[str, Any]) -> OpChanges:
-        doc = _copy(case)
-        _problems(validation.check_case(doc, ""))
+        doc = copy_input(case)
+        refuse(validation.check_case(doc, ""))
         if doc["reference"] != reference:
             raise InvalidInput({"reference": "a case's reference cannot be changed"})
 
@@ -402,13 +303,13 @@ class Service:
     # --- persons and relationships ------------------------------------------------------
 
     def add_person(self, reference: str, person: Mapping[str, Any]) -> OpChanges:
-        doc = _copy(person)
+        doc = copy_input(person)
 
         def body(session: Session) -> list[Change]:
             case = repo.case_row(session, reference)
             taken = set(repo.person_ids(session, repo.pk(case)))
-            doc.setdefault("id", _new_id("p", taken))
-            _problems(validation.check_person(doc, ""))
+            doc.setdefault("id", new_id("p", taken))
+            refuse(validation.check_person(doc, ""))
             if doc["id"] in taken:
                 raise InvalidInput({"id": f'"{doc["id"]}" is already the id of a person'})
             state = {"doc": doc, "position": repo.next_position(session, Person, repo.pk(case))}
@@ -417,8 +318,8 @@ class Service:
         return self._run("Add person", reference, body)
 
     def edit_person(self, reference: str, person_id: str, person: Mapping[str, Any]) -> OpChanges:
-        doc = {**_copy(person), "id": person_id}
-        _problems(validation.check_person(doc, ""))
+        doc = {**copy_input(person), "id": person_id}
+        refuse(validation.check_person(doc, ""))
 
         def body(session: Session) -> list[Change]:
             case = repo.case_row(session, reference)
@@ -431,14 +332,14 @@ class Service:
         return self._run("Edit person", reference, body)
 
     def add_relationship(self, reference: str, relationship: Mapping[str, Any]) -> OpChanges:
-        doc = _copy(relationship)
+        doc = copy_input(relationship)
 
         def body(session: Session) -> list[Change]:
             case = repo.case_row(session, reference)
             taken = set(repo.relationship_ids(session, repo.pk(case)))
-            doc.setdefault("id", _new_id("r", taken))
+            doc.setdefault("id", new_id("r", taken))
             people = repo.person_ids(session, repo.pk(case))
-            _problems(validation.check_relationship(doc, "", people))
+            refuse(validation.check_relationship(doc, "", people))
             if doc["id"] in taken:
                 raise InvalidInput({"id": f'"{doc["id"]}" is already the id of a relationship'})
             position = repo.next_position(session, repo.Relationship, repo.pk(case))
@@ -453,13 +354,13 @@ class Service:
     # --- entries ------------------------------------------------------------------------
 
     def add_entry(self, reference: str, entry: Mapping[str, Any]) -> OpChanges:
-        doc = _copy(entry)
+        doc = copy_input(entry)
         kind = ENTRY_KINDS.get(str(doc.get("kind")), "entry")
 
         def body(session: Session) -> list[Change]:
             case = repo.case_row(session, reference)
             taken = set(repo.entry_numbers(session, repo.pk(case)))
-            doc.setdefault("id", _new_id("e", taken))
+            doc.setdefault("id", new_id("e", taken))
             self._check_entry(session, case, doc)
             if doc["id"] in taken:
                 raise InvalidInput({"id": f'"{doc["id"]}" is already the id of an entry'})
@@ -471,12 +372,12 @@ class Service:
             }
             return [self._apply(session, case, "entry", doc["id"], state)]
 
-        return self._run(f"Add {_lower_first(kind)}", reference, body)
+        return self._run(f"Add {lower_first(kind)}", reference, body)
 
     def edit_entry(
         self, reference: str, entry_id: str, entry: Mapping[str, Any], reason: str | None = None
     ) -> OpChanges:
-        doc = {**_copy(entry), "id": entry_id}
+        doc = {**copy_input(entry), "id": entry_id}
 
         def body(session: Session) -> list[Change]:
             case = repo.case_row(session, reference)
@@ -495,7 +396,7 @@ class Service:
         def body(session: Session) -> list[Change]:
             case = repo.case_row(session, reference)
             before = self._live_entry(session, case, entry_id)
-            doc = _copy(before["doc"])
+            doc = copy_input(before["doc"])
             doc.setdefault("persons", []).append({"person": person_id, "role": role})
             self._check_entry(session, case, doc)
             self._reason_for_old_entry(session, case, entry_id, reason)
@@ -521,14 +422,14 @@ class Service:
 
     def record_flag_review(self, reference: str, review: Mapping[str, Any]) -> OpChanges:
         """Acknowledge or dismiss a flag. A later review of the same flag replaces it."""
-        doc = _copy(review)
+        doc = copy_input(review)
         doc.setdefault("by", self.user)
         doc.setdefault("on", repo.now().date().isoformat())
 
         def body(session: Session) -> list[Change]:
             case = repo.case_row(session, reference)
             live = repo.live_entry_ids(session, repo.pk(case))
-            _problems(validation.check_flag_review(doc, "", live))
+            refuse(validation.check_flag_review(doc, "", live))
             key = repo.review_key(doc)
             before = repo.snapshot_review(session, repo.pk(case), key)
             position = (
@@ -594,7 +495,7 @@ class Service:
 
     def set_authority_settings(self, data: Mapping[str, Any]) -> OpChanges:
         """Replace the authority's settings (as a settings file holds them), on the record."""
-        value = _copy(data)
+        value = copy_input(data)
         settings = parse_settings(value, "the new settings")
 
         def body(session: Session) -> list[Change]:
@@ -622,7 +523,7 @@ class Service:
         return self._replay(self._history.redo, self._history.undo, "Redo", backwards=False)
 
     def _replay(
-        self, source: list[_Step], target: list[_Step], verb: str, *, backwards: bool
+        self, source: list[Step], target: list[Step], verb: str, *, backwards: bool
     ) -> OpChanges:
         if not source:
             raise NothingToUndo(f"There is nothing to {verb.lower()}.")
@@ -681,7 +582,7 @@ class Service:
                 f"“{action}” was refused: other records still depend on what it would change."
             ) from None
         if record:
-            self._history.undo.append(_Step(action, reference, tuple(changes)))
+            self._history.undo.append(Step(action, reference, tuple(changes)))
             del self._history.undo[:-UNDO_LIMIT]
             self._history.redo.clear()
         log.info("%s (audit %s)", action.split(" ", 1)[0], audit)
@@ -760,7 +661,7 @@ class Service:
     def _check_entry(session: Session, case: Case, doc: dict[str, Any]) -> None:
         people = repo.person_ids(session, repo.pk(case))
         links = repo.relationship_ids(session, repo.pk(case))
-        _problems(validation.check_entry(doc, "", people, links))
+        refuse(validation.check_entry(doc, "", people, links))
 
     # --- sharing sign-offs (reports: the check before a family-facing report) ------------
 

@@ -127,7 +127,28 @@ def check_case(case: object, path: str = "case") -> list[Problem]:
 
 
 def check_person(person: object, path: str) -> list[Problem]:
-    return check_shape(schemas.PersonIn, person, path)
+    problems = check_shape(schemas.PersonIn, person, path)
+    if isinstance(person, dict) and person.get("date_of_death") is not None:
+        problems.extend(_check_death(person, join_path(path, "date_of_death")))
+    return problems
+
+
+def _check_death(person: Mapping[str, object], where: str) -> list[Problem]:
+    """A date of death is a date expression, and cannot end before the date of birth begins
+    (uncertain dates may overlap: "2019" and "2019-06-01" are both kept)."""
+    death = person["date_of_death"]
+    problems = _check_date_value(death, where)
+    birth = person.get("date_of_birth")
+    if problems or not isinstance(birth, str):
+        return problems
+    try:
+        born = parse_expression(birth)
+    except InvalidDate:
+        return []  # reported at date_of_birth
+    assert isinstance(death, str)
+    if parse_expression(death).latest < born.earliest:
+        return [Problem(where, f'"{death}" is before the date of birth "{birth}"')]
+    return []
 
 
 def check_relationship(
@@ -159,6 +180,11 @@ def check_entry(
     problems = check_shape(schemas.EntryIn, entry, path)
     if not isinstance(entry, dict):
         return problems
+    same = entry.get("same_event_as")
+    if same is not None and not _text(same):
+        problems.append(
+            Problem(join_path(path, "same_event_as"), "must be the id of another entry")
+        )
     kind = entry.get("kind")
     attributes = entry.get("attributes")
     if isinstance(kind, str) and isinstance(attributes, dict):
@@ -196,6 +222,62 @@ def check_entry(
             Problem(join_path(path, "relationship"), f'no relationship with id "{relationship}"')
         )
     return problems
+
+
+def check_same_events(entries: Sequence[object], path: str = "entries") -> list[Problem]:
+    """`same_event_as` across a list of entries: each names another entry of the list, never
+    itself, and the links form no cycle (a group is a tree of links ending at one entry).
+    A cycle is reported once, at the first entry on it."""
+    ids = {
+        entry["id"]: index
+        for index, entry in enumerate(entries)
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str)
+    }
+    links: dict[int, int] = {}  # entry index -> index of the entry it names
+    problems: list[Problem] = []
+    for index, entry in enumerate(entries):
+        target = entry.get("same_event_as") if isinstance(entry, dict) else None
+        if not _text(target):
+            continue
+        assert isinstance(target, str) and isinstance(entry, dict)
+        where = join_path(join_path(path, index), "same_event_as")
+        if target == entry.get("id"):
+            problems.append(Problem(where, "an entry cannot be the same event as itself"))
+        elif target not in ids:
+            problems.append(Problem(where, f'no entry with id "{target}"'))
+        else:
+            links[index] = ids[target]
+    reported: set[int] = set()
+    for start in sorted(links):
+        chain = [start]
+        while chain[-1] in links and links[chain[-1]] not in chain:
+            chain.append(links[chain[-1]])
+        if chain[-1] not in links:
+            continue  # the chain ends at an entry that names no other
+        cycle = chain[chain.index(links[chain[-1]]) :]
+        if reported.isdisjoint(cycle):
+            reported.update(cycle)
+            first = min(cycle)
+            turn = cycle.index(first)
+            order = [*cycle[turn:], *cycle[:turn], first]
+            route = " → ".join(str(_id_at(entries, i)) for i in order)
+            problems.append(
+                Problem(
+                    join_path(join_path(path, first), "same_event_as"),
+                    f"same-event links go round in a circle ({route}): one entry of the "
+                    "group must name no other",
+                )
+            )
+    return sorted(problems, key=lambda p: _index_in(p.path, path))
+
+
+def _id_at(entries: Sequence[object], index: int) -> object:
+    entry = entries[index]
+    return entry.get("id") if isinstance(entry, dict) else index
+
+
+def _index_in(where: str, path: str) -> int:
+    return int(where[len(path) + 1 :].split("]", 1)[0])
 
 
 def check_flag_review(review: object, path: str, entry_ids: Iterable[str] | None) -> list[Problem]:

@@ -28,7 +28,7 @@ EXAMPLE_CASES = sorted(p for p in EXAMPLES.glob("*.json") if not p.name.endswith
 
 
 @pytest.mark.parametrize("path", EXAMPLE_CASES, ids=lambda p: p.name)
-def test_shared_examples_are_valid(path: Path) -> None:
+def test_examples_are_valid(path: Path) -> None:
     assert problems(json.loads(path.read_text(encoding="utf-8"))) == []
 
 

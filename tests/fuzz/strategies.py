@@ -1,11 +1,11 @@
 """Hostile inputs (hypothesis strategies) and the properties every input must keep.
 
-The documents are mutations of valid cases (tests/conftest.py `minimal_case()` and the shared
-family-b example): wrong types, missing and unknown keys, duplicated ids, odd Unicode (lone
-surrogates, bidi controls, NUL, combining marks), huge numbers, NaN, deep nesting, and bytes
-that are not JSON or not UTF-8. The property is always the same: the input is accepted, or it
-is refused with a ChronologyError that has a message, never anything else; and a refused
-import leaves every table as it was.
+The documents are mutations of valid cases (tests/conftest.py `minimal_case()` and the
+family-b example in tests/fixtures/examples): wrong types, missing and unknown keys, duplicated
+ids, odd Unicode (lone surrogates, bidi controls, NUL, combining marks), huge numbers, NaN, deep
+nesting, and bytes that are not JSON or not UTF-8. The property is always the same: the input
+is accepted, or it is refused with a ChronologyError that has a message, never anything else;
+and a refused import leaves every table as it was.
 """
 
 from __future__ import annotations
@@ -95,6 +95,8 @@ KEYS = [
     "rule",
     "evidence",
     "decision",
+    "same_event_as",
+    "date_of_death",
 ]
 
 text = st.one_of(st.sampled_from(ODD_TEXT), st.text(max_size=40))

@@ -1,6 +1,6 @@
 """Non-table schemas: the shape every write must have before it reaches a table.
 
-These validate the case-file objects (spec: shared/spec/case-file.md) field by field. They are
+These validate the case-file objects (docs/case-file-format.md) field by field. They are
 strict (a number is not text, `"true"` is not true) and allow unknown keys, which the store keeps
 untouched. Checks that need more than one object (does person "p9" exist? is a restricted
 entry's reason given?) live in `core.validation`, which also turns pydantic's errors into the

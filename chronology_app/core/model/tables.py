@@ -199,3 +199,16 @@ class WorkspaceMeta(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: Any = Field(sa_column=Column(JSON, nullable=True))
+
+
+class PersonNameKey(SQLModel, table=True):
+    """The keys a person's names are filed under (core/name_matching.py: the normalised name,
+    the sounds of its first and last words, their beginnings), worked out when the person is
+    saved, so that cross-case suggestions are found by an indexed join, not by comparing every
+    person with every other."""
+
+    __tablename__ = "person_name_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    key: str = Field(index=True)

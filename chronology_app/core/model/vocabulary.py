@@ -1,4 +1,4 @@
-"""The words of the case-file format (spec: shared/spec/case-file.md), in one place.
+"""The words of the case-file format (docs/case-file-format.md), in one place.
 
 Everything that names an entry kind, a role, a source type or a tag comes from here, so the
 validator, the rules, the reports and the GUI's pick lists cannot drift apart.

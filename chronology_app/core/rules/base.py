@@ -1,4 +1,4 @@
-"""What every rule is and what it returns (spec: shared/spec/rules.md).
+"""What every rule is and what it returns (spec: docs/rules-spec.md).
 
 A rule is a small class with a declared id, a default severity, parameters with defaults that an
 authority may change, and its basis. It looks at read-only records and returns `Flag`s, each

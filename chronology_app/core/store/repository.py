@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import String, delete, func, insert, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlmodel import col
 
 from chronology_app.core.crosscase import PersonRef, parse_pair_key
@@ -30,9 +30,11 @@ from chronology_app.core.model.tables import (
     Person,
     PersonAlias,
     PersonMatch,
+    PersonNameKey,
     Relationship,
 )
 from chronology_app.core.model.vocabulary import FORMAT_NAME, FORMAT_VERSION
+from chronology_app.core.name_matching import name_keys
 
 Snapshot = dict[str, Any]
 SPEC_TOP_LEVEL = (
@@ -103,6 +105,36 @@ def all_person_docs(session: Session) -> list[tuple[str, dict[str, Any]]]:
         Case, col(Case.id) == col(Person.case_id)
     )
     return [(reference, doc) for reference, doc in session.execute(query)]
+
+
+def candidate_person_pairs(
+    session: Session,
+) -> list[tuple[str, dict[str, Any], str, dict[str, Any]]]:
+    """Persons in different cases filed under a shared name key, as (case reference, person
+    document) pairs: the candidates for cross-case suggestions, found by the key index."""
+    first, second = aliased(PersonNameKey), aliased(PersonNameKey)
+    person_a, person_b = aliased(Person), aliased(Person)
+    pairs = session.execute(
+        select(col(first.person_id), col(second.person_id))
+        .join(
+            second,
+            (col(second.key) == col(first.key)) & (col(second.person_id) > col(first.person_id)),
+        )
+        .join(person_a, col(person_a.id) == col(first.person_id))
+        .join(person_b, col(person_b.id) == col(second.person_id))
+        .where(col(person_a.case_id) != col(person_b.case_id))
+        .distinct()
+    ).all()
+    wanted = {person_id for pair in pairs for person_id in pair}
+    people = {
+        person_id: (reference, doc)
+        for person_id, reference, doc in session.execute(
+            select(col(Person.id), col(Case.reference), col(Person.doc))
+            .join(Case, col(Case.id) == col(Person.case_id))
+            .where(col(Person.id).in_(wanted))
+        )
+    }
+    return [(*people[a], *people[b]) for a, b in pairs]
 
 
 def entry_key_by_number(session: Session, reference: str, number: int) -> str | None:
@@ -225,6 +257,7 @@ def restore_person(session: Session, case: Case, key: str, state: Snapshot | Non
     row.restricted = bool(doc.get("restricted"))
     session.flush()
     session.execute(delete(PersonAlias).where(col(PersonAlias.person_id) == row.id))
+    session.execute(delete(PersonNameKey).where(col(PersonNameKey.person_id) == row.id))
     _insert_aliases(session, [(row.id or 0, doc)])
 
 
@@ -325,6 +358,7 @@ def restore_case_file(session: Session, reference: str, state: Snapshot | None) 
         session.execute(delete(Relationship).where(col(Relationship.case_id) == existing.id))
         person_rows = select(col(Person.id)).where(col(Person.case_id) == existing.id)
         session.execute(delete(PersonAlias).where(col(PersonAlias.person_id).in_(person_rows)))
+        session.execute(delete(PersonNameKey).where(col(PersonNameKey.person_id).in_(person_rows)))
         session.execute(delete(Person).where(col(Person.case_id) == existing.id))
         session.execute(delete(FlagReview).where(col(FlagReview.case_id) == existing.id))
         session.execute(delete(CaseReview).where(col(CaseReview.case_id) == existing.id))
@@ -603,6 +637,8 @@ def _insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
 
 
 def _insert_aliases(session: Session, persons: Iterable[tuple[int, Mapping[str, Any]]]) -> None:
+    """A person's aliases and name keys (both derived from the document)."""
+    persons = list(persons)
     rows = [
         {"person_id": person_id, "alias": alias}
         for person_id, doc in persons
@@ -610,6 +646,13 @@ def _insert_aliases(session: Session, persons: Iterable[tuple[int, Mapping[str, 
     ]
     if rows:
         _insert(session, PersonAlias, rows)
+    keys = [
+        {"person_id": person_id, "key": key}
+        for person_id, doc in persons
+        for key in sorted(name_keys([doc["name"], *(doc.get("aliases") or ())]))
+    ]
+    if keys:
+        _insert(session, PersonNameKey, keys)
 
 
 def _insert_entry_children(

@@ -1,0 +1,131 @@
+"""Whether two names may be one person's: the same name, an alias, or a close spelling variant
+(Stephen / Steven, McAllister / Mac Allister, a dropped accent, forename and surname swapped).
+
+Each name gives a few *keys* (its normalised form with the words sorted, the sounds of its first
+and last words, and the start of them). Keys are worked out in Python when a person is saved and
+stored beside the person (`person_name_key`), so a database can find candidates by an indexed
+equality join instead of comparing every person with every other; each candidate pair is then
+checked here, and the reason it may be the same person is said in words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import jellyfish
+from rapidfuzz import fuzz
+
+# Letters that Unicode does not decompose into a base letter and an accent.
+_UNDECOMPOSED = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th"}
+)
+# Prefixes written joined or apart ("Mac Allister", "McAllister", "O'Brien", "O Brien").
+_JOINED_PREFIXES = ("mac", "mc", "o")
+# How close two spellings must be (rapidfuzz's ratio, 0-100) to be suggested on spelling alone,
+# and when they sound alike.
+CLOSE_SPELLING = 88
+SOUNDS_ALIKE_SPELLING = 70
+
+
+def normalise_name(name: str) -> str:
+    """Case, accents, punctuation and spacing do not tell two names apart."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold().translate(_UNDECOMPOSED))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^\w\s]", " ", plain).split())
+
+
+def _words(name: str) -> list[str]:
+    """The name's words with Mc/Mac and O' joined to what follows, and Mac written Mc."""
+    words = normalise_name(name).split()
+    joined: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word in _JOINED_PREFIXES and index + 1 < len(words):
+            word += words[index + 1]
+            index += 1
+        if word.startswith("mac") and len(word) > 5:
+            word = "mc" + word[3:]
+        joined.append(word)
+        index += 1
+    return joined
+
+
+def canonical(name: str) -> str:
+    """The name's words, Mc/Mac and O' joined, in alphabetical order (so a swapped forename
+    and surname give the same form)."""
+    return " ".join(sorted(_words(name)))
+
+
+def _sounds(word: str) -> str:
+    return jellyfish.metaphone(word) or word
+
+
+def name_keys(names: Iterable[str]) -> set[str]:
+    """The keys under which a person with these names (name and aliases) is filed."""
+    keys: set[str] = set()
+    for name in names:
+        words = _words(name)
+        if not words:
+            continue
+        keys.add("n:" + " ".join(sorted(words)))
+        if len(words) >= 2:
+            first, last = words[0], words[-1]
+            keys.add("p:" + "|".join(sorted((_sounds(first), _sounds(last)))))
+            keys.add("s:" + "|".join(sorted((first[:1] + last[:3], last[:1] + first[:3]))))
+    return keys
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """Why two names may be one person's, in words."""
+
+    why: str
+    exact: bool  # the same name once case, accents, punctuation and spacing are set aside
+    name: str  # the first person's name that matched, normalised
+
+
+def compare_names(first: Iterable[str], second: Iterable[str]) -> NameMatch | None:
+    """The closest way any of the first person's names (name and aliases) matches any of the
+    second's, or None when none is close enough to suggest."""
+    best: tuple[int, NameMatch] | None = None
+    for a in first:
+        for b in second:
+            found = _compare(a, b)
+            if found is not None and (best is None or found[0] > best[0]):
+                best = found
+    return best[1] if best else None
+
+
+def _compare(a: str, b: str) -> tuple[int, NameMatch] | None:
+    plain_a, plain_b = normalise_name(a), normalise_name(b)
+    if not plain_a or not plain_b:
+        return None
+    shown = f"{a} / {b}"
+    if plain_a == plain_b:
+        if a.casefold().split() == b.casefold().split():
+            return 5, NameMatch(f'the same name ("{a}")', True, plain_a)
+        return 5, NameMatch(
+            f"the same name but for accents or punctuation ({shown})", True, plain_a
+        )
+    words_a, words_b = _words(a), _words(b)
+    if words_a == words_b:
+        return 4, NameMatch(f"the same name written apart or joined ({shown})", False, plain_a)
+    if sorted(words_a) == sorted(words_b):
+        return 4, NameMatch(f"forename and surname swapped ({shown})", False, plain_a)
+    joined_a, joined_b = " ".join(words_a), " ".join(words_b)
+    ratio = fuzz.ratio(joined_a, joined_b)
+    if _sound_key(words_a) == _sound_key(words_b) and ratio >= SOUNDS_ALIKE_SPELLING:
+        return 3, NameMatch(f"names that sound alike ({shown})", False, plain_a)
+    if max(ratio, fuzz.token_sort_ratio(joined_a, joined_b)) >= CLOSE_SPELLING:
+        return 2, NameMatch(f"a close spelling ({shown})", False, plain_a)
+    return None
+
+
+def _sound_key(words: list[str]) -> tuple[str, ...]:
+    if len(words) < 2:
+        return tuple(_sounds(word) for word in words)
+    return tuple(sorted((_sounds(words[0]), _sounds(words[-1]))))
