@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import pypdfium2 as pdfium
 from PySide6.QtGui import QImage
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from chronology_app.core import clock
 from chronology_app.core.errors import ChronologyError
@@ -134,6 +134,9 @@ def export_report(window: MainWindow) -> None:
             return
         pages = f", {report.pages} pages" if report.pages else ""
         window.statusBar().showMessage(f"Report saved: {path.name} ({audience}{pages})", 8000)
+        notes = [w for w in report.warnings if not w.startswith("to review: ")]
+        if notes:  # the court chronology over PD27A's 10 sides
+            QMessageBox.warning(window, "Report saved", "\n\n".join(notes))
 
     builder = report_builder(window.service, reference, audience, fmt)
     window.ops.in_background("Building the report…", builder, done)

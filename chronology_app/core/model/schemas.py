@@ -122,7 +122,6 @@ class PersonIn(_Schema):
     name: NonBlank
     aliases: list[NonBlank] | None = None
     date_of_birth: DateExpression | None = None
-    date_of_death: DateExpression | None = None
     sex: Sex | None = None
     roles: list[PersonRole] | None = None
     immigration_status: ImmigrationStatus | None = None
