@@ -65,7 +65,7 @@ QUICK = {
     "bench_start.py": ["--repeat", "1"],
     "bench_casefile.py": ["--entries", "300", "--repeat", "1"],
     "bench_rules.py": ["--repeat", "1", "--cases", "4"],
-    "bench_report.py": ["--entries", "150", "--repeat", "1"],
+    "bench_report.py": ["--entries", "150", "--hostile", "300", "--repeat", "1"],
     "bench_gui.py": ["--repeat", "1"],
 }
 LIBRARIES = ("PySide6-Essentials", "SQLAlchemy", "sqlcipher3", "reportlab", "pypdfium2", "pydantic")
@@ -346,6 +346,55 @@ def report_rows(run: Run) -> list[Row]:
             key="report_conference_s",
             amount=conference,
         ),
+        *hostile_rows(run),
+    ]
+
+
+def hostile_rows(run: Run) -> list[Row]:
+    """The family-facing check and masking under hostile input (bench_report.py)."""
+    found = re.search(
+        r"hostile: (\d+) entries, (\d+) restricted people: internal ([\d.]+) s, conference "
+        r"([\d.]+) s",
+        run.text,
+    )
+    long = re.search(
+        r"100,000-character name: conference check ([\d.]+) s \((\w+ ?\w*)\), internal report "
+        r"printing it ([\d.]+) s",
+        run.text,
+    )
+    if found is None or long is None:
+        raise SystemExit("bench_report.py printed no hostile rows: has it changed?")
+    entries, people = int(found.group(1)), int(found.group(2))
+    internal, conference = float(found.group(3)), float(found.group(4))
+    ratio = conference / internal
+    check, outcome, printed = float(long.group(1)), long.group(2), float(long.group(3))
+    chain = re.search(r"chain of 'a-' before a restricted name: check ([\d.]+) s", run.text)
+    return [
+        Row(
+            f"Conference report of a {entries:,}-entry case with {people} restricted people",
+            f"{conference:.2f} s",
+            f"under 3x internal: {'met' if ratio < 3 else 'NOT met'}",
+            f"internal report of the same case {internal:.2f} s: conference / internal = "
+            f"{ratio:.2f}",
+            key="report_hostile_conference_s",
+            amount=conference,
+        ),
+        Row("", "", key="report_hostile_internal_s", amount=internal),
+        Row(
+            "A 100,000-character restricted name: the sharing check / the internal report",
+            f"{check:.2f} s / {printed:.2f} s",
+            f"near-linear; check {outcome}",
+            key="report_long_name_check_s",
+            amount=check,
+        ),
+        Row("", "", key="report_long_name_internal_s", amount=printed),
+        Row(
+            "The sharing check after 100,000 characters of 'a-a-a-…'",
+            f"{float(chain.group(1)):.2f} s" if chain else "not measured",
+            "near-linear",
+            key="report_punctuation_chain_check_s" if chain else "",
+            amount=float(chain.group(1)) if chain else None,
+        ),
     ]
 
 
@@ -429,10 +478,12 @@ def heap_peaks(quick: bool) -> list[Row]:
     import tempfile
 
     from benchmarks.generate import generate_case
+    from chronology_app.core.analysis import analyse_case
     from chronology_app.core.records import case_data
-    from chronology_app.core.reports.chronology_report import build_report
+    from chronology_app.core.reports.make import make_report
     from chronology_app.core.rules.engine import analyse
     from chronology_app.core.service import Service
+    from chronology_app.core.settings import Settings
     from chronology_app.core.store.workspace import Workspace
 
     def traced(action: Callable[[], object]) -> int:
@@ -458,11 +509,14 @@ def heap_peaks(quick: bool) -> list[Row]:
             workspace.close()
     records = case_data(generate_case(n_rules, seed=7))
     engine = traced(lambda: analyse(records))
-    report_case = case_data(generate_case(n_report, seed=11))
-    flags = analyse(report_case)
+    report_analysis = analyse_case(
+        case_data(generate_case(n_report, seed=11)), Settings(), as_of=None
+    )
     day = datetime.date(2025, 1, 1)
     report = traced(
-        lambda: build_report(report_case, flags, "internal", prepared_by="Bench", report_date=day)
+        lambda: make_report(
+            report_analysis, "internal", "pdf", prepared_by="Bench", report_date=day
+        )
     )
     figures = (
         f"importing the {n_import:,}-entry case",

@@ -1,16 +1,20 @@
-"""`chronology report`: a case's chronology as a PDF (issue: reports).
+"""`chronology report`: a case's chronology as a PDF or a Word file.
 
-    chronology report FILE.json -o OUT.pdf [--audience internal|conference|review]
-    chronology report WORKSPACE REFERENCE -o OUT.pdf [...]
+    chronology report FILE.json -o OUT.pdf|OUT.docx --audience conference|court|review|internal
+    chronology report WORKSPACE REFERENCE -o OUT.pdf|OUT.docx --audience ...
 
-The PDF is built in memory and written atomically: a temporary file beside the target (so the
-rename cannot cross file systems), flushed to disk, then renamed over the target; if anything
-fails the temporary file is removed at once, so no partial report with case content is left.
+`--audience` is required: there is no default, so nobody prints the internal version by
+pressing Enter. A family-facing report (conference, court) is checked first: a restricted
+person's name in any form in the shared text stops it, with exit status 1, one line per finding
+on stderr and no output file; warnings to review are printed and the report is written.
+
+The report is built in memory (`core/reports/make.py`, the same function the desktop uses)
+and written atomically: a temporary file beside the target, flushed, then renamed over it; if
+anything fails the temporary file is removed at once, so no partial report is left.
 """
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,48 +24,27 @@ from chronology_app.core.errors import ChronologyError
 from chronology_app.core.files import check_replaceable, is_pdf, write_atomically
 
 if TYPE_CHECKING:
-    from chronology_app.core.records import CaseData
-    from chronology_app.core.reports.chronology_report import FlagLike
-    from chronology_app.core.rules.base import Rule
-    from chronology_app.core.settings import Settings
+    from chronology_app.core.analysis import Analysis
 
-# The report's audiences, as core/reports/audience.py names them (a test keeps the two equal):
-# written out here so that building the command line imports no part of the reports.
-AUDIENCE_CHOICES = ("internal", "conference", "review")
-
-
-def _as_of(settings: Settings) -> datetime.date | None:
-    # As of the latest entry until the one analysis pipeline decides (spec: As of when).
-    del settings
-    return None
+# The report's audiences, family-facing first, as core/reports/audience.py names them (a test
+# keeps the two equal): written out here so that building the command line imports no part of
+# the reports.
+AUDIENCE_CHOICES = ("conference", "court", "internal", "review")
+FAMILY_FACING_CHOICES = ("conference", "court")
 
 
-def _from_file(ctx: CliContext, settings: Settings) -> tuple[CaseData, list[FlagLike], list[Rule]]:
-    from chronology_app.core import casefile
-    from chronology_app.core.records import case_data
-    from chronology_app.core.rules.engine import analyse, review_for
-
-    if ctx.args.reference:
-        raise ChronologyError("A case file holds one case: give no reference with it.")
-    data = case_data(casefile.read(ctx.args.source))
-    rules = settings.build_rules()
-    flags = analyse(data, rules, as_of=_as_of(settings))
-    pairs: list[FlagLike] = [(flag, review_for(flag, data.reviews)) for flag in flags]
-    return data, pairs, rules
+def is_docx(start: bytes) -> bool:
+    return start.startswith(b"PK\x03\x04")
 
 
-def _from_workspace(
-    ctx: CliContext, settings: Settings
-) -> tuple[CaseData, list[FlagLike], list[Rule]]:
-    if not ctx.args.reference:
-        raise ChronologyError(
-            "A workspace holds many cases: give the case reference after the workspace, "
-            "e.g. chronology report WORKSPACE BD-2020-0193 -o report.pdf"
-        )
-    with ctx.service(ctx.args.source, settings) as service:
-        data = service.case_data(ctx.args.reference)
-        flags: list[FlagLike] = list(service.flags(ctx.args.reference))
-    return data, flags, service.rules
+def _format(target: Path) -> str:
+    suffix = target.suffix.lower()
+    if suffix in (".pdf", ".docx"):
+        return suffix[1:]
+    raise ChronologyError(
+        f"{target.name} is not a report name: give one ending .pdf or .docx (Word), "
+        f"e.g. {target.with_suffix('.pdf').name}"
+    )
 
 
 def _check_target(target: Path) -> None:
@@ -75,30 +58,69 @@ def _check_target(target: Path) -> None:
         raise ChronologyError(f"Cannot write {target}: the folder {folder} does not exist.")
 
 
+def _load(ctx: CliContext) -> tuple[Analysis, dict[str, str], str | None]:
+    """The analysis, the sign-offs for sharing and the audit fingerprint (workspace only)."""
+    from chronology_app.core import casefile
+    from chronology_app.core.analysis import analyse_case
+    from chronology_app.core.records import case_data
+    from chronology_app.core.settings import Settings, load_settings
+
+    args = ctx.args
+    # --settings overrides the authority's settings (kept in the workspace) for this report.
+    settings = load_settings(args.settings) if args.settings else None
+    if is_case_file(args.source):
+        if args.reference:
+            raise ChronologyError("A case file holds one case: give no reference with it.")
+        data = case_data(casefile.read(args.source))
+        return analyse_case(data, settings or Settings(), as_of=None), {}, None
+    if not args.reference:
+        raise ChronologyError(
+            "A workspace holds many cases: give the case reference after the workspace, "
+            "e.g. chronology report WORKSPACE BD-2020-0193 -o report.pdf --audience conference"
+        )
+    with ctx.service(args.source, settings) as service:
+        analysis = service.analysis(args.reference)
+        signed = service.shared_sign_offs(args.reference)
+    return analysis, signed, None
+
+
 def _report(ctx: CliContext) -> int:
-    from chronology_app.core.reports.audience import CONFERENCE
-    from chronology_app.core.reports.chronology_report import build_report
-    from chronology_app.core.settings import load_settings
+    from chronology_app.core import clock
+    from chronology_app.core.reports.make import SharingRefused, make_report
 
     args = ctx.args
     target = Path(args.output)
     _check_target(target)
-    check_replaceable(target, same_kind=is_pdf, what="PDF", force=ctx.args.force)
-    settings = load_settings(args.settings)
-    load = _from_file if is_case_file(args.source) else _from_workspace
-    data, flags, rules = load(ctx, settings)
-    pdf = build_report(
-        data,
-        flags,
-        args.audience,
-        prepared_by=args.prepared_by or ctx.user(),
-        report_date=datetime.date.today(),
-        rules=rules,
-        as_of=_as_of(settings),
-    )
-    write_atomically(target, pdf)
-    print(f"Wrote the {args.audience} report of {data.case.reference} to {target}.", file=ctx.out)
-    if args.audience != CONFERENCE:
+    fmt = _format(target)
+    same_kind = is_pdf if fmt == "pdf" else is_docx
+    check_replaceable(target, same_kind=same_kind, what=fmt.upper(), force=args.force)
+    analysis, signed, anchor = _load(ctx)
+    reference = analysis.case.case.reference
+    try:
+        report = make_report(
+            analysis,
+            args.audience,
+            fmt,
+            prepared_by=args.prepared_by or ctx.user(),
+            report_date=clock.today(),
+            anchor=anchor,
+            signed_off=signed,
+        )
+    except SharingRefused as refused:
+        print(
+            f"The {args.audience} report of {reference} was not written: the shared text "
+            "names a restricted person. Reword or restrict these, then run it again:",
+            file=ctx.err,
+        )
+        for finding in refused.findings:
+            print(finding.line(), file=ctx.err)
+        return 1
+    write_atomically(target, report.data)
+    pages = f" ({report.pages} pages)" if report.pages is not None else ""
+    print(f"Wrote the {args.audience} report of {reference} to {target}{pages}.", file=ctx.out)
+    for warning in report.warnings:
+        print(warning, file=ctx.err)
+    if args.audience not in FAMILY_FACING_CHOICES:
         print(
             "This report holds restricted material that must not be shared with the family: "
             "keep it on protected storage. For a family-facing copy use --audience conference.",
@@ -108,17 +130,18 @@ def _report(ctx: CliContext) -> int:
 
 
 def register(command: Register) -> None:
-    sub = command("report", _report, "print a case's chronology to PDF")
+    sub = command("report", _report, "print a case's chronology to PDF or Word")
     sub.add_argument("source", help="a case file (.json) or a workspace")
     sub.add_argument("reference", nargs="?", help="the case, when SOURCE is a workspace")
-    sub.add_argument("-o", "--output", required=True, help="the PDF file to write")
-    sub.add_argument("--force", action="store_true", help="replace an earlier PDF there")
+    sub.add_argument("-o", "--output", required=True, help="the .pdf or .docx file to write")
+    sub.add_argument("--force", action="store_true", help="replace an earlier report there")
     sub.add_argument(
         "--audience",
         choices=AUDIENCE_CHOICES,
-        default="internal",
-        help="internal (everything), conference (family-facing: restricted material "
-        "withheld) or review (adds who recorded each entry and when)",
+        required=True,
+        help="conference (family-facing: restricted material withheld, no flags), court "
+        "(PD12A chronology of the entries tagged 'court', family-facing), internal "
+        "(everything) or review (adds who recorded each entry and when)",
     )
     sub.add_argument("--prepared-by", help="the name on the cover (default: --user)")
     sub.add_argument("--settings", help="an authority's settings file (rule parameters)")

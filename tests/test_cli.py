@@ -230,7 +230,7 @@ def test_export_and_report_replace_a_file_only_when_asked_and_never_a_workspace(
     before = Path(ws).read_bytes()
     for command in (
         ("export", ws, "BD-2020-0193", "-o", ws, "--force"),
-        ("report", ws, "BD-2020-0193", "-o", ws, "--force"),
+        ("report", ws, "BD-2020-0193", "-o", ws, "--force", "--audience", "internal"),
     ):
         code, _, err = run(*command)
         assert code == 1 and "is not a" in err, command

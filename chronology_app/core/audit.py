@@ -353,3 +353,20 @@ def _diff(before: Any, after: Any, path: str) -> list[FieldChange]:
             None if after is _ABSENT else after,
         )
     ]
+
+
+# --- sign-offs for sharing (the check before a family-facing report) ---------------------------
+
+
+def sharing_sign_offs(session: Session, reference: str, action: str) -> dict[str, str]:
+    """Entry id -> the fingerprint of its latest sign-off for sharing in case `reference`."""
+    found: dict[str, str] = {}
+    for raw in _raw_rows(session, reference):
+        if raw.action != action:
+            continue
+        record = _as_record(raw)
+        for change in (record.changes if record is not None else None) or ():
+            after = change.get("after") or {}
+            if change.get("object") == "sharing_sign_off" and "fingerprint" in after:
+                found[str(change["key"])] = str(after["fingerprint"])
+    return found

@@ -39,6 +39,7 @@ class PersonRecord:
     immigration_status: str | None
     restricted: bool
     notes: str | None
+    date_of_death: PartialDate | None = None  # drawn as deceased in the family diagram
 
     @property
     def is_child(self) -> bool:
@@ -175,6 +176,7 @@ def person_record(doc: Mapping[str, Any]) -> PersonRecord:
         immigration_status=status,
         restricted=bool(doc.get("restricted")),
         notes=doc.get("notes"),
+        date_of_death=_opt_date(doc.get("date_of_death")),
     )
 
 

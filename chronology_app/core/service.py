@@ -662,6 +662,34 @@ class Service:
         links = repo.relationship_ids(session, repo.pk(case))
         refuse(validation.check_entry(doc, "", people, links))
 
+    # --- sharing sign-offs (reports: the check before a family-facing report) ------------
+
+    SIGN_OFF = "Sign off for sharing"
+
+    def sign_off_shared(self, reference: str, entry_id: str) -> OpChanges:
+        """Record that a practitioner has read an entry the sharing check warned about and
+        judged it safe to share with the family. The record carries the entry's fingerprint
+        (its printed text), so a later edit of the entry clears the sign-off. On the audit
+        trail; not undoable (it changes no record of the case)."""
+        from chronology_app.core.reports.check import entry_fingerprint
+
+        entry = self.case_data(reference).entry_by_id.get(entry_id)
+        if entry is None:
+            raise NotFound("That entry is not in this case.")
+        fingerprint = entry_fingerprint(entry)
+
+        def body(_session: Session) -> list[Change]:
+            return [Change("sharing_sign_off", entry_id, None, {"fingerprint": fingerprint})]
+
+        return self._run(
+            self.SIGN_OFF, reference, body, reason="checked, safe to share", record=False
+        )
+
+    def shared_sign_offs(self, reference: str) -> dict[str, str]:
+        """Entry id -> the fingerprint of its latest sign-off for sharing."""
+        with self.workspace.reading() as session:
+            return audit.sharing_sign_offs(session, reference, self.SIGN_OFF)
+
 
 def _hours(hours: int) -> str:
     return "1 hour" if hours == 1 else f"{hours} hours"

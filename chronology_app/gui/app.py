@@ -9,7 +9,6 @@ chronology-app --self-test     check this installation works, offscreen, and exi
 from __future__ import annotations
 
 import argparse
-import datetime
 import getpass
 import logging
 import os
@@ -91,8 +90,7 @@ def self_test() -> None:
     """Check that this installation (or bundle) works, end to end and offscreen: a demo
     workspace in a fresh temporary folder, the main window on its first case, and a conference
     report rendered to PDF and drawn by PDFium. Raises on any problem."""
-    from chronology_app.core.reports.chronology_report import build_report
-    from chronology_app.gui.report_printing import page_images
+    from chronology_app.gui.report_printing import page_images, report_builder
 
     app = make_application()
     if app.windowIcon().pixmap(32).isNull():
@@ -106,16 +104,12 @@ def self_test() -> None:
             window.open_case(reference)
             window.ops.wait()
             window.close()
-            pdf = build_report(
-                service.case_data(reference),
-                service.flags(reference),
-                "conference",
-                prepared_by="self-test",
-                report_date=datetime.date.today(),
-                rules=service.rules,
-            )
+            outcome = report_builder(service, reference, "conference")()
         finally:
             workspace.close()
+    if not hasattr(outcome, "data"):
+        raise RuntimeError(f"the conference report was not made: {outcome}")
+    pdf = outcome.data
     if not pdf.startswith(b"%PDF-") or not page_images(pdf, dpi=20):
         raise RuntimeError("the conference report is not a readable PDF")
 

@@ -517,50 +517,19 @@ class MainWindow(QMainWindow):
                 show_error(self, error)
 
     def export_pdf(self) -> None:
-        from chronology_app.gui import report_printing as printing  # PDF libraries load on use
+        from chronology_app.gui import report_printing  # PDF and Word libraries load on use
 
-        if self.case is None:
-            return
-        case, flags = self.case, self.flags
-        audience = printing.choose_audience(self)
-        path = printing.ask_pdf_path(self, case, audience) if audience else None
-        if audience is None or path is None:
-            return
-
-        def done(data: bytes) -> None:
-            try:
-                printing.save_pdf(path, data)
-            except ChronologyError as error:
-                show_error(self, error)
-                return
-            self.statusBar().showMessage(f"Report saved: {path.name} ({audience})", 8000)
-
-        builder = printing.report_builder(self.service, case, flags, audience)
-        self.ops.in_background("Building the report…", builder, done)
+        report_printing.export_report(self)
 
     def print_report(self) -> None:
-        from chronology_app.gui import report_printing as printing
+        from chronology_app.gui import report_printing
 
-        if self.case is None:
-            return
-        audience = printing.choose_audience(self)
-        if audience is None:
-            return
-
-        def done(data: bytes) -> None:
-            printer = printing.ask_printer(self)
-            if printer is not None:
-                printing.print_pdf(data, printer)
-
-        builder = printing.report_builder(self.service, self.case, self.flags, audience)
-        self.ops.in_background("Building the report…", builder, done)
+        report_printing.print_report(self)
 
     def export_timeline(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export timeline", "timeline.png", "PNG images (*.png)"
-        )
-        if path and not self.timeline.export_png(path):
-            show_error(self, ChronologyError(f"{path}: the image could not be written."))
+        from chronology_app.gui import report_printing
+
+        report_printing.export_timeline(self)
 
     def check_workspace(self) -> None:
         def done(found: dict[str, list[ReviewedFlag]]) -> None:

@@ -1,35 +1,25 @@
-"""The chronology report: cover, family, timeline, flags and the chronology table.
+"""The chronology report (internal, review and conference audiences): cover, family,
+timeline, flags (not family-facing) and the chronology table.
 
-`write_report` writes it against the document interface (`document.py`); `build_report` renders
-it to PDF bytes. Both are pure: no Qt, no files, no clock (the report date is an argument), so
-the GUI can call `build_report` from a worker thread. What each audience sees is decided in
-`audience.py`, and a conference report is written through `MaskedDocument`, so every string,
-metadata included, passes the masking.
+`write_report` writes it against the document interface (`document.py`); `make.py` renders it.
+Pure: no Qt, no files, no clock (the report date is an argument). What each audience sees is
+decided in `audience.py`; a family-facing report is written through `MaskedDocument`, so every
+string, metadata included, passes the masking.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
-import time
-from collections.abc import Iterable, Sequence
-from typing import Protocol
 
 from chronology_app.core.dates import DateKind, PartialDate, format_day
 from chronology_app.core.model.vocabulary import ENTRY_KINDS
-from chronology_app.core.records import CaseData, EntryRecord, FlagReviewRecord, PersonRecord
+from chronology_app.core.records import EntryRecord, FlagReviewRecord, PersonRecord
 from chronology_app.core.reports import diagrams
-from chronology_app.core.reports.audience import (
-    AUDIENCES,
-    AudienceView,
-    MaskedDocument,
-    ShownFlag,
-    audience_view,
-)
+from chronology_app.core.reports.audience import AUDIENCES, AudienceView
 from chronology_app.core.reports.document import (
     Column,
     DocumentInfo,
-    DocumentModel,
     Emphasis,
     Paragraph,
     ReportDocument,
@@ -38,8 +28,9 @@ from chronology_app.core.reports.document import (
     cell,
     para,
 )
-from chronology_app.core.rules.base import Flag, Rule
-from chronology_app.core.rules.engine import review_for
+from chronology_app.core.reports.genogram import genogram
+from chronology_app.core.reports.masked import MaskedDocument
+from chronology_app.core.rules.base import Flag
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +41,8 @@ RESTRICTED_NOTICE = (
 WITHHELD_NOTICE = (
     "Prepared for sharing with the family. Information that may not be shared with the family "
     "has been withheld from this report: restricted entries are left out, some people are "
-    'shown as "Person A (withheld)" and so on, and flags are shown only as far as the shared '
-    "entries support them. Entry numbers are those of the full chronology."
+    'shown as "Person A (withheld)" and so on. Entries are numbered in this report\'s own '
+    "order."
 )
 FLAGS_NOTE = (
     "Flags are prompts for professional judgement, not scores or predictions. Each names the "
@@ -78,100 +69,38 @@ SOURCE_TYPES = {
 }
 
 
-class _Reviewed(Protocol):
-    """What `Service.flags` returns: a flag and its review."""
-
-    @property
-    def flag(self) -> Flag: ...
-
-    @property
-    def review(self) -> FlagReviewRecord | None: ...
-
-
-FlagLike = Flag | tuple[Flag, FlagReviewRecord | None] | _Reviewed
-
-
-def build_report(
-    case: CaseData,
-    flags: Iterable[FlagLike],
-    audience: str,
-    *,
-    prepared_by: str,
-    report_date: datetime.date,
-    rules: Sequence[Rule] | None = None,
-    as_of: datetime.date | None = None,
-) -> bytes:
-    """The report as PDF bytes. `flags` are the case's flags (`Flag`s, `(flag, review)` pairs or
-    `Service.flags` results); `rules` and `as_of` are those they were found with (defaults: the
-    standard rules, as of the latest entry), used to check conference flags against the shared
-    entries. Thread-safe; takes about a second for 2,000 entries."""
-    from chronology_app.core.reports.pdf import render_pdf
-
-    started = time.perf_counter()
-    document = DocumentModel()
-    write_report(
-        document,
-        case,
-        flags,
-        audience,
-        prepared_by=prepared_by,
-        report_date=report_date,
-        rules=rules,
-        as_of=as_of,
-    )
-    data = render_pdf(document)
-    log.info(
-        "report built: audience %s, %d entries, %d bytes in %.2f s",
-        audience,
-        len(case.entries),
-        len(data),
-        time.perf_counter() - started,
-    )
-    return data
-
-
 def write_report(
     document: ReportDocument,
-    case: CaseData,
-    flags: Iterable[FlagLike],
-    audience: str,
+    view: AudienceView,
     *,
     prepared_by: str,
     report_date: datetime.date,
-    rules: Sequence[Rule] | None = None,
-    as_of: datetime.date | None = None,
-) -> AudienceView:
-    """Write the report for `audience` into `document`; returns what that audience sees."""
-    view = audience_view(case, _pairs(case, flags), audience, rules=rules, as_of=as_of)
+    anchor: str | None = None,
+) -> None:
+    """Write the chronology for `view`'s audience (not court: see `court.py`) into
+    `document`. A family-facing view is written through `MaskedDocument`."""
     doc = MaskedDocument(document, view.masker) if view.masker is not None else document
     record = view.case.case
     doc.set_info(
         DocumentInfo(
             title=f"{record.title} ({record.reference}): chronology",
             author=prepared_by,
-            subject=AUDIENCES[audience],
+            subject=AUDIENCES[view.audience],
             marking=record.protective_marking,
-            running_footer=f"{record.reference} · {audience} report",
+            running_footer=footer(record.reference, view.audience, anchor),
         )
     )
     _cover(doc, view, prepared_by, report_date)
     _family(doc, view, report_date)
     _timeline(doc, view, report_date)
-    _flags(doc, view)
+    if not view.withholds:
+        _flags(doc, view)
     _chronology(doc, view)
-    return view
 
 
-def _pairs(case: CaseData, flags: Iterable[FlagLike]) -> list[tuple[Flag, FlagReviewRecord | None]]:
-    pairs: list[tuple[Flag, FlagReviewRecord | None]] = []
-    for item in flags:
-        if isinstance(item, Flag):
-            pairs.append((item, review_for(item, case.reviews)))
-        elif isinstance(item, tuple):
-            pairs.append(item)
-        else:
-            pairs.append((item.flag, item.review))
-    return pairs
+def footer(reference: str, audience: str, anchor: str | None) -> str:
+    text = f"{reference} · {audience} report"
+    return f"{text} · audit fingerprint {anchor}" if anchor else text
 
 
 def _cover(doc: ReportDocument, view: AudienceView, prepared_by: str, day: datetime.date) -> None:
@@ -188,8 +117,9 @@ def _cover(doc: ReportDocument, view: AudienceView, prepared_by: str, day: datet
         ("Audience", AUDIENCES[view.audience]),
         ("Protective marking", record.protective_marking),
         ("Entries", str(len(view.case.entries))),
-        ("Flags", str(len(view.flags))),
     ]
+    if not view.withholds:
+        pairs.append(("Flags", str(len(view.flags))))
     if not view.withholds and record.notes:
         pairs.append(("Case notes", record.notes))
     doc.key_values(pairs)
@@ -282,7 +212,7 @@ def _family(doc: ReportDocument, view: AudienceView, day: datetime.date) -> None
             cells.append(cell(*notes))
         rows.append(Row(tuple(cells), highlight=person.restricted and detailed))
     doc.table(columns, rows)
-    drawing = diagrams.family_diagram(view, ages, doc.content_width)
+    drawing = genogram(view, ages, doc.content_width)
     if drawing is not None:
         doc.heading("Family diagram", 2)
         doc.drawing(drawing)
@@ -371,6 +301,15 @@ def _source(view: AudienceView, entry: EntryRecord) -> tuple[Paragraph, ...]:
         )
     if entry.source_reference:
         paragraphs.append(para(view.text(entry.source_reference), Emphasis.QUIET))
+    # Internal audiences only: a family-facing view has no groups (it never says who else
+    # recorded an event).
+    others = [
+        view.case.entry_by_id[other].ref
+        for other in view.groups.others(entry.id)
+        if other in view.case.entry_by_id
+    ]
+    if others:
+        paragraphs.append(para("Same event as " + ", ".join(others), Emphasis.QUIET))
     return tuple(paragraphs)
 
 
@@ -395,7 +334,7 @@ def _chronology(doc: ReportDocument, view: AudienceView) -> None:
     rows = []
     for entry in view.case.entries:
         cells = [
-            cell(entry.ref),
+            cell(view.number(entry)),
             cell(view.text(_date_shown(entry))),
             _source(view, entry),
             _what_happened(view, entry),
@@ -414,4 +353,4 @@ def _chronology(doc: ReportDocument, view: AudienceView) -> None:
         doc.paragraph("No entries.")
 
 
-__all__ = ["FlagLike", "ShownFlag", "age_at", "build_report", "write_report"]
+__all__ = ["age_at", "footer", "write_report"]

@@ -18,8 +18,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-# The width a drawing or table may use on an A4 landscape page with the renderer's margins.
-CONTENT_WIDTH = 770.0
+# The width a drawing or table may use on an A4 page with the renderer's margins.
+CONTENT_WIDTH = 770.0  # landscape
+PORTRAIT_WIDTH = 515.0
 
 
 class Emphasis(StrEnum):
@@ -108,7 +109,21 @@ class Label:
     max_width: float | None = None  # shrink the text to fit this width
 
 
-Shape = Box | Line | Label
+@dataclass(frozen=True, slots=True)
+class Symbol:
+    """A person in genogram notation: a square (male), a circle (female) or a diamond (sex not
+    known), crossed when the person has died."""
+
+    x: float  # the centre
+    y: float
+    size: float
+    kind: str  # "square", "circle" or "diamond"
+    fill: Tone = Tone.PAPER
+    stroke: Tone = Tone.INK
+    crossed: bool = False
+
+
+Shape = Box | Line | Label | Symbol
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +183,7 @@ class DocumentInfo:
     subject: str
     marking: str  # the protective marking, printed at the top and bottom of every page
     running_footer: str = ""
+    portrait: bool = False  # A4 portrait (the court chronology); otherwise landscape
 
 
 class ReportDocument(ABC):
@@ -205,9 +221,11 @@ class DocumentModel(ReportDocument):
 
     info: DocumentInfo = field(default_factory=lambda: DocumentInfo("", "", "", ""))
     blocks: list[Block] = field(default_factory=list)
+    content_width: float = CONTENT_WIDTH
 
     def set_info(self, info: DocumentInfo) -> None:
         self.info = info
+        self.content_width = PORTRAIT_WIDTH if info.portrait else CONTENT_WIDTH
 
     def heading(self, text: str, level: int = 1) -> None:
         self.blocks.append(Heading(text, level))
