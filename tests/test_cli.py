@@ -146,9 +146,9 @@ def test_flags_on_a_file_reads_as_a_list_grouped_by_severity() -> None:
     code, out, _ = run("flags", str(FAMILY_B))
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == "Family B (BD-2020-0193): 10 flags"
+    assert lines[0] == "Family B (BD-2020-0193): 11 flags"
     assert lines[2] == "HIGH (7)"
-    assert "MEDIUM (3)" in lines
+    assert "MEDIUM (4)" in lines  # with rule 21 on E0004
     assert "     Evidence: E0003, E0004, E0005, E0007, E0010, E0018" in lines
 
 
@@ -163,11 +163,11 @@ def test_flags_json_matches_the_expected_example() -> None:
 def test_flags_on_a_workspace_and_one_of_its_cases(ws: str) -> None:
     run("import", ws, str(FAMILY_B))
     code, out, _ = run("flags", ws, "BD-2020-0193")
-    assert code == 0 and out.startswith("Family B (BD-2020-0193): 10 flags")
+    assert code == 0 and out.startswith("Family B (BD-2020-0193): 11 flags")
     flags = json.loads(run("flags", ws, "--json")[1])
-    assert list(flags) == ["BD-2020-0193"] and len(flags["BD-2020-0193"]) == 10
+    assert list(flags) == ["BD-2020-0193"] and len(flags["BD-2020-0193"]) == 11
     one = json.loads(run("flags", ws, "BD-2020-0193", "--json")[1])
-    assert isinstance(one, list) and len(one) == 10
+    assert isinstance(one, list) and len(one) == 11
 
 
 def test_flags_with_an_authority_settings_file(tmp_path: Path) -> None:
@@ -214,7 +214,7 @@ def test_a_reader_that_stops_early_is_not_an_error() -> None:
         text=True,
         check=False,
     )
-    assert result.stdout == "Family B (BD-2020-0193): 10 flags\n"
+    assert result.stdout == "Family B (BD-2020-0193): 11 flags\n"
     assert "internal error" not in result.stderr
 
 

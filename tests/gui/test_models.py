@@ -92,7 +92,7 @@ def test_people_and_flags_models(family_b_service: Service) -> None:
     flags = FlagsModel()
     QAbstractItemModelTester(flags, FAIL)
     flags.set_records(family_b_service.flags("BD-2020-0193"))
-    assert flags.rowCount() == 10
+    assert flags.rowCount() == 11  # rule 21 (consent-not-sought) on the GP disclosure, E0004
     assert (
         flags.index(0, 1).data()
         == "A partner with a history of domestic abuse is back in the family"

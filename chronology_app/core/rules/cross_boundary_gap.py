@@ -59,7 +59,7 @@ class CrossBoundaryGap(Rule):
                     move,
                     deadline.day,
                     f"Information to share with {area} by {format_day(deadline.day)}: the "
-                    f"family moved there in {list_entries([move])} ({deadline.describe()}).",
+                    f"family moved there in {list_entries([move])}; {deadline.describe()}.",
                 )
                 continue
             text = (
