@@ -16,7 +16,7 @@ from typing import Any
 
 from chronology_app.core.records import CaseData, CaseRecord, FlagReviewRecord
 from chronology_app.core.rules.base import Answered, Due, Flag
-from chronology_app.core.rules.engine import examine, flags_as_json, review_for
+from chronology_app.core.rules.engine import answered_json, examine, flags_as_json, review_for
 from chronology_app.core.rules.facts import ExternalEntry, Namer
 from chronology_app.core.same_event import Groups, apply_groups
 from chronology_app.core.settings import Settings
@@ -104,15 +104,4 @@ def analysis_as_json(analysis: Analysis, *, answered: bool = False) -> Any:
     flags = flags_as_json([item.flag for item in analysis.flags], analysis.case)
     if not answered:
         return flags
-    return {
-        "flags": flags,
-        "answered": [
-            {
-                "rule": item.rule,
-                "trigger": item.trigger,
-                "answered_by": item.answered_by,
-                "deadline": item.deadline.isoformat(),
-            }
-            for item in analysis.answered
-        ],
-    }
+    return {"flags": flags, "answered": answered_json(analysis.answered)}

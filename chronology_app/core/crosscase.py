@@ -14,11 +14,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from chronology_app.core.dates import PartialDate
+from chronology_app.core.model.vocabulary import kinds_in
 from chronology_app.core.name_matching import compare_names, name_keys, normalise_name
 from chronology_app.core.records import CaseData, EntryRecord, PersonRecord
 from chronology_app.core.rules.facts import ExternalEntry
 
-HISTORY_KINDS = frozenset({"police_action", "court_order"})
+HISTORY_KINDS = kinds_in("history")
 
 
 @dataclass(frozen=True, order=True)

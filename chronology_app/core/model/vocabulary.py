@@ -128,6 +128,7 @@ GROUPS: Final[dict[str, str]] = {
     "da_response": "a response specific to domestic abuse (the family diagram's legend)",
     "safety_response": "plans for safety or assesses risk (intervention-only)",
     "check": "a check on an adult (unseen-adult)",
+    "referral": "a referral to another service (answers consent-not-sought)",
 }
 
 _CONSENT = ("given", "refused", "not_asked")
@@ -185,17 +186,21 @@ KINDS: Final[dict[str, EntryKind]] = {
             "Referral",
             (Attribute("to"), Attribute("reason")),
             (),
-            "response safety_response",
+            "response safety_response referral",
         ),
         _kind(
             "information_request",
             "Information request",
             (Attribute("from"), Attribute("to"), Attribute("about")),
+            (),
+            "response",
         ),
         _kind(
             "information_shared",
             "Information shared",
             (Attribute("from"), Attribute("to"), Attribute("about")),
+            (),
+            "response",
         ),
         _kind(
             "assessment",
@@ -222,7 +227,7 @@ KINDS: Final[dict[str, EntryKind]] = {
             "MARAC referral",
             (),
             (),
-            "response da_response safety_response",
+            "response da_response safety_response referral",
         ),
         _kind(
             "marac_meeting", "MARAC meeting", (Attribute("outcome"),), (), "response da_response"

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from chronology_app.core.model.vocabulary import reading
 from chronology_app.core.records import CaseData, EntryRecord
 from chronology_app.core.reports.names import NameMatcher
 
@@ -104,7 +105,7 @@ def _case_texts(case: CaseData) -> Iterator[tuple[str, str, str, str | None]]:
     for name in ("title", "reference", "local_authority", "worker", "team", "protective_marking"):
         value = getattr(record, name)
         if value:
-            yield "case", name.replace("_", " "), value, None
+            yield "case", reading(name), value, None
     for person in case.persons:
         if person.restricted:
             continue

@@ -9,15 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from chronology_app.core.model.vocabulary import RELATIONSHIP_ENTRY_KINDS
+from chronology_app.core.model.vocabulary import RELATIONSHIP_ENTRY_KINDS, kinds_in
 from chronology_app.core.records import EntryRecord, RelationshipRecord
 from chronology_app.core.reports.audience import AudienceView
 from chronology_app.core.reports.document import Box, Drawing, Label, Line, Shape, Tone
 from chronology_app.core.rules.facts import ABUSE_TAGS, DA_KINDS
 
-RESPONSE_KINDS = frozenset(
-    {"risk_assessment", "marac_referral", "marac_meeting", "dvds", "safety_plan", "conference"}
-)
+RESPONSE_KINDS = kinds_in("da_response")
 
 
 # --- the timeline ------------------------------------------------------------------------------

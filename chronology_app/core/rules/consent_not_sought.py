@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from functools import partial
 
 from chronology_app.core.dates import format_day
+from chronology_app.core.model.vocabulary import kinds_in
 from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Finding, Rule
 from chronology_app.core.rules.facts import (
@@ -20,7 +21,7 @@ from chronology_app.core.rules.facts import (
 
 # A recorded answer either way: the practitioner asked, so the rule has nothing to prompt.
 ANSWERED = frozenset({"given", "refused"})
-RESPONSE_KINDS = ("referral", "marac_referral")
+RESPONSE_KINDS = tuple(sorted(kinds_in("referral")))
 
 
 def _for_whom(referral: EntryRecord) -> tuple[str, ...]:

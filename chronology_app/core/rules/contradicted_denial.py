@@ -6,6 +6,7 @@ import bisect
 import datetime as dt
 from collections.abc import Iterator
 
+from chronology_app.core.model.vocabulary import kinds_in
 from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
 from chronology_app.core.rules.facts import (
@@ -19,7 +20,7 @@ from chronology_app.core.rules.facts import (
     uncertainty_note,
 )
 
-CONTACT_KINDS = frozenset({"contact_evidence", "incident", "police_action", "reconciliation"})
+CONTACT_KINDS = kinds_in("contact")
 
 
 def _shows_contact(facts: Facts, entry: EntryRecord, first: str, second: str) -> bool:

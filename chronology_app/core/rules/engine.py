@@ -181,18 +181,23 @@ def flags_as_json(flags: Sequence[Flag], case: CaseData) -> list[dict[str, Any]]
     return result
 
 
+def answered_json(items: Sequence[Answered]) -> list[dict[str, Any]]:
+    """Answered items as `chronology flags --json --answered` prints them."""
+    return [
+        {
+            "rule": item.rule,
+            "trigger": item.trigger,
+            "answered_by": item.answered_by,
+            "deadline": item.deadline.isoformat(),
+        }
+        for item in items
+    ]
+
+
 def answered_as_json(findings: Findings, case: CaseData) -> dict[str, list[dict[str, Any]]]:
     """The shape `chronology flags FILE --json --answered` prints: the flags as `flags_as_json`
     gives them, and every trigger found answered in time, with its deadline as an ISO date."""
     return {
         "flags": flags_as_json(findings.flags, case),
-        "answered": [
-            {
-                "rule": item.rule,
-                "trigger": item.trigger,
-                "answered_by": item.answered_by,
-                "deadline": item.deadline.isoformat(),
-            }
-            for item in findings.answered
-        ],
+        "answered": answered_json(findings.answered),
     }

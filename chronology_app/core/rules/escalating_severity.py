@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
+from chronology_app.core.model.vocabulary import reading
 from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
 from chronology_app.core.rules.facts import (
@@ -68,7 +69,7 @@ class EscalatingSeverity(Rule):
             if not new or not (passed or before):
                 continue
             earlier = [e for e in incidents if surely_precedes(e, incident)]
-            words = join_words([m.replace("_", " ") for m in new])
+            words = join_words([reading(m) for m in new])
             text = (
                 f"In the relationship between {facts.names(couple)}, {list_entries([incident])} "
                 f"records {words}, which none of the earlier incidents did"

@@ -22,13 +22,13 @@ from functools import cached_property, partial
 from typing import TypeVar
 
 from chronology_app.core.dates import DateKind, PartialDate, format_day
-from chronology_app.core.model.vocabulary import ABUSE_TYPE_TAGS
+from chronology_app.core.model.vocabulary import ABUSE_TYPE_TAGS, kinds_in
 from chronology_app.core.records import CaseData, EntryRecord
 from chronology_app.core.rules.working_days import WorkingCalendar, calendar_for
 
-DA_KINDS = frozenset({"incident", "disclosure", "police_action"})
-HISTORY_KINDS = frozenset({"police_action", "court_order"})
-PARTNER_KINDS = frozenset({"relationship_start", "reconciliation"})
+DA_KINDS = kinds_in("da_event")
+HISTORY_KINDS = kinds_in("history")
+PARTNER_KINDS = kinds_in("partnering")
 PERPETRATOR_ROLE = frozenset({"alleged_perpetrator"})
 HISTORY_ROLES = frozenset({"alleged_perpetrator", "subject"})  # subject: of HISTORY_KINDS
 ABUSE_TAGS = frozenset(ABUSE_TYPE_TAGS)

@@ -6,11 +6,12 @@ from collections.abc import Iterator
 from functools import partial
 
 from chronology_app.core.dates import format_day
+from chronology_app.core.model.vocabulary import kinds_in
 from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Finding, Rule
 from chronology_app.core.rules.facts import Facts, add_days, list_entries
 
-SAFETY_KINDS = ("safety_plan", "risk_assessment", "referral", "marac_referral", "dvds")
+SAFETY_KINDS = tuple(sorted(kinds_in("safety_response")))
 
 
 def _not(event: EntryRecord, entry: EntryRecord) -> bool:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from functools import partial
 
+from chronology_app.core.model.vocabulary import reading
 from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
 from chronology_app.core.rules.dash_high_no_marac import referred, score, yes_answers
@@ -75,9 +76,7 @@ class ProfessionalJudgement(Rule):
             }
             found_entries = list(indicators.values())
             found = join_words(
-                sorted(
-                    {t.replace("_", " ") for e in found_entries for t in e.tags if t in INDICATORS}
-                )
+                sorted({reading(t) for e in found_entries for t in e.tags if t in INDICATORS})
             )
             which = (
                 f"The risk assessment {list_entries(assessments)} with {facts.names(victims)} is"

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from chronology_app.core.model.vocabulary import kinds_in
 from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
 from chronology_app.core.rules.elsewhere import cases_named, recorded_elsewhere
 from chronology_app.core.rules.facts import Facts, list_entries
 
-KINDS = frozenset({"incident", "disclosure", "police_action", "court_order"})
-SUBJECT_IS_PERPETRATOR = frozenset({"police_action", "court_order"})
+KINDS = kinds_in("allegation")
+SUBJECT_IS_PERPETRATOR = kinds_in("history")
 
 
 class SerialPerpetrator(Rule):

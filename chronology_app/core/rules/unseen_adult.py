@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from chronology_app.core.model.vocabulary import kinds_in
 from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
 from chronology_app.core.rules.facts import Facts, join_words, list_entries
 
 CHECK_WORDS = "police, DVDS, assessment, online or immigration"
-CHECK_KINDS = frozenset(
-    {"police_action", "dvds", "assessment", "online_check", "immigration_check"}
-)
+CHECK_KINDS = kinds_in("check")
 
 
 class UnseenAdult(Rule):
