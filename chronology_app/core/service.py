@@ -12,7 +12,7 @@ import datetime
 import json
 import logging
 import secrets
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -745,6 +745,65 @@ class Service:
         people = repo.person_ids(session, repo.pk(case))
         links = repo.relationship_ids(session, repo.pk(case))
         _problems(validation.check_entry(doc, "", people, links))
+
+    # --- importing an agency's chronology (issue 12) -------------------------------------
+
+    def import_entries(
+        self, reference: str, entries: Sequence[Mapping[str, Any]], action: str
+    ) -> OpChanges:
+        """Add many entries to a case at once (an agency's chronology read from a table): one
+        transaction, one audit record named `action` ("Import Police contribution, 143
+        entries"), one undo step. An entry may name an entry already in the case, or another
+        of these, in `same_event_as`. Nothing is written if any entry has a problem."""
+        docs = _copy({"entries": list(entries)})["entries"]
+
+        def body(session: Session) -> list[Change]:
+            case = repo.case_row(session, reference)
+            taken = set(repo.entry_numbers(session, repo.pk(case)))
+            for doc in docs:
+                doc.setdefault("id", _new_id("e", taken | {str(d.get("id")) for d in docs}))
+            _problems(self._check_new_entries(session, case, docs, taken))
+            position = repo.next_position(session, Entry, repo.pk(case))
+            states = [
+                {
+                    "doc": doc,
+                    "position": position + index,
+                    "number": case.next_entry_number + index,
+                    "withdrawn": None,
+                }
+                for index, doc in enumerate(docs)
+            ]
+            repo.insert_entries(session, case, states)
+            pairs = zip(docs, states, strict=True)
+            return [Change("entry", doc["id"], None, state) for doc, state in pairs]
+
+        return self._run(action, reference, body)
+
+    @staticmethod
+    def _check_new_entries(
+        session: Session, case: Case, docs: list[dict[str, Any]], taken: set[str]
+    ) -> list[validation.Problem]:
+        people = repo.person_ids(session, repo.pk(case))
+        links = repo.relationship_ids(session, repo.pk(case))
+        found: list[validation.Problem] = []
+        for index, doc in enumerate(docs):
+            found.extend(validation.check_entry(doc, f"entries[{index}]", people, links))
+            if doc.get("id") in taken:
+                found.append(
+                    validation.Problem(
+                        f"entries[{index}].id", f'"{doc["id"]}" is already the id of an entry'
+                    )
+                )
+        found.extend(validation.check_unique_ids(docs, "entries"))
+        others: dict[str, object] = dict(
+            session.execute(
+                select(col(Entry.key), func.json_extract(col(Entry.doc), "$.same_event_as")).where(
+                    col(Entry.case_id) == case.id, col(Entry.withdrawn).is_(False)
+                )
+            ).all()
+        )
+        found.extend(validation.check_same_event(docs, "entries", others))
+        return found
 
 
 _SNAPSHOT: dict[str, Callable[[Session, int, str], dict[str, Any] | None]] = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import String, delete, func, insert, select, type_coerce
@@ -581,3 +581,24 @@ def _insert_entry_children(
         tag_rows.extend({"entry_id": entry_id, "tag": tag} for tag in doc.get("tags") or ())
     _insert(session, EntryPerson, link_rows)
     _insert(session, EntryTag, tag_rows)
+
+
+def insert_entries(session: Session, case: Case, states: Sequence[Mapping[str, Any]]) -> None:
+    """Add many new entries at once (an imported chronology), each state as `snapshot_entry`
+    gives it (doc, position, number, withdrawn None), with bulk inserts."""
+    if not states:
+        return
+    people = person_ids(session, pk(case))
+    links = relationship_ids(session, pk(case))
+    stamp = now()
+    rows = []
+    for state in states:
+        values = _entry_values(state["doc"], state["position"], state["number"], links)
+        values.update(case_id=pk(case), key=state["doc"]["id"], created_at=stamp, updated_at=stamp)
+        rows.append(values)
+    new_ids = _insert_returning(session, Entry, rows)
+    docs = [state["doc"] for state in states]
+    _insert_entry_children(session, list(zip(new_ids, docs, strict=True)), people)
+    case.next_entry_number = max(
+        case.next_entry_number, max(state["number"] for state in states) + 1
+    )
