@@ -85,6 +85,7 @@ _HEADINGS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 _BY_HEADING = {heading: name for name, headings in _HEADINGS.items() for heading in headings}
+_RANK = {heading: rank for headings in _HEADINGS.values() for rank, heading in enumerate(headings)}
 HEADER_SEARCH_ROWS = 30
 
 
@@ -120,13 +121,20 @@ class ColumnMap:
 
 
 def _auto(headings: Sequence[str], taken: Mapping[str, int]) -> dict[str, int]:
+    """Fields for the headings not mapped by hand. Where two headings give one field, the
+    more specific wins (a witness or document reference over a serial number), and the other
+    column's text is kept in the entry's detail."""
     columns = dict(taken)
     used = set(taken.values())
+    best: dict[str, tuple[int, int]] = {}
     for index, heading in enumerate(headings):
         name = field_for(heading)
-        if name and name not in columns and index not in used:
-            columns[name] = index
-            used.add(index)
+        if name is None or name in columns or index in used:
+            continue
+        rank = _RANK[normalise(heading)]
+        if name not in best or rank < best[name][0]:
+            best[name] = (rank, index)
+    columns.update({name: index for name, (_rank, index) in best.items()})
     if "summary" not in columns and "detail" in columns:
         columns["summary"] = columns.pop("detail")  # "Event detail" alone is what happened
     return columns
