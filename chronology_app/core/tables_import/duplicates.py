@@ -2,7 +2,8 @@
 
 A row and an existing entry are offered as a possible pair when their dates could overlap and
 either their text is closely alike (rapidfuzz's token-set ratio, which ignores word order and
-words only one of them has) or, for dates no wider than a few days, the row names a person the
+words only one of them has, averaged with the
+token-sort ratio, in which they do) or, for dates no wider than a few days, the row names a person the
 entry names and the text is at least loosely alike. Each pair says why it matched. The user
 decides: a separate event, the same event (`same_event_as`), or leave the row out.
 
@@ -67,6 +68,17 @@ def _overlap(first: datetime.date, last: datetime.date) -> str:
     return f"dates overlap ({format_day(first)} to {format_day(last)})"
 
 
+def _alike(first: str, second: str, cutoff: float) -> float:
+    """How alike two texts are, 0-100: the mean of rapidfuzz's token-set ratio (word order and
+    extra words do not matter) and token-sort ratio (extra words do), so that a short text
+    contained in a long one ("Visit" in "Home visit by police") is not taken as the same."""
+    sort = fuzz.token_sort_ratio(first, second, processor=None, score_cutoff=2 * cutoff - 100)
+    if not sort:
+        return 0.0
+    score = (sort + fuzz.token_set_ratio(first, second, processor=None)) / 2
+    return score if score >= cutoff else 0.0
+
+
 class DuplicateFinder:
     def __init__(self, existing: Iterable[Mapping[str, Any]]) -> None:
         known = [_prepared(entry) for entry in existing]
@@ -101,7 +113,7 @@ class DuplicateFinder:
             shared = named & known.persons
             narrow = narrow_row and (known.latest - known.earliest).days < NARROW_DAYS
             cutoff = LOOSELY_ALIKE if shared and narrow else TEXT_ALIKE
-            score = fuzz.token_set_ratio(text, known.text, processor=None, score_cutoff=cutoff)
+            score = _alike(text, known.text, cutoff)
             if not score:
                 continue
             why = f"{_overlap(first, last)}; the text is {score:.0f}% alike"
