@@ -113,6 +113,8 @@ def rewrite_zip(source: Path, target: Path, replace: dict[str, bytes]) -> Path:
         for info in original.infolist():
             data = replace.get(info.filename, original.read(info.filename))
             copy.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+        for name in replace.keys() - set(original.namelist()):
+            copy.writestr(name, replace[name], compress_type=zipfile.ZIP_DEFLATED)
     target.write_bytes(buffer.getvalue())
     return target
 

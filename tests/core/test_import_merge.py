@@ -144,7 +144,8 @@ def test_the_service_checks_every_entry_and_the_same_event_links(case: Any) -> N
     [
         ([{"id": "a", "same_event_as": "b"}], {"b": None}, []),
         ([{"id": "a", "same_event_as": "b"}, {"id": "b", "same_event_as": "c"}], {"c": None}, []),
-        ([{"id": "a", "same_event_as": "a"}], {}, ["must name another entry, not the entry itself"]),
+        ([{"id": "a", "same_event_as": "a"}], {},
+         ["must name another entry, not the entry itself"]),
         ([{"id": "a", "same_event_as": ""}], {}, ["must be the id of another entry"]),
         ([{"id": "a", "same_event_as": 3}], {}, ["must be the id of another entry"]),
         ([{"id": "a", "same_event_as": "x"}], {}, ['no entry with id "x"']),

@@ -145,8 +145,7 @@ def test_every_problem_message_word_for_word(tmp_path: Path) -> None:
         "12/03/2019 or March 2019)",
         'police.csv, line 4, column Time: "14:30" is a time, but the date is not a single day',
         'police.csv, line 5, column Time: "25:00" is not a time (write, e.g., 14:30)',
-        'police.csv, line 6, column End date: "1/3/2019" is before the start date '
-        '("12/03/2019")',
+        'police.csv, line 6, column End date: "1/3/2019" is before the start date ("12/03/2019")',
         "police.csv, line 7, column Event: no text says what happened",
         'police.csv, line 8, column Date: "45000.5" is not a date that can be read with '
         "certainty: write it as, for example, 12/03/2019, 12 March 2019, March 2019, 2019, "

@@ -2,9 +2,9 @@
 
 A row and an existing entry are offered as a possible pair when their dates could overlap and
 either their text is closely alike (rapidfuzz's token-set ratio, which ignores word order and
-words only one of them has, averaged with the
-token-sort ratio, in which they do) or, for dates no wider than a few days, the row names a person the
-entry names and the text is at least loosely alike. Each pair says why it matched. The user
+words only one of them has, averaged with the token-sort ratio, in which they count) or, for
+dates no wider than a few days, the row names a person the entry names and the text is at
+least loosely alike. Each pair says why it matched. The user
 decides: a separate event, the same event (`same_event_as`), or leave the row out.
 
 Existing entries are sorted by their earliest day, so each row compares only with entries that

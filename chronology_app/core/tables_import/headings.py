@@ -70,6 +70,7 @@ _HEADINGS: dict[str, tuple[str, ...]] = {
         "witness or document reference", "witness/document reference", "document reference",
         "reference", "ref", "ref no", "serial number", "serial no", "serial", "no", "number",
         "event ref", "event reference", "event ref/sequence", "sequence", "agency reference",
+        "agency ref", "agency reference number", "record number", "crime reference",
         "record reference", "case note reference", "id",
     ),
     "impact": (

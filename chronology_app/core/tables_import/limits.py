@@ -28,7 +28,7 @@ from chronology_app.core.errors import ChronologyError
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2_000
-MAX_RATIO = 100
+MAX_RATIO = 200
 SMALL_PART = 1024 * 1024  # parts smaller than this may compress as well as they like
 MAX_ROWS = 100_000
 MAX_CELLS = 3_000_000

@@ -159,7 +159,12 @@ def action_name(agency: str, count: int) -> str:
     return f"Import {agency} contribution, {count:,} {noun}"
 
 
-def choose_table(source: Source, sheet: str | None, table: int | None) -> Table:
+def choose_table(
+    source: Source,
+    sheet: str | None,
+    table: int | None,
+    columns: Mapping[str, str] | None = None,
+) -> Table:
     if sheet is not None:
         for candidate in source.tables:
             if candidate.unit == "sheet" and candidate.name.casefold() == sheet.casefold():
@@ -172,7 +177,7 @@ def choose_table(source: Source, sheet: str | None, table: int | None) -> Table:
             raise NoTable(f"{source.name} has {len(tables)} tables; there is no table {table}.")
         return tables[table - 1]
     for candidate in source.tables:
-        if not candidate.hidden and headings.find_columns(candidate.rows):
+        if not candidate.hidden and headings.find_columns(candidate.rows, columns):
             return candidate
     raise NoTable(
         f"No table in {source.name} looks like a chronology (a row of headings with a date and "
@@ -192,7 +197,7 @@ def prepare(
 ) -> ImportPlan:
     """Read `path` and prepare its rows for the case (a case-file document)."""
     source = open_source(path)
-    chosen = choose_table(source, sheet, table)
+    chosen = choose_table(source, sheet, table, columns)
     column_map = headings.find_columns(chosen.rows, columns)
     if column_map is None:
         where = f" in {chosen.label}" if chosen.label else ""
