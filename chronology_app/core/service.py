@@ -753,15 +753,22 @@ class Service:
     ) -> OpChanges:
         """Add many entries to a case at once (an agency's chronology read from a table): one
         transaction, one audit record named `action` ("Import Police contribution, 143
-        entries"), one undo step. An entry may name an entry already in the case, or another
-        of these, in `same_event_as`. Nothing is written if any entry has a problem."""
+        entries"), one undo step. They are one change of kind "entries" keyed by the range of
+        their numbers (`repo.batch_key`), written and undone in bulk. An entry may name an
+        entry already in the case, or another of these, in `same_event_as`. Nothing is written
+        if any entry has a problem."""
         docs = _copy({"entries": list(entries)})["entries"]
+        if not docs:
+            raise InvalidInput({"entries": "there is nothing to import"})
 
         def body(session: Session) -> list[Change]:
             case = repo.case_row(session, reference)
             taken = set(repo.entry_numbers(session, repo.pk(case)))
+            given = taken | {str(doc.get("id")) for doc in docs}
             for doc in docs:
-                doc.setdefault("id", _new_id("e", taken | {str(d.get("id")) for d in docs}))
+                if "id" not in doc:
+                    doc["id"] = _new_id("e", given)
+                    given.add(doc["id"])
             _problems(self._check_new_entries(session, case, docs, taken))
             position = repo.next_position(session, Entry, repo.pk(case))
             states = [
@@ -773,9 +780,8 @@ class Service:
                 }
                 for index, doc in enumerate(docs)
             ]
-            repo.insert_entries(session, case, states)
-            pairs = zip(docs, states, strict=True)
-            return [Change("entry", doc["id"], None, state) for doc, state in pairs]
+            key = repo.batch_key(states[0]["number"], states[-1]["number"])
+            return [self._apply(session, case, "entries", key, {"entries": states})]
 
         return self._run(action, reference, body)
 
@@ -812,6 +818,7 @@ _SNAPSHOT: dict[str, Callable[[Session, int, str], dict[str, Any] | None]] = {
     "entry": repo.snapshot_entry,
     "flag_review": repo.snapshot_review,
     "case_review": repo.snapshot_case_review,
+    "entries": repo.snapshot_entry_batch,  # entries added together (an imported chronology)
 }
 _RESTORE: dict[str, Callable[[Session, Case, str, dict[str, Any] | None], None]] = {
     "person": repo.restore_person,
@@ -819,6 +826,7 @@ _RESTORE: dict[str, Callable[[Session, Case, str, dict[str, Any] | None], None]]
     "entry": repo.restore_entry,
     "flag_review": repo.restore_review,
     "case_review": repo.restore_case_review,
+    "entries": repo.restore_entry_batch,
 }
 
 

@@ -97,7 +97,11 @@ def test_one_import_is_one_audit_record_and_one_undo_step(
     entries, _ = found.accepted({2: "separate"})
     result = case.import_entries("TS-2024-0001", entries, plan.action_name("Health", 3))
     assert result.action == "Import Health contribution, 3 entries"
-    assert len(result.keys("entry")) == 3
+    (change,) = result.changes  # one change: the batch, keyed by its entries' numbers
+    assert (change.object, change.key, len(change.after["entries"])) == ("entries", "3-5", 3)
+    new_id = change.after["entries"][0]["doc"]["id"]
+    (history,) = case.history("TS-2024-0001", new_id)
+    assert (history.action, history.event) == ("Import Health contribution, 3 entries", "added")
     with workspace.reading() as session:
         records = session.query(AuditRecord).order_by(AuditRecord.id).all()
     assert [r.action for r in records][-1] == "Import Health contribution, 3 entries"
@@ -109,6 +113,8 @@ def test_one_import_is_one_audit_record_and_one_undo_step(
     assert [e["id"] for e in case.document("TS-2024-0001")["entries"]] == ["e1", "e2"]
     case.redo()
     assert len(case.document("TS-2024-0001")["entries"]) == 5
+    with pytest.raises(InvalidInput, match="there is nothing to import"):
+        case.import_entries("TS-2024-0001", [], "Import Health contribution, 0 entries")
 
 
 def test_problems_write_nothing(tmp_path: Path, case: Any) -> None:

@@ -239,7 +239,11 @@ def _items(table: Table, columns: headings.ColumnMap) -> list[RowItem]:
     for index, (number, cells) in enumerate(table.rows[header + 1 :], start=header + 1):
         if all(cell is None for cell in cells):
             continue
-        if [headings.normalise(c) for c in cells[: len(header_key)]] == header_key:
+        if (
+            isinstance(cells[0], str)
+            and headings.normalise(cells[0]) == header_key[0]
+            and [headings.normalise(c) for c in cells[: len(header_key)]] == header_key
+        ):
             continue  # the headings repeated (a table continued on another page)
         row = index - header + 1 if table.unit == "table" else number
         padded = list(cells) + [None] * (len(columns.headings) - len(cells))

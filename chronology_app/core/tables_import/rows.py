@@ -212,6 +212,9 @@ def build_entry(
     return entry
 
 
+_WORDS = re.compile(r"\w+")
+
+
 @dataclass(frozen=True)
 class PersonLink:
     """A person of the case that a row seems to name: offered, never linked silently."""
@@ -233,24 +236,36 @@ class PersonFinder:
         for person in persons:
             first = str(person.get("name", "")).split(" ")[0].lower()
             firsts.setdefault(first, []).append(person["id"])
-        self._patterns = []
+        self._owner: dict[str, str] = {}
         for person in persons:
             names = [person.get("name", ""), *(person.get("aliases") or [])]
             first = str(person.get("name", "")).split(" ")[0]
             if len(firsts.get(first.lower(), [])) == 1 and len(first) > 2:
                 names.append(first)
-            names = sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True)
-            if names:
-                alternatives = "|".join(re.escape(n) for n in names)
-                pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-                self._patterns.append((person["id"], pattern))
+            for name in names:
+                key = " ".join(str(name).split()).lower()
+                if key:
+                    self._owner.setdefault(key, person["id"])
+        self._order = {person["id"]: index for index, person in enumerate(persons)}
+        # Names by their first word: a text is searched only for the names whose first word
+        # it contains (a regular expression of every name was several times slower).
+        self._by_first_word: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+        for key in sorted(self._owner, key=len, reverse=True):
+            words = _WORDS.findall(key)
+            if words:
+                body = r"\W+".join(re.escape(word) for word in words)
+                pattern = re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+                self._by_first_word.setdefault(words[0], []).append((key, pattern))
 
     def links(self, row: int, texts: Mapping[str, str]) -> list[PersonLink]:
-        found = []
-        for person_id, pattern in self._patterns:
-            for heading, text in texts.items():
-                match = pattern.search(text)
-                if match:
-                    found.append(PersonLink(row, person_id, f'{heading} names "{match[0]}"'))
-                    break
-        return found
+        found: dict[str, PersonLink] = {}
+        for heading, text in texts.items():
+            for word in set(_WORDS.findall(text.lower())) & self._by_first_word.keys():
+                for key, pattern in self._by_first_word[word]:
+                    person = self._owner[key]
+                    if person in found:
+                        continue
+                    match = pattern.search(text)
+                    if match:
+                        found[person] = PersonLink(row, person, f'{heading} names "{match[0]}"')
+        return sorted(found.values(), key=lambda link: self._order[link.person])
