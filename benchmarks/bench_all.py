@@ -2,7 +2,7 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_all.py [--quick]   (make bench)
 
-Runs the four benchmark scripts (bench_casefile, bench_rules, bench_report, bench_gui) one
+Runs the benchmark scripts (bench_casefile, bench_rules, bench_report, bench_gui, bench_import) one
 after another, each in its own process so that they neither share caches nor compete for the
 cores, and reads the figures each prints. Every comparison (a bare SQLite insert, the naive
 report, n log n growth) is measured by the same script in the same run. All data is generated
@@ -54,12 +54,14 @@ FULL: dict[str, list[str]] = {
     "bench_rules.py": [],
     "bench_report.py": [],
     "bench_gui.py": [],
+    "bench_import.py": [],
 }
 QUICK = {
     "bench_casefile.py": ["--entries", "300", "--repeat", "1"],
     "bench_rules.py": ["--repeat", "1", "--cases", "4"],
     "bench_report.py": ["--entries", "150", "--repeat", "1"],
     "bench_gui.py": ["--repeat", "1"],
+    "bench_import.py": ["--rows", "300", "--existing", "300", "--repeat", "1"],
 }
 LIBRARIES = ("PySide6-Essentials", "SQLAlchemy", "sqlcipher3", "reportlab", "pypdfium2", "pydantic")
 
@@ -291,6 +293,27 @@ def gui_rows(run: Run) -> list[Row]:
     ]
 
 
+def import_rows(run: Run) -> list[Row]:
+    rows = int(number(run, r"import of (\d+) rows"))
+    existing = int(number(run, r"into a case of (\d+) entries"))
+    full, read, insert = (
+        number(run, re.escape(label) + r"\s+([\d.]+) ms") / 1000
+        for label in ("duplicate check included", "same cells", "same rows")
+    )
+    heap = number(run, r"tracemalloc\)\s+([\d.]+) MB")
+    cpu = number(run, r"CPU time of this process\s+([\d.]+) ms") / 1000
+    return [
+        Row(
+            f"Import a {rows:,}-row .xlsx contribution into a case of {existing:,} entries",
+            duration(full),
+            aim(full, 2.0),
+            f"bare calamine read {duration(read)} + bare sqlcipher3 insert {duration(insert)}: "
+            f"import is x{full / (read + insert):.1f} the two; CPU time {duration(cpu)}; "
+            f"peak Python heap {heap:.0f} MB",
+        )
+    ]
+
+
 def memory_rows(runs: dict[str, Run]) -> list[Row]:
     def mb(value: float) -> str:
         return f"{value:.0f} MB"
@@ -300,6 +323,7 @@ def memory_rows(runs: dict[str, Run]) -> list[Row]:
         "bench_rules.py": "the rules benchmark (largest case, whole workspace)",
         "bench_report.py": "the report benchmark (ours and naive)",
         "bench_gui.py": "the GUI benchmark (large case open, offscreen)",
+        "bench_import.py": "the agency import benchmark",
     }
     rows = [
         Row(
@@ -423,6 +447,7 @@ def main() -> int:
         *rules_rows(runs["bench_rules.py"]),
         *report_rows(runs["bench_report.py"]),
         *gui_rows(runs["bench_gui.py"]),
+        *import_rows(runs["bench_import.py"]),
         *memory_rows(runs),
         *heap_peaks(args.quick),
     ]
