@@ -146,10 +146,14 @@ def looks_like_chronology(columns: Mapping[str, int]) -> bool:
 
 
 def find_columns(
-    rows: Sequence[tuple[int, Sequence[Cell]]], by_hand: Mapping[str, str] | None = None
+    rows: Sequence[tuple[int, Sequence[Cell]]],
+    by_hand: Mapping[str, str] | None = None,
+    *,
+    exact: bool = False,
 ) -> ColumnMap | None:
     """The first row near the top whose headings give a date and what happened (with the hand
-    mapping's headings all present, when one is given)."""
+    mapping's headings all present, when one is given). With `exact`, only the hand mapping is
+    used (the wizard's columns, where the user may also have said "not read")."""
     wanted = {name: normalise(heading) for name, heading in (by_hand or {}).items()}
     for index, (_number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
         headings = tuple("" if cell is None else " ".join(str(cell).split()) for cell in cells)
@@ -160,7 +164,7 @@ def find_columns(
                 taken[name] = normalised.index(heading)
         if len(taken) < len(wanted):
             continue
-        columns = _auto(headings, taken)
+        columns = dict(taken) if exact else _auto(headings, taken)
         if looks_like_chronology(columns):
             return ColumnMap(index, headings, columns)
     return None

@@ -194,11 +194,13 @@ def prepare(
     sheet: str | None = None,
     table: int | None = None,
     columns: Mapping[str, str] | None = None,
+    exact: bool = False,
 ) -> ImportPlan:
-    """Read `path` and prepare its rows for the case (a case-file document)."""
+    """Read `path` and prepare its rows for the case (a case-file document). `columns` maps
+    fields to the file's headings by hand; with `exact`, nothing else is recognised."""
     source = open_source(path)
     chosen = choose_table(source, sheet, table, columns)
-    column_map = headings.find_columns(chosen.rows, columns)
+    column_map = headings.find_columns(chosen.rows, columns, exact=exact)
     if column_map is None:
         where = f" in {chosen.label}" if chosen.label else ""
         wanted = ", ".join(f'"{h}"' for h in (columns or {}).values())
