@@ -41,8 +41,8 @@ def test_possible_duplicates_say_why(tmp_path: Path, case: Any) -> None:
         {
             "row": 2,
             "entry": "e2",
-            "why": "both on 1 June 2021; the text is 95% alike; both name p1, p3; already "
-            "recorded by Police",
+            "why": "both on 1 June 2021; the text is 95% alike; both name Ann Test, Cal Other; "
+            "already recorded by Police",
         },
     ]
 

@@ -85,7 +85,10 @@ def _overlap(first: datetime.date, last: datetime.date) -> str:
 
 
 class DuplicateFinder:
-    def __init__(self, existing: Iterable[Mapping[str, Any]]) -> None:
+    def __init__(
+        self, existing: Iterable[Mapping[str, Any]], names: Mapping[str, str] | None = None
+    ) -> None:
+        self._names = dict(names or {})  # person id -> name, for saying why
         self._buckets: dict[int, list[_Known]] = {}
         self._everywhere: list[_Known] = []
         for entry in existing:
@@ -155,7 +158,8 @@ class DuplicateFinder:
             first, last = max(date.earliest, known.earliest), min(date.latest, known.latest)
             why = f"{_overlap(first, last)}; the text is {score:.0f}% alike"
             if index in loose:
-                why += f"; both name {', '.join(sorted(named & known.persons))}"
+                shared = sorted(self._names.get(p, p) for p in named & known.persons)
+                why += f"; both name {', '.join(shared)}"
             if known.agency:
                 why += f"; already recorded by {known.agency}"
             found.append(PossibleDuplicate(row, known.id, why, score))

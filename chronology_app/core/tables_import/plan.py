@@ -223,7 +223,7 @@ def prepare(
         agency,
         [],
         warnings,
-        DuplicateFinder(existing),
+        DuplicateFinder(existing, {p["id"]: p["name"] for p in case["persons"]}),
         rows.PersonFinder(list(case["persons"])),
         {entry["id"] for entry in existing},
     )

@@ -84,17 +84,23 @@ class ChoiceDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
 
-def _table(model: QAbstractItemModel, stretch: int) -> QTableView:
+def _table(model: QAbstractItemModel, widths: dict[int, int]) -> QTableView:
+    """A table over one of the wizard's models; the last column takes the rest of the width."""
     view = QTableView()
     view.setModel(model)
-    view.setWordWrap(False)
+    view.setWordWrap(True)
     view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    header = view.horizontalHeader()
+    header.setStretchLastSection(True)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+    for column, width in widths.items():
+        view.setColumnWidth(column, width)
     view.setEditTriggers(
         QTableView.EditTrigger.DoubleClicked
         | QTableView.EditTrigger.SelectedClicked
         | QTableView.EditTrigger.EditKeyPressed
     )
+    model.modelReset.connect(view.resizeRowsToContents)
     return view
 
 
@@ -157,13 +163,13 @@ class ImportWizard(QDialog):
         return page
 
     def _columns_page(self) -> QWidget:
-        view = _table(self.mapping, 1)
+        view = _table(self.mapping, {1: 520})
         choices: list[tuple[Any, str]] = [(None, NOT_USED), *FIELDS.items()]
         view.setItemDelegateForColumn(2, ChoiceDelegate(choices, view))
         return self._page("Check how each column is read (double-click to change):", view)
 
     def _rows_page(self) -> QWidget:
-        view = _table(self.preview, 2)
+        view = _table(self.preview, {1: 110, 2: 420, 3: 90, 4: 90})
         self.leave_out = QCheckBox("Leave out the rows with problems (they are listed)")
         self.leave_out.toggled.connect(lambda _on: self._say())
         return self._page(
@@ -174,9 +180,9 @@ class ImportWizard(QDialog):
         )
 
     def _duplicates_page(self) -> QWidget:
-        view = _table(self.duplicates, 3)
+        view = _table(self.duplicates, {1: 320, 2: 320, 3: 150})
         choices: list[tuple[Any, str]] = list(DECISION_LABELS.items())
-        view.setItemDelegateForColumn(4, ChoiceDelegate(choices, view))
+        view.setItemDelegateForColumn(3, ChoiceDelegate(choices, view))
         row = QWidget()
         buttons = QHBoxLayout(row)
         for decision, label in DECISION_LABELS.items():

@@ -143,7 +143,9 @@ class Pair:
 
 
 def _entry_text(entry: Mapping[str, Any]) -> str:
-    date = entry.get("date_text") or entry.get("date", "")
+    date = entry.get("date_text") or (
+        parse_expression(entry["date"]).describe() if entry.get("date") else ""
+    )
     agency = (entry.get("source") or {}).get("agency", "")
     return f"{date}: {entry.get('summary', '')} ({agency})"
 
@@ -158,8 +160,8 @@ class DuplicatesModel(RecordTableModel[Pair]):
                 ("Row", lambda p: str(p.item.row)),
                 ("From the file", lambda p: _entry_text(p.item.entry or {})),
                 ("Already in the case", lambda p: _entry_text(p.existing)),
-                ("Why", lambda p: p.why),
                 ("Decision", lambda p: DECISION_LABELS[p.decision] if p.decision else "Decide…"),
+                ("Why", lambda p: p.why),
             ],
             parent,
         )
@@ -183,21 +185,21 @@ class DuplicatesModel(RecordTableModel[Pair]):
         for pair in self._records:
             pair.decision = decision
         if self._records:
-            self.dataChanged.emit(self.index(0, 4), self.index(len(self._records) - 1, 4))
+            self.dataChanged.emit(self.index(0, 3), self.index(len(self._records) - 1, 3))
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = super().flags(index)
-        return base | Qt.ItemFlag.ItemIsEditable if index.column() == 4 else base
+        return base | Qt.ItemFlag.ItemIsEditable if index.column() == 3 else base
 
     def extra_data(self, record: Pair, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.BackgroundRole and record.decision is None:
             return PROBLEM
-        if role == EDIT and column == 4:
+        if role == EDIT and column == 3:
             return record.decision
         return None
 
     def setData(self, index: Index, value: Any, role: int = EDIT) -> bool:
-        if role != EDIT or index.column() != 4 or value not in DECISION_LABELS:
+        if role != EDIT or index.column() != 3 or value not in DECISION_LABELS:
             return False
         self._records[index.row()].decision = value
         self.dataChanged.emit(index, index)
