@@ -163,7 +163,8 @@ def _print_text(
     for warning in prepared.warnings:
         print(f"Note: {warning}", file=out)
     mapped = ", ".join(f"{name} = {heading!r}" for name, heading in prepared.mapping().items())
-    print(f"Read {prepared.file} {prepared.table.label}: {mapped}.".replace("  ", " "), file=out)
+    where = f"{prepared.file}, {prepared.table.label}" if prepared.table.label else prepared.file
+    print(f"Read {where}: {mapped}.", file=out)
     for problem in prepared.problems:
         print(problem.message, file=out)
     for pair in prepared.possible_duplicates:
@@ -173,9 +174,10 @@ def _print_text(
     if blocked:
         reasons = []
         if prepared.problems:
+            count = len(prepared.problems)
             reasons.append(
-                f"{len(prepared.problems)} problems (fix them in the file, or add "
-                "--leave-out-bad-rows)"
+                f"{count} {'problem' if count == 1 else 'problems'} (fix them in the file, or "
+                "add --leave-out-bad-rows)"
             )
         if prepared.possible_duplicates:
             reasons.append(
@@ -191,9 +193,17 @@ def _print_text(
     if imported is not None:
         print(f"{imported.action}.", file=out)
     else:
-        print(f"{verb} {len(entries)} entries.", file=out)
+        print(f"{verb} {len(entries)} {'entry' if len(entries) == 1 else 'entries'}.", file=out)
     if notes:
-        print(f"{notes} of them are notes: give them a kind in the app.", file=out)
+        print(_notes_line(notes, len(entries)), file=out)
+
+
+def _notes_line(notes: int, count: int) -> str:
+    if count == 1:
+        return "It is a note: give it a kind in the app."
+    if notes == 1:
+        return "1 of them is a note: give it a kind in the app."
+    return f"{notes} of them are notes: give them a kind in the app."
 
 
 def _template(ctx: CliContext) -> int:

@@ -207,3 +207,16 @@ def test_other_kinds_of_file_are_refused_by_name(tmp_path: Path) -> None:
         (tmp_path / name).write_bytes(b"x")
         with pytest.raises(UnreadableFile, match=message):
             prepare(tmp_path / name)
+
+
+def test_a_form_made_for_another_case_says_so(tmp_path: Path) -> None:
+    from chronology_app.core.tables_import.template import workbook_bytes
+
+    other = minimal_case("OT-1")
+    path = tmp_path / "form.xlsx"
+    path.write_bytes(workbook_bytes(other, "Housing"))
+    prepared = prepare(path)  # into TS-2024-0001
+    assert prepared.table.name == "Chronology" and prepared.items == []
+    assert prepared.warnings == [
+        "form.xlsx is the contribution form for case OT-1, not TS-2024-0001."
+    ]
