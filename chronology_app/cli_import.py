@@ -188,6 +188,9 @@ def _print_text(
         return
     if left_out:
         print(f"Left out rows {', '.join(map(str, left_out))}.", file=out)
+    if not entries:
+        print("Nothing to import: no row of the table became an entry.", file=out)
+        return
     notes = sum(1 for entry in entries if entry["kind"] == "note")
     verb = "Would import" if ctx.args.dry_run else "Imported"
     if imported is not None:

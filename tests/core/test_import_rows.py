@@ -197,6 +197,8 @@ def test_persons_named_in_the_text_are_offered_never_linked(tmp_path: Path) -> N
         {"row": 3, "person": "p2", "why": 'People names "Bo Test"'},
     ]
     assert all("persons" not in item.entry for item in prepared.items if item.entry)
+    assert prepared.items[1].entry is not None
+    assert prepared.items[1].entry["detail"] == "People involved: Bo Test"  # the words kept
 
 
 def test_an_edited_cell_is_read_again(tmp_path: Path) -> None:

@@ -184,6 +184,8 @@ def build_entry(
         summary, detail_lines[0] = detail_lines[0], ""
     if not summary:
         raise CellProblem("summary", "no text says what happened")
+    if cells.get("people") is not None:  # offered as links; the words are kept too
+        detail_lines.append(f"People involved: {as_text(cells['people'])}")
     if cells.get("end_time") is not None:  # a span of days has no times: kept as text
         detail_lines.append(f"End time: {as_text(cells['end_time'])}")
     detail_lines.extend(f"{heading}: {as_text(value)}" for heading, value in extra.items())
