@@ -45,7 +45,6 @@ from chronology_app.core.records import CaseData
 from chronology_app.core.service import OpChanges, ReviewedFlag, Service
 from chronology_app.core.store.engine import connect
 from chronology_app.gui.actions import Actions, build_menus, create_actions
-from chronology_app.gui.dialogs import import_wizard
 from chronology_app.gui.dialogs.entry_editor import EntryEditor
 from chronology_app.gui.dialogs.forms import CaseDialog, PersonDialog, RelationshipDialog
 from chronology_app.gui.models.chronology_model import (
@@ -190,8 +189,8 @@ class MainWindow(QMainWindow):
         actions.zoom_in.triggered.connect(lambda: self.timeline.zoom(1.5))
         actions.zoom_out.triggered.connect(lambda: self.timeline.zoom(1 / 1.5))
         actions.import_case.triggered.connect(self.import_case)
-        actions.import_chronology.triggered.connect(lambda: import_wizard.open_import_wizard(self))
-        actions.agency_template.triggered.connect(lambda: import_wizard.write_agency_template(self))
+        actions.import_chronology.triggered.connect(lambda: _import_wizard().open_wizard(self))
+        actions.agency_template.triggered.connect(lambda: _import_wizard().agency_template(self))
         actions.export_case.triggered.connect(self.export_case)
         actions.export_timeline.triggered.connect(self.export_timeline)
         actions.export_pdf.triggered.connect(self.export_pdf)
@@ -667,3 +666,11 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.removeEventFilter(self)
         super().closeEvent(event)
+
+
+def _import_wizard() -> Any:
+    """The import wizard's module, loaded on first use (its readers and matching libraries
+    would add a tenth of a second to every start)."""
+    from chronology_app.gui.dialogs import import_wizard
+
+    return import_wizard

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QWidget
@@ -112,3 +113,27 @@ def test_the_menus_hold_the_import_and_the_template(window: Any) -> None:
     file_menu = window.menuBar().actions()[0].menu()
     assert actions.import_chronology in file_menu.actions()
     assert actions.import_chronology.isEnabled()
+
+
+def test_the_actions_open_the_wizard_and_write_a_template(
+    window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window.actions_.import_chronology.trigger()
+    wizard = window.findChild(ImportWizard)
+    assert wizard is not None and wizard.reference == "BD-2020-0193"
+    wizard.close()
+    from chronology_app.gui.dialogs import import_wizard
+
+    target = tmp_path / "form.xlsx"
+    monkeypatch.setattr(
+        import_wizard.QInputDialog, "getText", staticmethod(lambda *a, **k: ("Housing", True))
+    )
+    monkeypatch.setattr(
+        import_wizard.QFileDialog,
+        "getSaveFileName",
+        staticmethod(lambda *a, **k: (str(target), "")),
+    )
+    window.actions_.agency_template.trigger()
+    from chronology_app.core.tables_import.reader import open_source
+
+    assert open_source(target).marker == {"case": "BD-2020-0193", "agency": "Housing"}

@@ -368,14 +368,14 @@ class ImportWizard(QDialog):
         )
 
 
-def open_import_wizard(window: Any) -> None:
+def open_wizard(window: Any) -> None:
     """File → Import chronology… (the window's service, open case and operations)."""
     if window.reference is None:
         return
     ImportWizard(window.service, window.reference, window.ops, window).open()
 
 
-def write_agency_template(window: Any) -> None:
+def agency_template(window: Any) -> None:
     """Case → Agency template…: ask for the agency and where to save, then write the form."""
     from chronology_app.core.tables_import.template import write_template
 
