@@ -9,10 +9,10 @@ and its token-sort ratio (extra words do count), so that "Visit" is not taken as
 same event (`same_event_as`), or leave the row out.
 
 For speed with thousands of rows against thousands of entries, the entries are put in a bucket
-for every month they could fall in (entries spanning more than two years are compared with
-every row); a row is compared only with the entries of its months that really overlap it, and
-the texts are compared in one rapidfuzz call per row. A row whose date spans more than two
-years ("before 2015", "after 2019") is too vague to be called the same event as anything.
+for every month they could fall in; a row is compared only with the entries of its months that
+really overlap it, and the texts are compared in one rapidfuzz call per row. A row or an entry
+whose date spans more than two years ("before 2015", "after 2019") is too vague to be called
+the same event as anything.
 """
 
 from __future__ import annotations
@@ -90,13 +90,11 @@ class DuplicateFinder:
     ) -> None:
         self._names = dict(names or {})  # person id -> name, for saying why
         self._buckets: dict[int, list[_Known]] = {}
-        self._everywhere: list[_Known] = []
         for entry in existing:
             known = _prepared(entry)
             first, last = _month(known.earliest), _month(known.latest)
             if last - first >= MAX_BUCKETS:
-                self._everywhere.append(known)
-                continue
+                continue  # too vague to be called the same event as anything
             for month in range(first, last + 1):
                 self._buckets.setdefault(month, []).append(known)
 
@@ -111,9 +109,7 @@ class DuplicateFinder:
             pool = {
                 k.id: k for m in range(first, last + 1) for k in self._buckets.get(m, ())
             }.values()
-        found = [k for k in pool if k.earliest <= latest and k.latest >= earliest]
-        found.extend(k for k in self._everywhere if k.earliest <= latest and k.latest >= earliest)
-        return found
+        return [k for k in pool if k.earliest <= latest and k.latest >= earliest]
 
     def find(
         self, row: int, entry: Mapping[str, Any], persons: Sequence[str] = ()

@@ -236,6 +236,7 @@ def prepare(
 def _items(table: Table, columns: headings.ColumnMap) -> list[RowItem]:
     header = columns.header_index
     header_key = [headings.normalise(h) for h in columns.headings]
+    header_first = columns.headings[0].strip().lower() if columns.headings else ""
     extra_columns = columns.unmapped()
     items = []
     for index, (number, cells) in enumerate(table.rows[header + 1 :], start=header + 1):
@@ -243,6 +244,7 @@ def _items(table: Table, columns: headings.ColumnMap) -> list[RowItem]:
             continue
         if (
             isinstance(cells[0], str)
+            and cells[0].strip().lower() == header_first
             and headings.normalise(cells[0]) == header_key[0]
             and [headings.normalise(c) for c in cells[: len(header_key)]] == header_key
         ):
