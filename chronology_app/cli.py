@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from chronology_app import __version__, cli_reports, cli_safety
+from chronology_app import __version__, cli_import, cli_reports, cli_safety
 from chronology_app.cli_safety import BUNDLE_PASSPHRASE_ENV, bundle_passphrase
 from chronology_app.cli_support import (
     EXIT_ERROR,
@@ -301,6 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--load", metavar="FILE", help="replace them with a settings file's")
     cli_reports.register(command)
     cli_safety.register(command)
+    cli_import.register(command)
     command("demo", _demo, "create a demo workspace with fictional families").add_argument(
         "workspace"
     )

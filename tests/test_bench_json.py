@@ -35,6 +35,8 @@ def rows() -> list[bench_all.Row]:
         *bench_all.rules_rows(runs["bench_rules.py"]),
         *bench_all.report_rows(runs["bench_report.py"]),
         *bench_all.gui_rows(runs["bench_gui.py"]),
+        *bench_all.import_rows(runs["bench_import.py"]),
+        *bench_all.matching_rows(runs["bench_matching.py"]),
         *bench_all.memory_rows(runs),
         *heap,
     ]

@@ -284,11 +284,23 @@ def _entry_states(change: Any, reference: str, entry_id: str) -> tuple[State, St
         return None
     if change.get("object") == "entry" and change.get("key") == entry_id:
         return change.get("before"), change.get("after")
+    if change.get("object") == "entries":  # entries added together (an imported chronology)
+        before, after = (_in_batch(change.get(side), entry_id) for side in ("before", "after"))
+        return (before, after) if before != after else None
     if change.get("object") == "case_file" and change.get("key") == reference:
         # An import (or its undo) carries the whole case file.
         before, after = (_in_case_file(change.get(side), entry_id) for side in ("before", "after"))
         if before != after:
             return before, after
+    return None
+
+
+def _in_batch(snapshot: Any, entry_id: str) -> State:
+    if not isinstance(snapshot, dict):
+        return None
+    for state in snapshot.get("entries", []):
+        if isinstance(state, dict) and state.get("doc", {}).get("id") == entry_id:
+            return dict(state)
     return None
 
 

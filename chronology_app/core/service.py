@@ -12,7 +12,7 @@ import datetime
 import logging
 import os
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -689,6 +689,65 @@ class Service:
         """Entry id -> the fingerprint of its latest sign-off for sharing."""
         with self.workspace.reading() as session:
             return audit.sharing_sign_offs(session, reference, self.SIGN_OFF)
+
+    # --- importing an agency's chronology (issue 12) -------------------------------------
+
+    def import_entries(
+        self, reference: str, entries: Sequence[Mapping[str, Any]], action: str
+    ) -> OpChanges:
+        """Add many entries to a case at once (an agency's chronology read from a table): one
+        transaction, one audit record named `action` ("Import Police contribution, 143
+        entries"), one undo step. They are one change of kind "entries" keyed by the range of
+        their numbers (`repo.batch_key`), written and undone in bulk. An entry may name an
+        entry already in the case, or another of these, in `same_event_as`. Nothing is written
+        if any entry has a problem."""
+        docs = copy_input({"entries": list(entries)})["entries"]
+        if not docs:
+            raise InvalidInput({"entries": "there is nothing to import"})
+
+        def body(session: Session) -> list[Change]:
+            case = repo.case_row(session, reference)
+            taken = set(repo.entry_numbers(session, repo.pk(case)))
+            given = taken | {str(doc.get("id")) for doc in docs}
+            for doc in docs:
+                if "id" not in doc:
+                    doc["id"] = new_id("e", given)
+                    given.add(doc["id"])
+            refuse(self._check_new_entries(session, case, docs, taken))
+            position = repo.next_position(session, Entry, repo.pk(case))
+            states = [
+                {
+                    "doc": doc,
+                    "position": position + index,
+                    "number": case.next_entry_number + index,
+                    "withdrawn": None,
+                }
+                for index, doc in enumerate(docs)
+            ]
+            key = repo.batch_key(states[0]["number"], states[-1]["number"])
+            return [self._apply(session, case, "entries", key, {"entries": states})]
+
+        return self._run(action, reference, body)
+
+    @staticmethod
+    def _check_new_entries(
+        session: Session, case: Case, docs: list[dict[str, Any]], taken: set[str]
+    ) -> list[validation.Problem]:
+        people = repo.person_ids(session, repo.pk(case))
+        links = repo.relationship_ids(session, repo.pk(case))
+        found: list[validation.Problem] = []
+        for index, doc in enumerate(docs):
+            found.extend(validation.check_entry(doc, f"entries[{index}]", people, links))
+            if doc.get("id") in taken:
+                found.append(
+                    validation.Problem(
+                        f"entries[{index}].id", f'"{doc["id"]}" is already the id of an entry'
+                    )
+                )
+        found.extend(validation.check_unique_ids(docs, "entries"))
+        others = repo.same_event_links(session, repo.pk(case))
+        found.extend(validation.check_same_event(docs, "entries", others))
+        return found
 
 
 def _hours(hours: int) -> str:

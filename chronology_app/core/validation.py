@@ -325,3 +325,37 @@ def ids_of(items: object) -> list[str]:
     return [
         item["id"] for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)
     ]
+
+
+def check_same_event(
+    entries: Sequence[object], path: str, others: Mapping[str, object] | None = None
+) -> list[Problem]:
+    """Each entry's `same_event_as` names another entry (one of `entries`, or one of `others`:
+    entry id -> its own `same_event_as`, for entries already in the case), never itself, and
+    following the links never comes back round (no cycles)."""
+    links: dict[str, object] = dict(others or {})
+    for item in entries:
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            links[item["id"]] = item.get("same_event_as")
+    problems = []
+    for index, item in enumerate(entries):
+        if not isinstance(item, dict) or item.get("same_event_as") is None:
+            continue
+        where = join_path(join_path(path, index), "same_event_as")
+        target = item["same_event_as"]
+        if not isinstance(target, str) or not target.strip():
+            problems.append(Problem(where, "must be the id of another entry"))
+        elif target == item.get("id"):
+            problems.append(Problem(where, "must name another entry, not the entry itself"))
+        elif target not in links:
+            problems.append(Problem(where, f'no entry with id "{target}"'))
+        else:
+            chain = [str(item.get("id")), target]
+            while isinstance(links.get(chain[-1]), str) and chain[-1] != chain[0]:
+                if len(chain) > len(links) + 1:
+                    break
+                chain.append(str(links[chain[-1]]))
+            if chain[-1] == chain[0]:
+                loop = " → ".join(chain)
+                problems.append(Problem(where, f"the same-event links go round in a loop ({loop})"))
+    return problems

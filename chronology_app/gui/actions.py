@@ -15,6 +15,8 @@ class Actions:
     new_workspace: QAction
     open_workspace: QAction
     import_case: QAction
+    import_chronology: QAction
+    agency_template: QAction
     export_case: QAction
     export_timeline: QAction
     export_pdf: QAction
@@ -54,6 +56,8 @@ class Actions:
             self.find,
             self.clear_filters,
             self.mark_reviewed,
+            self.import_chronology,
+            self.agency_template,
         ]
 
     def editing_actions(self) -> list[QAction]:
@@ -66,6 +70,7 @@ class Actions:
             self.add_person,
             self.add_relationship,
             self.import_case,
+            self.import_chronology,
             self.undo,
             self.redo,
         ]
@@ -93,6 +98,15 @@ def create_actions(window: QMainWindow) -> Actions:
         new_workspace=_action(window, "&New workspace…", tip="Create a new encrypted workspace"),
         open_workspace=_action(window, "&Open workspace…", StandardKey.Open),
         import_case=_action(window, "&Import case file…", "Ctrl+I", "Add a case from a case file"),
+        import_chronology=_action(
+            window,
+            "Import &chronology…",
+            "Ctrl+Shift+I",
+            "Take in an agency's chronology from Excel, Word, OpenDocument or CSV",
+        ),
+        agency_template=_action(
+            window, "Agency &template…", tip="Write the contribution form for one agency"
+        ),
         export_case=_action(
             window,
             "&Export case file…",
@@ -150,6 +164,7 @@ def build_menus(menu_bar: QMenuBar, actions: Actions) -> None:
         actions.open_workspace,
         None,
         actions.import_case,
+        actions.import_chronology,
         actions.export_case,
         actions.export_pdf,
         actions.print_report,
@@ -182,6 +197,7 @@ def build_menus(menu_bar: QMenuBar, actions: Actions) -> None:
     case_menu = menu_bar.addMenu("&Case")
     case_menu.addAction(actions.check_workspace)
     case_menu.addSeparator()
+    case_menu.addAction(actions.agency_template)
     case_menu.addAction(actions.mark_reviewed)
     case_menu.addAction(actions.review_mode)
     case_menu.addSeparator()

@@ -189,6 +189,8 @@ class MainWindow(QMainWindow):
         actions.zoom_in.triggered.connect(lambda: self.timeline.zoom(1.5))
         actions.zoom_out.triggered.connect(lambda: self.timeline.zoom(1 / 1.5))
         actions.import_case.triggered.connect(self.import_case)
+        actions.import_chronology.triggered.connect(lambda: _import_wizard().open_wizard(self))
+        actions.agency_template.triggered.connect(lambda: _import_wizard().agency_template(self))
         actions.export_case.triggered.connect(self.export_case)
         actions.export_timeline.triggered.connect(self.export_timeline)
         actions.export_pdf.triggered.connect(self.export_pdf)
@@ -635,3 +637,11 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.removeEventFilter(self)
         super().closeEvent(event)
+
+
+def _import_wizard() -> Any:
+    """The import wizard's module, loaded on first use (its readers and matching libraries
+    would add a tenth of a second to every start)."""
+    from chronology_app.gui.dialogs import import_wizard
+
+    return import_wizard

@@ -60,11 +60,42 @@ def main(argv: list[str]) -> int:
         grab(editor, target / "entry-editor.png")
         editor.close()
         grab(WelcomeDialog(), target / "welcome.png")
+        _import_wizard(window, Path(folder), target)
         window.lock()
         grab(window, target / "locked.png")
         window.close()
         workspace.close()
     return 0
+
+
+def _import_wizard(window: MainWindow, folder: Path, target: Path) -> None:
+    """The import wizard's rows and duplicates on a small fictional police contribution."""
+    from chronology_app.gui.dialogs.import_wizard import ImportWizard
+
+    assert window.reference is not None and window.case is not None
+    entry = next(e for e in window.case.entries if e.kind == "incident")
+    day = entry.date.earliest
+    rows = [
+        "Date,Significant event,Document reference,Officer",
+        f'{day:%d/%m/%Y},"{entry.summary.rstrip(".")} (police log)",CAD 1182,PC 4410',
+        "31/02/2021,Officers attend after a neighbour reports shouting,CAD 2291,PC 4410",
+        "early 2022,Harassment warning issued,PIN 77,PC 1203",
+    ]
+    path = folder / "police-contribution.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    wizard = ImportWizard(window.service, window.reference, window.ops, window)
+    wizard.resize(1200, 520)
+    wizard.path.setText(str(path))
+    wizard.agency.setText("Police")
+    for _ in range(2):
+        wizard.next_step()
+        window.ops.wait()
+    grab(wizard, target / "import-wizard.png")
+    wizard.preview.setData(wizard.preview.index(1, 1), "28/02/2021")
+    wizard.next_step()
+    window.ops.wait()
+    grab(wizard, target / "import-duplicates.png")
+    wizard.close()
 
 
 if __name__ == "__main__":

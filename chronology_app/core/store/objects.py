@@ -90,6 +90,8 @@ STORED: dict[str, StoredType] = {
         _in_case("person", repo.snapshot_person, repo.restore_person),
         _in_case("relationship", repo.snapshot_relationship, repo.restore_relationship),
         _in_case("entry", repo.snapshot_entry, repo.restore_entry),
+        # entries added together (an imported chronology), keyed by their range of numbers
+        _in_case("entries", repo.snapshot_entry_batch, repo.restore_entry_batch),
         _in_case("flag_review", repo.snapshot_review, repo.restore_review),
         _in_case("case_review", repo.snapshot_case_review, repo.restore_case_review),
     )
