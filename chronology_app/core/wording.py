@@ -19,14 +19,15 @@ def day(when: dt.date) -> str:
     return format_day(when)
 
 
-def date_shown(date: PartialDate) -> str:
+def date_shown(date: PartialDate, *, time: bool = True) -> str:
     """A date as a practitioner reads it: its wording where it has one, otherwise '12 March
-    2019', '12 March 2019 at 14:30', 'March 2019', '2019', or a plain description of a span or
-    an open end ('between 1 and 15 March 2019', 'before 2000 (up to 31 December 2000)')."""
+    2019', '12 March 2019 at 14:30' (the time left out with `time=False`, as explanations do),
+    'March 2019', '2019', or a plain description of a span or an open end ('between 1 and 15
+    March 2019', 'before 2000 (up to 31 December 1999)')."""
     if date.wording:
         return date.wording
     if not date.approximate:
-        if date.kind is DateKind.DAY:
+        if date.kind is DateKind.DAY or (date.kind is DateKind.MINUTE and not time):
             return format_day(date.earliest)
         if date.kind is DateKind.MONTH:
             return date.earliest.strftime("%B %Y")

@@ -93,10 +93,15 @@ def test_every_kind_is_described_once_with_known_groups_roles_and_attributes() -
         ("alleged_perpetrator", "alleged perpetrator"),
         ("nfa", "no further action"),
         ("nrpf", "no recourse to public funds"),
-        ("marac_referral", "MARAC referral"),
-        ("dvds", "DVDS (Clare's Law)"),
+        ("injury", "injury"),
         ("some_local_tag", "some local tag"),
     ],
 )
 def test_words_of_the_format_read_in_plain_words(word: str, read: str) -> None:
     assert vocabulary.reading(word) == read
+
+
+def test_entry_kinds_read_as_the_app_names_them() -> None:
+    assert vocabulary.kind_label("marac_referral") == "MARAC referral"
+    assert vocabulary.kind_label("dvds") == "DVDS (Clare's Law)"
+    assert vocabulary.kind_label("injury") == "Injury"

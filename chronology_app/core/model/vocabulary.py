@@ -385,9 +385,13 @@ def reading(word: str) -> str:
     """How a word of the format (a role, tag, status or attribute value) reads in the app and
     in reports: 'alleged_perpetrator' -> 'alleged perpetrator', 'nfa' -> 'no further action'.
     Words the format does not know (other tags) read with their underscores as spaces."""
-    if word in KINDS:
-        return KINDS[word].label
     return _READINGS.get(word, " ".join(word.split("_")))
+
+
+def kind_label(kind: str) -> str:
+    """An entry kind as the app names it ('MARAC referral'); an unknown kind reads plainly."""
+    described = KINDS.get(kind)
+    return described.label if described else label(kind)
 
 
 def label(word: str) -> str:

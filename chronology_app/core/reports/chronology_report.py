@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import logging
 
-from chronology_app.core.dates import DateKind, PartialDate, format_day
+from chronology_app.core.dates import format_day
 from chronology_app.core.model.vocabulary import ENTRY_KINDS
 from chronology_app.core.records import EntryRecord, FlagReviewRecord, PersonRecord
 from chronology_app.core.reports import diagrams
@@ -31,6 +31,7 @@ from chronology_app.core.reports.document import (
 from chronology_app.core.reports.genogram import genogram
 from chronology_app.core.reports.masked import MaskedDocument
 from chronology_app.core.rules.base import Flag
+from chronology_app.core.wording import age, entry_date
 
 log = logging.getLogger(__name__)
 
@@ -130,26 +131,8 @@ def _cover(doc: ReportDocument, view: AudienceView, prepared_by: str, day: datet
 # --- family ------------------------------------------------------------------------------------
 
 
-def age_at(date_of_birth: PartialDate | None, day: datetime.date) -> str:
-    """A person's age on `day`. "about N" when the date of birth is approximate or leaves the
-    age in doubt; "at least N" / "under N" for open-ended dates."""
-    if date_of_birth is None:
-        return "not known"
-    if date_of_birth.earliest > day:
-        return "not yet born"
-
-    def years(born: datetime.date) -> int:
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-    if date_of_birth.kind is DateKind.BEFORE:
-        return f"at least {years(date_of_birth.latest)}"
-    if date_of_birth.kind is DateKind.AFTER or date_of_birth.latest > day:
-        return f"under {years(date_of_birth.earliest) + 1}"
-    oldest, youngest = years(date_of_birth.earliest), years(date_of_birth.latest)
-    if oldest == youngest and not date_of_birth.approximate:
-        return str(oldest)
-    middle = date_of_birth.earliest + (date_of_birth.latest - date_of_birth.earliest) / 2
-    return f"about {years(middle)}"
+# A person's age on a day reads the same in reports as in the app (core/wording.py).
+age_at = age
 
 
 def _relations(view: AudienceView, person: PersonRecord) -> str:
@@ -313,12 +296,6 @@ def _source(view: AudienceView, entry: EntryRecord) -> tuple[Paragraph, ...]:
     return tuple(paragraphs)
 
 
-def _date_shown(entry: EntryRecord) -> str:
-    # The practitioner's wording; otherwise the case-file expression, with a space before the
-    # time so that "2019-02-14 23:10" wraps between day and time.
-    return entry.date_text or entry.date.expression.replace("T", " ")
-
-
 def _chronology(doc: ReportDocument, view: AudienceView) -> None:
     doc.heading("Chronology", 1)
     columns = [
@@ -335,7 +312,7 @@ def _chronology(doc: ReportDocument, view: AudienceView) -> None:
     for entry in view.case.entries:
         cells = [
             cell(view.number(entry)),
-            cell(view.text(_date_shown(entry))),
+            cell(view.text(entry_date(entry))),
             _source(view, entry),
             _what_happened(view, entry),
             cell(view.text(entry.impact)),

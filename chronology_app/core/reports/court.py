@@ -34,6 +34,7 @@ from chronology_app.core.reports.document import (
     para,
 )
 from chronology_app.core.reports.masked import MaskedDocument
+from chronology_app.core.wording import entry_date
 
 COURT_TAG = "court"
 PAGE_LIMIT = 10  # PD27A: a chronology in a court bundle, at most 10 A4 sides
@@ -141,7 +142,7 @@ def write_court(
         Row(
             (
                 cell(str(number)),
-                cell(view.text(entry.date_text or entry.date.describe())),
+                cell(view.text(entry_date(entry))),
                 _event(view, entry),
                 _reference(view, entry),
             )

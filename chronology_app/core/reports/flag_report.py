@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from chronology_app.core.analysis import ReviewedFlag
 from chronology_app.core.records import CaseData
+from chronology_app.core.wording import date_shown
 
 SEVERITIES = ("high", "medium", "low")
 WIDTH = 96
@@ -42,7 +43,7 @@ def render(case: CaseData, flags: Sequence[ReviewedFlag]) -> str:
                 lines.append(
                     _wrap(
                         "Reviewed: ",
-                        f"{review.decision} by {review.by} on {review.on.expression}: "
+                        f"{review.decision} by {review.by} on {date_shown(review.on)}: "
                         f"{review.reason}",
                     )
                 )

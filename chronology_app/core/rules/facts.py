@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import TypeVar
 
-from chronology_app.core.dates import DateKind, PartialDate, format_day
+from chronology_app.core.dates import PartialDate
 from chronology_app.core.model.vocabulary import ABUSE_TYPE_TAGS, kinds_in
 from chronology_app.core.records import CaseData, EntryRecord
 from chronology_app.core.rules.working_days import WorkingCalendar, calendar_for
+from chronology_app.core.wording import date_shown
 
 DA_KINDS = kinds_in("da_event")
 HISTORY_KINDS = kinds_in("history")
@@ -328,15 +329,8 @@ class DateIndex:
 
 
 def short_date(date: PartialDate) -> str:
-    if date.wording:
-        return date.wording
-    if date.kind in (DateKind.DAY, DateKind.MINUTE) and not date.approximate:
-        return format_day(date.earliest)
-    if date.kind == DateKind.MONTH and not date.approximate:
-        return date.earliest.strftime("%B %Y")
-    if date.kind == DateKind.YEAR and not date.approximate:
-        return str(date.earliest.year)
-    return date.describe()
+    """A date as explanations say it (core/wording.py; no time of day)."""
+    return date_shown(date, time=False)
 
 
 def entry_when(entry: EntryRecord) -> str:
