@@ -15,7 +15,7 @@ import pytest
 from chronology_app.cli import main
 from chronology_app.core.service import Service
 from chronology_app.core.store import backup
-from chronology_app.core.store.workspace import Workspace
+from chronology_app.core.store.workspace import SCHEMA_REVISION, Workspace
 from tests.conftest import EXAMPLES, PASSPHRASE
 
 FAMILY_B = EXAMPLES / "family-b.json"
@@ -171,7 +171,7 @@ def test_restore_over_a_workspace_needs_replace(ws: str) -> None:
 def test_backup_to_a_chosen_file(ws: str, tmp_path: Path) -> None:
     target = tmp_path / "copy.chronology-backup"
     assert run("backup", ws, "-o", str(target))[0] == 0
-    assert backup.check(target, PASSPHRASE) == "0003"
+    assert backup.check(target, PASSPHRASE) == SCHEMA_REVISION
 
 
 def test_no_backups_yet(tmp_path: Path) -> None:
@@ -205,7 +205,7 @@ def test_a_new_passphrase_is_asked_for_or_refused_clearly(
     )
     monkeypatch.setenv("CHRONOLOGY_NEW_PASSPHRASE", "short")
     code, _, err = run("passphrase", ws)
-    assert code == 1 and "too short" in err
+    assert code == 1 and "too easy to guess" in err
     assert run("cases", ws)[0] == 0  # nothing changed
 
 

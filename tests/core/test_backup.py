@@ -13,7 +13,7 @@ from chronology_app.core.errors import BackupError, WorkspaceError, WorkspaceLoc
 from chronology_app.core.service import Service
 from chronology_app.core.store import backup
 from chronology_app.core.store.engine import connect
-from chronology_app.core.store.workspace import Workspace, raw_execute
+from chronology_app.core.store.workspace import SCHEMA_REVISION, Workspace, raw_execute
 from tests.conftest import PASSPHRASE, ROOT, minimal_case
 
 REF = "TS-2024-0001"
@@ -65,7 +65,7 @@ def test_a_backup_is_encrypted_and_opens_only_with_the_passphrase(path: Path) ->
     assert not data.startswith(b"SQLite format 3")
     for secret in (b"Ann Test", b"Cal pushed", REF.encode()):
         assert secret not in data
-    assert backup.check(found.path, PASSPHRASE) == "0003"
+    assert backup.check(found.path, PASSPHRASE) == SCHEMA_REVISION
     with pytest.raises(WrongPassphrase, match="does not open the backup"):
         backup.check(found.path, "not the passphrase")
     assert not backup.sidecars(found.path)[0].exists()  # a standalone file, no -wal beside it
@@ -132,7 +132,7 @@ def test_a_backup_to_a_chosen_file_never_overwrites(path: Path, tmp_path: Path) 
         assert workspace.backup(target=target) == target
         with pytest.raises(BackupError, match="already there"):
             workspace.backup(target=target)
-    assert backup.check(target, PASSPHRASE) == "0003"
+    assert backup.check(target, PASSPHRASE) == SCHEMA_REVISION
 
 
 # --- restoring --------------------------------------------------------------------------------
@@ -230,7 +230,7 @@ def test_a_new_passphrase_re_encrypts_the_workspace_and_its_backups(path: Path) 
         Workspace.open(path, PASSPHRASE)
     assert summary_in(path, NEW_PASSPHRASE) == "Police called: Cal pushed Ann."
     for found in backup.list_backups(path):
-        assert backup.check(found.path, NEW_PASSPHRASE) == "0003"
+        assert backup.check(found.path, NEW_PASSPHRASE) == SCHEMA_REVISION
         with pytest.raises(WrongPassphrase):
             backup.check(found.path, PASSPHRASE)
     with Workspace.open(path, NEW_PASSPHRASE) as workspace:
@@ -242,7 +242,7 @@ def test_a_new_passphrase_re_encrypts_the_workspace_and_its_backups(path: Path) 
     ("old", "new", "message"),
     [
         ("not the passphrase", NEW_PASSPHRASE, "current passphrase is not right"),
-        (PASSPHRASE, "short", "too short"),
+        (PASSPHRASE, "short", "too easy to guess"),
         (PASSPHRASE, PASSPHRASE, "same as the old one"),
         (PASSPHRASE, "with a \x00 inside it", "NUL"),
     ],

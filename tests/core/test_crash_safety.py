@@ -18,7 +18,7 @@ from chronology_app.core import audit
 from chronology_app.core.errors import WorkspaceLocked, WrongPassphrase
 from chronology_app.core.service import Service
 from chronology_app.core.store import backup
-from chronology_app.core.store.workspace import Workspace
+from chronology_app.core.store.workspace import SCHEMA_REVISION, Workspace
 from tests.conftest import PASSPHRASE, ROOT, minimal_case
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
@@ -110,7 +110,7 @@ def test_a_writer_killed_at_any_moment_loses_nothing_it_committed(path: Path) ->
     assert report.intact, f"seed {seed}: {report.problems}"
     assert report.records == 1 + len(present - {"e1", "e2"})  # one record per committed entry
     for found in backup.list_backups(path):
-        assert backup.check(found.path, PASSPHRASE) == "0003"
+        assert backup.check(found.path, PASSPHRASE) == SCHEMA_REVISION
     print(f"seed {seed}: {len(committed)} committed entries over {KILLS} kills, none lost")
 
 
