@@ -20,7 +20,9 @@ PASSPHRASE = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
-def _anchors_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _anchors_in_tmp(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Audit anchors (kept per operating-system user) go to a folder of the test's own, never
     to the real user's settings."""
     folder = tmp_path_factory.mktemp("anchors")

@@ -353,3 +353,22 @@ def _diff(before: Any, after: Any, path: str) -> list[FieldChange]:
             None if after is _ABSENT else after,
         )
     ]
+
+
+# --- the case data against the trail ----------------------------------------------------------
+
+
+def check_case_data(session: Session) -> list[ChainProblem]:
+    """Compare the stored case data with the trail's latest after-states (`audit_replay`): a
+    direct edit of a case table, leaving the trail alone, is a "data" problem."""
+    from chronology_app.core import audit_replay
+
+    def records() -> Iterator[tuple[int, str | None, list[Any]]]:
+        for raw in _raw_rows(session):
+            record = _as_record(raw)
+            if record is not None:  # an unreadable record is reported by `verify`
+                yield int(raw.id), record.case_reference, record.changes
+
+    return [
+        ChainProblem("data", (), message) for message in audit_replay.compare(session, records())
+    ]

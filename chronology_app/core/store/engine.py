@@ -49,7 +49,7 @@ def check_passphrase(passphrase: str) -> None:
 def passphrase_problem(passphrase: str) -> str | None:
     """Why a new passphrase is too easy to guess (judged by zxcvbn), or None when it will do.
     The app's dialog and the CLI ask the same of it."""
-    from zxcvbn import zxcvbn  # imported when a new passphrase is chosen, not on every start
+    from zxcvbn import zxcvbn  # type: ignore[import-untyped]  # only when one is chosen
 
     if not passphrase.strip():
         return "The new passphrase is empty: use four or more unrelated words."

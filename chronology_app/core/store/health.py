@@ -89,7 +89,7 @@ def damaged(workspace: Path, passphrase: str, problems: list[str]) -> WorkspaceD
     )
 
 
-def check_file(workspace: Path, passphrase: str) -> WorkspaceDamaged | None:
+def check_file(workspace: Path, passphrase: str) -> WorkspaceError | None:
     """Run both checks on the workspace file; the error to raise if it is damaged."""
     from chronology_app.core.store.engine import connect
 

@@ -153,4 +153,3 @@ def finish(workspace: Workspace, current: str, old: str | None) -> Finished:
     clear(workspace)
     log.info("finished an interrupted passphrase change")
     return Finished(made, tuple(reencrypted), tuple(removed), tuple(left))
-

@@ -142,6 +142,9 @@ class Workspace:
                     workspace._backup_on_open(keep_backups)
                 workspace._check_anchor()
                 workspace.unfinished_passphrase_change = pending.find(workspace)
+            except DatabaseError as err:
+                engine.dispose()
+                raise workspace._damage_or(err) from None
             except BaseException:
                 engine.dispose()
                 raise
@@ -244,6 +247,10 @@ class Workspace:
         finally:
             raw.close()
 
+    def restore_advice(self) -> str:
+        """Which backup to restore from (the newest that opens), in one sentence."""
+        return health.restore_advice(self.path, self._passphrase)
+
     def meta(self, key: str) -> Any:
         """A value from the workspace's own key/value table (None when it is not there)."""
         import json
@@ -297,8 +304,10 @@ class Workspace:
         `anchors.anchor_text(workspace.trail_anchor())`)."""
         with self.engine.connect() as connection:
             row = connection.execute(
-                text("SELECT hash, (SELECT count(*) FROM audit_record) FROM audit_record "
-                     "ORDER BY id DESC LIMIT 1")
+                text(
+                    "SELECT hash, (SELECT count(*) FROM audit_record) FROM audit_record "
+                    "ORDER BY id DESC LIMIT 1"
+                )
             ).first()
         if row is None:
             return anchors.Anchor("0" * 64, 0)
