@@ -101,9 +101,11 @@ def test_rolling_backups_never_remove_the_last_one_that_opens(path: Path) -> Non
 def test_damage_inside_the_file_is_named_with_the_newest_backup(path: Path) -> None:
     newest = copies.list_backups(path)[-1].path
     overwrite(path, PAGE * 3 + 100)
-    with pytest.raises(health.WorkspaceDamaged) as caught:  # on opening, or on first use
-        with Workspace.open(path, PASSPHRASE, backup_on_open=False) as workspace:
-            Service(workspace, "T").case_data("TS-2024-0001")
+    with (
+        pytest.raises(health.WorkspaceDamaged) as caught,  # on opening, or on first use
+        Workspace.open(path, PASSPHRASE, backup_on_open=False) as workspace,
+    ):
+        Service(workspace, "T").case_data("TS-2024-0001")
     message = str(caught.value)
     assert "is damaged" in message and str(newest) in message
     assert "HMAC verification failed for page 4" in message
@@ -305,9 +307,11 @@ def test_finishing_with_a_wrong_old_passphrase_changes_nothing(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     interrupted_change(path, monkeypatch)
-    with Workspace.open(path, NEW) as workspace:
-        with pytest.raises(WrongPassphrase, match="nothing was re-encrypted"):
-            workspace.finish_passphrase_change("not the old passphrase at all")
+    with (
+        Workspace.open(path, NEW) as workspace,
+        pytest.raises(WrongPassphrase, match="nothing was re-encrypted"),
+    ):
+        workspace.finish_passphrase_change("not the old passphrase at all")
     with Workspace.open(path, NEW) as workspace:
         assert workspace.unfinished_passphrase_change is not None
 
