@@ -30,6 +30,7 @@ from chronology_app.cli_support import (
 from chronology_app.core import bundle, casefile
 from chronology_app.core.crosscase import PersonRef
 from chronology_app.core.errors import ChronologyError, InvalidCaseFile
+from chronology_app.core.hardening import harden_process
 from chronology_app.core.reports import flag_report
 from chronology_app.core.service import Service
 from chronology_app.core.settings import load_settings
@@ -191,7 +192,9 @@ def _person_ref(text: str) -> PersonRef:
 
 def _demo(ctx: CliContext) -> int:
     target = Path(ctx.args.workspace)
-    workspace = Workspace.create(target, ctx.passphrase(confirm=True))
+    passphrase = ctx.passphrase(confirm=True)
+    check_new_passphrase(passphrase)  # the same policy as init: a demo may end up holding cases
+    workspace = Workspace.create(target, passphrase)
     service = Service(workspace, ctx.user())
     try:
         for path in resources.demo_case_files():
@@ -267,6 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(
     argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
+    harden_process()  # no core dumps (decrypted case text), private files: before anything
     out = out or sys.stdout
     err = err or sys.stderr
     parser = build_parser()

@@ -68,19 +68,8 @@ class CliContext:
         """What opening found that the user must know, in words, on stderr: a backup that
         could not be made, an audit trail shorter than this computer last saw, a passphrase
         change left unfinished."""
-        for note in workspace_notes(workspace):
+        for note in workspace.notes():
             print(f"chronology: warning: {note}", file=self.err)
-
-
-def workspace_notes(workspace: Workspace) -> list[str]:
-    notes = []
-    if workspace.backup_problem:
-        notes.append(workspace.backup_problem)
-    if workspace.trail_warning:
-        notes.append(workspace.trail_warning)
-    if workspace.unfinished_passphrase_change:
-        notes.append(workspace.unfinished_passphrase_change.describe(workspace.path))
-    return notes
 
 
 def is_case_file(path: str) -> bool:

@@ -170,6 +170,16 @@ class Workspace:
         if self._lock is not None:
             self._lock.release()
 
+    def notes(self) -> list[str]:
+        """What opening found that the user must be told, in words, with what to do: a backup
+        that could not be made, an audit trail that disagrees with this computer's anchor, a
+        passphrase change left unfinished. Front ends show every one (the CLI on stderr, the
+        app in its status bar)."""
+        found = [self.backup_problem, self.trail_warning]
+        if self.unfinished_passphrase_change is not None:
+            found.append(self.unfinished_passphrase_change.describe(self.path))
+        return [note for note in found if note]
+
     def __enter__(self) -> Workspace:
         return self
 
