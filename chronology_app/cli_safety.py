@@ -93,8 +93,8 @@ def _verify(ctx: CliContext) -> int:
         print(json.dumps(output, indent=2), file=ctx.out)
     elif not problems:
         print(
-            f"{name}: the audit trail is intact ({report.records} records), the file is sound, "
-            "and the case data is what the trail says. "
+            f"{name}: the audit trail is intact ({report.records} records), the file is sound "
+            "and the case data matches the trail. "
             f"Fingerprint of the newest record: {report.fingerprint}",
             file=ctx.out,
         )
@@ -102,7 +102,7 @@ def _verify(ctx: CliContext) -> int:
         count = len(problems)
         print(
             f"{name}: the workspace was altered outside Chronology "
-            f"({count} {'problem' if count == 1 else 'problems'}; {report.records} audit "
+            f"({count} {'problem' if count == 1 else 'problems'} in {report.records} audit "
             "records):",
             file=ctx.out,
         )
