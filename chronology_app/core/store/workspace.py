@@ -12,6 +12,7 @@ that was interrupted (`passphrase_change.py`). Sessions are short: one per servi
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import shutil
@@ -263,8 +264,6 @@ class Workspace:
 
     def meta(self, key: str) -> Any:
         """A value from the workspace's own key/value table (None when it is not there)."""
-        import json
-
         with self.engine.connect() as connection:
             value = connection.execute(
                 text("SELECT value FROM workspace_meta WHERE key = :key"), {"key": key}
@@ -272,8 +271,6 @@ class Workspace:
         return None if value is None else json.loads(value)
 
     def set_meta(self, key: str, value: Any) -> None:
-        import json
-
         with self._write_engine.begin() as connection:
             if value is None:
                 connection.execute(text("DELETE FROM workspace_meta WHERE key = :k"), {"k": key})
@@ -488,6 +485,9 @@ class Workspace:
         with OpenLock.held(target) as lock:
             if target.exists():
                 kept = _keep_before_replacing(target, passphrase)
+            # The anchor moves to the backup's trail first: a restore killed after the copy
+            # then raises no false alarm of a shortened trail on the next opening.
+            _anchor_to(backup_file, passphrase)
             try:
                 copies.copy_into_place(backup_file, target)
             except BackupError as err:
@@ -497,6 +497,24 @@ class Workspace:
         workspace = cls.open(target, passphrase, backup_on_open=False)
         workspace.accept_trail()  # the restored trail is now the one this computer expects
         return workspace, kept
+
+
+def _anchor_to(backup_file: Path, passphrase: str) -> None:
+    connection = connect(backup_file, passphrase, wal=False)
+    try:
+        identity = connection.execute(
+            "SELECT value FROM workspace_meta WHERE key = 'workspace_id'"
+        ).fetchone()
+        head = connection.execute(
+            "SELECT hash, (SELECT count(*) FROM audit_record) FROM audit_record "
+            "ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    except sqlcipher.Error:
+        return  # an older schema without an id: the anchor is set after opening
+    finally:
+        connection.close()
+    if identity and head:
+        anchors.remember(json.loads(identity[0]), anchors.Anchor(str(head[0]), int(head[1])))
 
 
 def _check_room(backup_file: Path, target: Path) -> None:
