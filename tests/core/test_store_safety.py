@@ -244,6 +244,23 @@ def test_a_full_disk_while_reading_is_called_a_full_disk(path: Path) -> None:
     assert "I/O" not in str(caught.value) and "could not be read" in str(caught.value)
 
 
+def test_a_full_disk_when_taking_the_lock_is_called_a_full_disk(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chronology_app.core.store import lock
+
+    real_open = os.open
+
+    def no_space(target: object, *args: object, **kwargs: object) -> int:
+        if str(target).endswith(".lock"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_open(target, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lock.os, "open", no_space)
+    with pytest.raises(WorkspaceError, match="the disk is full, so the workspace cannot be"):
+        Workspace.open(path, PASSPHRASE)
+
+
 # --- 5. a backup that could not be made is said in words ---------------------------------------
 
 

@@ -3,6 +3,8 @@ the status bar, and the same passphrase policy as the CLI."""
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -83,3 +85,14 @@ def test_the_new_workspace_dialog_refuses_a_guessable_passphrase(
     dialog.first.setText("correct horse battery staple")
     dialog.second.setText("correct horse battery staple")
     assert dialog.problem() == ""
+
+
+def test_the_timeline_image_is_readable_by_its_owner_only(tmp_path: Path, window: Any) -> None:
+    old = os.umask(0o022)
+    try:
+        assert window.timeline.export_png(str(tmp_path / "timeline"))
+    finally:
+        os.umask(old)
+    written = tmp_path / "timeline.png"
+    assert written.read_bytes().startswith(b"\x89PNG")
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import errno
 import os
 import socket
 import sys
@@ -75,6 +76,12 @@ class _LockFile:
             try:
                 descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
             except OSError as err:
+                if err.errno == errno.ENOSPC:
+                    raise WorkspaceError(
+                        f"{self.workspace}: the disk is full, so the workspace cannot be opened "
+                        "(it needs a small lock file). Nothing was changed; free some space "
+                        "and try again."
+                    ) from None
                 raise WorkspaceError(
                     f"{self.workspace}: cannot open it from here ({err.strerror})."
                 ) from None
