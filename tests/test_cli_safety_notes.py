@@ -55,7 +55,7 @@ def test_a_failed_backup_on_opening_is_said_in_words(
     code, out, err = run("cases", ws)
     assert code == 0 and "TS-2024-0001" in out
     assert err.startswith("chronology: warning: Could not back up w.chronology: the disk is full")
-    assert "then run chronology backup" in err
+    assert "run chronology backup now" in err
 
 
 def test_a_full_disk_while_reading_is_said(ws: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -127,7 +127,7 @@ def take(
         _discard(partial)
         reason = _reason(err) if isinstance(err, OSError) else str(err)
         if "full" in reason:
-            reason = "the disk is full; free some space and open the workspace again"
+            reason = "the disk is full"
         raise BackupError(f"Could not back up {workspace.name}: {reason}.") from None
     except BaseException:
         _discard(partial)

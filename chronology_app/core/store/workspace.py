@@ -393,8 +393,9 @@ class Workspace:
             log.warning("no backup on opening: %s", type(err).__name__)
             self.backup_problem = (
                 f"{err} The workspace is open and your work is saved as usual, but there is "
-                "no fresh backup: free some space or check the backups folder "
-                f"({copies.folder_for(self.path)}), then run chronology backup."
+                "no fresh backup. Free some space (or check the backups folder "
+                f"{copies.folder_for(self.path)}); the next opening makes one, or run "
+                "chronology backup now."
             )
 
     # --- passphrase ---------------------------------------------------------------------------
