@@ -27,6 +27,7 @@ from chronology_app.cli_support import (
     is_case_file,
 )
 from chronology_app.core.errors import ChronologyError, InvalidCaseFile
+from chronology_app.core.hardening import harden_process
 
 if TYPE_CHECKING:
     from chronology_app.core.crosscase import PersonRef
@@ -221,10 +222,13 @@ def _demo(ctx: CliContext) -> int:
     from chronology_app import resources
     from chronology_app.core import casefile
     from chronology_app.core.service import Service
+    from chronology_app.core.store.engine import check_new_passphrase
     from chronology_app.core.store.workspace import Workspace
 
     target = Path(ctx.args.workspace)
-    workspace = Workspace.create(target, ctx.passphrase(confirm=True))
+    passphrase = ctx.passphrase(confirm=True)
+    check_new_passphrase(passphrase)  # the same policy as init: a demo may end up holding cases
+    workspace = Workspace.create(target, passphrase)
     service = Service(workspace, ctx.user())
     try:
         for path in resources.demo_case_files():
@@ -311,6 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(
     argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
+    harden_process()  # no core dumps (decrypted case text), private files: before anything
     out = out or sys.stdout
     err = err or sys.stderr
     parser = build_parser()

@@ -19,16 +19,18 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from chronology_app.cli_support import PASSPHRASE_ENV, CliContext, Register
+from chronology_app.cli_support import EXIT_ERROR, PASSPHRASE_ENV, CliContext, Register
 from chronology_app.core.errors import WorkspaceError
 
 if TYPE_CHECKING:
     from chronology_app.core import audit
+    from chronology_app.core.service import Service
 
 # The database layer (audit, service, workspace) is imported inside each command, so that
 # commands that do not open a workspace start fast.
 
 NEW_PASSPHRASE_ENV = "CHRONOLOGY_NEW_PASSPHRASE"
+OLD_PASSPHRASE_ENV = "CHRONOLOGY_OLD_PASSPHRASE"  # finishing an interrupted change
 BUNDLE_PASSPHRASE_ENV = "CHRONOLOGY_BUNDLE_PASSPHRASE"
 EXIT_TAMPERED = 3  # `audit verify` found the trail altered (1 is any other error)
 
@@ -47,6 +49,7 @@ def secret(env: str, prompt: str, *, confirm: bool = False) -> str:
 
 
 def bundle_passphrase(*, confirm: bool) -> str:
+
     return secret(BUNDLE_PASSPHRASE_ENV, "Bundle passphrase: ", confirm=confirm)
 
 
@@ -54,41 +57,67 @@ def bundle_passphrase(*, confirm: bool) -> str:
 
 
 def _verify(ctx: CliContext) -> int:
+    """The chain, the file's pages and structure, the case data against the trail, and the
+    trail against the anchor this computer kept (and any given with --anchor)."""
     from chronology_app.core import audit
+    from chronology_app.core.store import health
 
-    with (
-        ctx.service(ctx.args.workspace, backup_on_open=False) as service,
-        service.workspace.reading() as session,
-    ):
-        report = audit.verify(session, ctx.args.anchor or ())
     name = Path(ctx.args.workspace).name
+    try:
+        with ctx.service(ctx.args.workspace, backup_on_open=False) as service:
+            workspace = service.workspace
+            damage = workspace.integrity_problems()
+            with workspace.reading() as session:
+                report = audit.verify(session, ctx.args.anchor or ())
+                data = [] if damage else audit.check_case_data(session)
+            machine = workspace.anchor_problem()
+            problems = [
+                *report.problems,
+                *(audit.ChainProblem("damaged", (), f"the file is damaged: {d}") for d in damage),
+                *data,
+                *([audit.ChainProblem("anchor", (), machine)] if machine else []),
+            ]
+            if ctx.args.accept and machine and not (report.problems or damage or data):
+                workspace.accept_trail()
+                problems = []
+                print(
+                    f"{name}: the trail as it is now is taken as this computer's anchor.",
+                    file=ctx.out,
+                )
+            advice = workspace.restore_advice() if damage else ""
+    except health.WorkspaceDamaged as err:
+        print(f"{name}: {err}", file=ctx.out)
+        return EXIT_TAMPERED
     if ctx.args.json:
         output = {
-            "intact": report.intact,
+            "intact": not problems,
             "records": report.records,
             "fingerprint": report.fingerprint,
             "problems": [
-                {"kind": p.kind, "records": list(p.records), "message": p.message}
-                for p in report.problems
+                {"kind": p.kind, "records": list(p.records), "message": p.message} for p in problems
             ],
         }
         print(json.dumps(output, indent=2), file=ctx.out)
-    elif report.intact:
+    elif not problems:
         print(
-            f"{name}: the audit trail is intact ({report.records} records). "
+            f"{name}: the audit trail is intact ({report.records} records), the file is sound "
+            "and the case data matches the trail. "
             f"Fingerprint of the newest record: {report.fingerprint}",
             file=ctx.out,
         )
     else:
-        count = len(report.problems)
+        count = len(problems)
         print(
-            f"{name}: the audit trail was altered outside Chronology "
-            f"({count} {'problem' if count == 1 else 'problems'} in {report.records} records):",
+            f"{name}: the workspace was altered outside Chronology "
+            f"({count} {'problem' if count == 1 else 'problems'} in {report.records} audit "
+            "records):",
             file=ctx.out,
         )
-        for problem in report.problems:
+        for problem in problems:
             print(f"  {problem.message}", file=ctx.out)
-    return 0 if report.intact else EXIT_TAMPERED
+        if advice:
+            print(f"  {advice}", file=ctx.out)
+    return 0 if not problems else EXIT_TAMPERED
 
 
 def _history(ctx: CliContext) -> int:
@@ -143,6 +172,7 @@ def _backup(ctx: CliContext) -> int:
 
     workspace = Workspace.open(ctx.args.workspace, ctx.passphrase(), backup_on_open=False)
     try:
+        ctx.show_notes(workspace)
         if ctx.args.list:
             found = workspace.backups()
             if not found:
@@ -190,21 +220,72 @@ def _passphrase(ctx: CliContext) -> int:
 
     old = secret(PASSPHRASE_ENV, "Current passphrase: ")
     service = Service(Workspace.open(ctx.args.workspace, old), ctx.user())
+    name = Path(ctx.args.workspace).name
     try:
+        workspace = service.workspace
+        if workspace.backup_problem:
+            print(f"chronology: warning: {workspace.backup_problem}", file=ctx.err)
+        if workspace.unfinished_passphrase_change is not None:
+            return _finish_change(ctx, service, workspace.unfinished_passphrase_change)
         new = secret(NEW_PASSPHRASE_ENV, "New passphrase: ", confirm=True)
         service.change_passphrase(old, new)
+        left = workspace.backups_left
     finally:
         service.workspace.close()
+    print(f"Changed the passphrase of {name}.", file=ctx.out)
+    count = len(workspace.backups()) - len(left)
     print(
-        f"Changed the passphrase of {Path(ctx.args.workspace).name}; its backups open with the "
-        "new one too. Copies made outside Chronology (exports, bundles, copied backups) keep "
-        "the passphrase they were made with.",
+        f"{count} {'backup opens' if count == 1 else 'backups open'} with the new passphrase.",
+        file=ctx.out,
+    )
+    if left:
+        print(
+            f"{len(left)} {'backup was' if len(left) == 1 else 'backups were'} under yet "
+            "another passphrase and left as they are: " + ", ".join(str(p) for p in left),
+            file=ctx.out,
+        )
+    print(
+        "Copies made outside Chronology (exports, bundles, copied backups) keep the passphrase "
+        "they were made with.",
+        file=ctx.out,
+    )
+    return 0
+
+
+def _finish_change(ctx: CliContext, service: Service, unfinished: Any) -> int:
+    """An earlier change was interrupted: back up, then re-encrypt or (confirmed) remove."""
+    workspace = service.workspace
+    print(unfinished.describe(workspace.path), file=ctx.err)
+    earlier = os.environ.get(OLD_PASSPHRASE_ENV)
+    if not earlier and not ctx.args.remove_old_backups and sys.stdin.isatty():
+        earlier = getpass.getpass(
+            "The passphrase before the change (press Enter to remove those backups instead): "
+        )
+        if not earlier:
+            answer = input(
+                f"Remove {len(unfinished.backups)} backups under the old passphrase? "
+                "Type yes to remove them: "
+            )
+            if answer.strip().lower() != "yes":
+                print("Nothing was changed.", file=ctx.out)
+                return EXIT_ERROR
+    elif not earlier and not ctx.args.remove_old_backups:
+        raise WorkspaceError(
+            f"Give the old passphrase in {OLD_PASSPHRASE_ENV}, or --remove-old-backups to "
+            "remove the backups under it; nothing was changed."
+        )
+    finished = workspace.finish_passphrase_change(earlier or None)
+    service.record_workspace_event("Finish passphrase change", finished.summary)
+    print(finished.describe(), file=ctx.out)
+    print(
+        "The passphrase was not changed again: run this command once more to change it.",
         file=ctx.out,
     )
     return 0
 
 
 def register(command: Register) -> None:
+
     sub = command("audit", _verify, "check the audit trail")
     actions = sub.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
     verify = actions.add_parser(
@@ -222,6 +303,12 @@ def register(command: Register) -> None:
         help="a fingerprint noted earlier (e.g. from a report) that must still be in the trail",
     )
     verify.add_argument("--json", action="store_true", help="print the result as JSON")
+    verify.add_argument(
+        "--accept",
+        action="store_true",
+        help="when only this computer's anchor disagrees (you replaced the file on purpose), "
+        "take the trail as it is now as the anchor",
+    )
 
     sub = command("history", _history, "who changed an entry, when, why and what")
     sub.add_argument("workspace")
@@ -245,3 +332,9 @@ def register(command: Register) -> None:
 
     sub = command("passphrase", _passphrase, "change a workspace's passphrase (and its backups')")
     sub.add_argument("workspace")
+    sub.add_argument(
+        "--remove-old-backups",
+        action="store_true",
+        help="when an earlier change was interrupted: remove the backups still under the old "
+        f"passphrase instead of re-encrypting them (the old passphrase: {OLD_PASSPHRASE_ENV})",
+    )

@@ -19,6 +19,7 @@ from chronology_app.core.errors import WorkspaceError
 if TYPE_CHECKING:
     from chronology_app.core.service import Service
     from chronology_app.core.settings import Settings
+    from chronology_app.core.store.workspace import Workspace
 
 PASSPHRASE_ENV = "CHRONOLOGY_PASSPHRASE"
 USER_ENV = "CHRONOLOGY_USER"
@@ -63,9 +64,17 @@ class CliContext:
             path, self.passphrase(), self.user(), settings=settings, backup_on_open=backup_on_open
         )
         try:
+            self.show_notes(service.workspace)
             yield service
         finally:
             service.close()
+
+    def show_notes(self, workspace: Workspace) -> None:
+        """What opening found that the user must know, in words, on stderr: a backup that
+        could not be made, an audit trail shorter than this computer last saw, a passphrase
+        change left unfinished."""
+        for note in workspace.notes():
+            print(f"chronology: warning: {note}", file=self.err)
 
 
 def is_case_file(path: str) -> bool:

@@ -20,6 +20,16 @@ sys.path.insert(0, str(ROOT))  # benchmarks.generate
 PASSPHRASE = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def _anchors_in_tmp(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Audit anchors (kept per operating-system user) go to a folder of the test's own, never
+    to the real user's settings."""
+    folder = tmp_path_factory.mktemp("anchors")
+    monkeypatch.setenv("CHRONOLOGY_ANCHORS", str(folder / "anchors.json"))
+
+
 @pytest.fixture
 def family_b() -> dict[str, Any]:
     return json.loads((EXAMPLES / "family-b.json").read_text(encoding="utf-8"))

@@ -44,7 +44,7 @@ def test_init_refuses_a_short_passphrase_and_creates_nothing(
     path = tmp_path / "w.chronology"
     code, out, err = run("init", str(path))
     assert (code, out) == (1, "")
-    assert "too short: use at least 12 characters" in err
+    assert "too easy to guess" in err
     assert not path.exists()
 
 

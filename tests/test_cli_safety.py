@@ -63,8 +63,8 @@ def test_audit_verify_an_intact_trail(ws: str) -> None:
     code, out, err = run("audit", "verify", ws)
     assert (code, err) == (0, "")
     assert re.fullmatch(
-        r"w\.chronology: the audit trail is intact \(1 records\)\. "
-        r"Fingerprint of the newest record: [0-9a-f]{16}\n",
+        r"w\.chronology: the audit trail is intact \(1 records\), the file is sound and the "
+        r"case data matches the trail\. Fingerprint of the newest record: [0-9a-f]{16}\n",
         out,
     )
 
@@ -74,7 +74,8 @@ def test_audit_verify_names_tampered_records_and_exits_3(ws: str) -> None:
     code, out, _ = run("audit", "verify", ws)
     assert code == 3
     assert out == (
-        "w.chronology: the audit trail was altered outside Chronology (1 problem in 1 records):\n"
+        "w.chronology: the workspace was altered outside Chronology "
+        "(1 problem in 1 audit records):\n"
         "  record 1 was edited after it was written: its content no longer matches its hash\n"
     )
     code, out, _ = run("audit", "verify", ws, "--json")
@@ -187,7 +188,9 @@ def test_change_the_passphrase(ws: str, monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("CHRONOLOGY_NEW_PASSPHRASE", NEW)
     code, out, err = run("passphrase", ws)
     assert (code, err) == (0, "")
-    assert out.startswith("Changed the passphrase of w.chronology; its backups open with")
+    assert out.startswith(
+        "Changed the passphrase of w.chronology.\n1 backup opens with the new passphrase.\n"
+    )
     assert run("cases", ws)[0] == 1
     monkeypatch.setenv("CHRONOLOGY_PASSPHRASE", NEW)
     assert run("cases", ws)[0] == 0
@@ -205,7 +208,7 @@ def test_a_new_passphrase_is_asked_for_or_refused_clearly(
     )
     monkeypatch.setenv("CHRONOLOGY_NEW_PASSPHRASE", "short")
     code, _, err = run("passphrase", ws)
-    assert code == 1 and "too short" in err
+    assert code == 1 and "too easy to guess" in err
     assert run("cases", ws)[0] == 0  # nothing changed
 
 

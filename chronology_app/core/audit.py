@@ -382,3 +382,22 @@ def sharing_sign_offs(session: Session, reference: str, action: str) -> dict[str
             if change.get("object") == "sharing_sign_off" and "fingerprint" in after:
                 found[str(change["key"])] = str(after["fingerprint"])
     return found
+
+
+# --- the case data against the trail ----------------------------------------------------------
+
+
+def check_case_data(session: Session) -> list[ChainProblem]:
+    """Compare the stored case data with the trail's latest after-states (`audit_replay`): a
+    direct edit of a case table, leaving the trail alone, is a "data" problem."""
+    from chronology_app.core import audit_replay
+
+    def records() -> Iterator[tuple[int, str | None, list[Any]]]:
+        for raw in _raw_rows(session):
+            record = _as_record(raw)
+            if record is not None:  # an unreadable record is reported by `verify`
+                yield int(raw.id), record.case_reference, record.changes
+
+    return [
+        ChainProblem("data", (), message) for message in audit_replay.compare(session, records())
+    ]

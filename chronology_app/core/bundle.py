@@ -49,9 +49,15 @@ KDF = "scrypt"
 CIPHER = "AES-256-GCM"
 # What sealing uses: 256 MiB and about half a second on a laptop, as `age` chooses.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**18, 8, 1
-# The most a bundle may ask of the reader's memory (128 * n * r bytes) and of p.
-MAX_SCRYPT_MEMORY = 256 * 2**20
+# The most a bundle may ask of the reader. scrypt's memory is about 128 * r * (n + p + 2)
+# bytes (V, then B and XY); its work is n * r * p. Both are capped a little above what
+# sealing uses, so a hostile header can neither exhaust memory (a large r with a small n and
+# a large p once drove it to 1.6 GB) nor keep the laptop busy for minutes.
+MAX_SCRYPT_MEMORY = 257 * 2**20
+MAX_SCRYPT_WORK = 2 * SCRYPT_N * SCRYPT_R * SCRYPT_P
 MAX_SCRYPT_P = 4
+# A bundle is the case file in base64 (4/3 of its size) inside a small envelope.
+MAX_BUNDLE_BYTES = casefile.MAX_FILE_BYTES * 4 // 3 + 64 * 1024
 SALT_BYTES, NONCE_BYTES, TAG_BYTES = 16, 12, 16
 _KEYS = {"format", "version", "kdf", "cipher", "ciphertext"}
 
@@ -122,10 +128,20 @@ def read_case(path: str | os.PathLike[str], passphrase: Callable[[], str]) -> ca
     source = Path(path).name
     try:
         with open(path, "rb") as handle:
-            data = handle.read(casefile.MAX_FILE_BYTES + 1)
+            casefile.check_size(os.fstat(handle.fileno()).st_size, source, MAX_BUNDLE_BYTES)
+            data = handle.read(MAX_BUNDLE_BYTES + 1)
     except OSError as err:
         raise WorkspaceError(f"{path}: cannot read the file ({err.strerror})") from None
-    value = casefile.parse_json(data, source)
+    if looks_like_bundle(data[:256].lstrip(b"\xef\xbb\xbf \t\r\n")):
+        # The envelope may be a third larger than the case file inside, which is held to the
+        # case file's own limit once decrypted.
+        try:
+            value = casefile.parse_json(data.decode("utf-8-sig"), source)
+        except UnicodeDecodeError:
+            raise InvalidBundle(f"{source} is not a usable case bundle: not UTF-8 text.") from None
+    else:
+        casefile.check_size(len(data), source)
+        value = casefile.parse_json(data, source)
     if is_bundle(value):
         return open_bundle(value, passphrase(), source)
     return casefile.check(value, source)
@@ -152,7 +168,11 @@ def _parse(value: object, name: str) -> tuple[dict[str, Any], bytes, bytes, byte
     n, r, p = _whole(kdf["n"]), _whole(kdf["r"]), _whole(kdf["p"])
     if n is None or r is None or p is None or n < 2 or n & (n - 1) or r < 1 or p < 1:
         raise broken("the scrypt parameters are not valid")
-    if 128 * n * r > MAX_SCRYPT_MEMORY or p > MAX_SCRYPT_P:
+    if (
+        scrypt_memory(n, r, p) > MAX_SCRYPT_MEMORY
+        or n * r * p > MAX_SCRYPT_WORK
+        or p > MAX_SCRYPT_P
+    ):
         raise broken("it asks for more memory or work than a bundle may")
     if not isinstance(cipher, dict) or set(cipher) != {"name", "nonce"}:
         raise broken("cipher must be an object with name and nonce")
@@ -192,6 +212,17 @@ def _associated(header: dict[str, Any]) -> bytes:
     return json.dumps(header, sort_keys=True, separators=(",", ":")).encode("ascii")
 
 
+def scrypt_memory(n: int, r: int, p: int) -> int:
+    """About how many bytes scrypt needs: V (128·r·n), B (128·r·p) and XY (256·r)."""
+    return 128 * r * (n + p + 2)
+
+
 def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     secret = unicodedata.normalize("NFC", passphrase).encode("utf-8")
-    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(secret)
+    try:
+        return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(secret)
+    except MemoryError:
+        raise InvalidBundle(
+            "This computer does not have the memory the bundle's key needs just now; close "
+            "other programs and try again. Nothing was imported."
+        ) from None

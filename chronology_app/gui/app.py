@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from chronology_app import __version__, resources
 from chronology_app.core import casefile
 from chronology_app.core.errors import ChronologyError, WrongPassphrase
+from chronology_app.core.hardening import harden_process
 from chronology_app.core.service import Service
 from chronology_app.core.store.workspace import Workspace
 from chronology_app.gui.dialogs.welcome import (
@@ -115,6 +116,7 @@ def self_test() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    harden_process()  # no core dumps (decrypted case text), private files: before anything
     parser = argparse.ArgumentParser(prog="chronology-app", description=__doc__.splitlines()[0])
     parser.add_argument("workspace", nargs="?", help="a workspace to open")
     parser.add_argument("--demo", action="store_true", help="open the demo workspace")

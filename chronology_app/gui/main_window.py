@@ -16,7 +16,6 @@ from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QObject,
-    QSettings,
     Qt,
     QTimer,
 )
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHeaderView,
     QInputDialog,
+    QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -44,6 +44,7 @@ from chronology_app.core.errors import ChronologyError
 from chronology_app.core.records import CaseData
 from chronology_app.core.service import OpChanges, ReviewedFlag, Service
 from chronology_app.core.store.engine import connect
+from chronology_app.gui import stored_settings
 from chronology_app.gui.actions import Actions, build_menus, create_actions
 from chronology_app.gui.dialogs.entry_editor import EntryEditor
 from chronology_app.gui.dialogs.forms import CaseDialog, PersonDialog, RelationshipDialog
@@ -62,7 +63,7 @@ from chronology_app.gui.widgets.filter_bar import FilterBar
 from chronology_app.gui.widgets.lock_screen import LockScreen
 
 log = logging.getLogger(__name__)
-IDLE_KEY = "security/idle_minutes"
+IDLE_KEY = stored_settings.IDLE_KEY
 # No., date, source, kind, (what happened stretches), impact, action, flags, child's age
 COLUMN_WIDTHS = (84, 100, 118, 108, 300, 140, 120, 60, 90)
 INPUT_EVENTS = frozenset(
@@ -90,17 +91,30 @@ class MainWindow(QMainWindow):
         self._connect(self.actions_)
         self._load_cases()
         self._update_actions()
-        minutes = (
-            idle_minutes if idle_minutes is not None else int(str(QSettings().value(IDLE_KEY, 5)))
-        )
+        minutes, settings_note = stored_settings.idle_minutes()
+        if idle_minutes is not None:
+            minutes = min(max(idle_minutes, stored_settings.IDLE_MIN), stored_settings.IDLE_MAX)
+        self._show_safety_notes([*service.workspace.notes(), settings_note])
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
-        self.idle.setInterval(max(minutes, 1) * 60_000)
+        self.idle.setInterval(minutes * 60_000)
         self.idle.timeout.connect(self.lock)
         self.idle.start()
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
+
+    def _show_safety_notes(self, notes: list[str | None]) -> None:
+        """What opening found (a backup not made, an audit trail shorter than this computer
+        last saw, an unfinished passphrase change, a bad stored setting): kept in the status
+        bar, in words, until the window closes."""
+        shown = [note for note in notes if note]
+        self.safety_notice = QLabel(" ".join(shown))
+        self.safety_notice.setObjectName("safety_notice")
+        self.safety_notice.setWordWrap(True)
+        self.safety_notice.setStyleSheet("color: #b71c1c;")
+        self.safety_notice.setVisible(bool(shown))
+        self.statusBar().addPermanentWidget(self.safety_notice, 1)
 
     # --- layout --------------------------------------------------------------------------
 

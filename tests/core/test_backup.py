@@ -242,7 +242,7 @@ def test_a_new_passphrase_re_encrypts_the_workspace_and_its_backups(path: Path) 
     ("old", "new", "message"),
     [
         ("not the passphrase", NEW_PASSPHRASE, "current passphrase is not right"),
-        (PASSPHRASE, "short", "too short"),
+        (PASSPHRASE, "short", "too easy to guess"),
         (PASSPHRASE, PASSPHRASE, "same as the old one"),
         (PASSPHRASE, "with a \x00 inside it", "NUL"),
     ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import tracemalloc
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,10 @@ def test_any_change_to_a_bundle_fails_like_a_wrong_passphrase(tamper: Any) -> No
         (lambda e: e["kdf"].update(r=0), "scrypt parameters are not valid"),
         (lambda e: e["kdf"].update(n=2**20), "more memory or work than a bundle may"),
         (lambda e: e["kdf"].update(p=64), "more memory or work than a bundle may"),
+        # a large r with a tiny n once passed the old 128·n·r cap and took 1.6 GB (B = 128·r·p)
+        (lambda e: e["kdf"].update(n=2, r=2**20, p=4), "more memory or work than a bundle may"),
+        # within memory, but four times the work sealing asks for
+        (lambda e: e["kdf"].update(n=2**18, r=8, p=3), "more memory or work than a bundle may"),
         (lambda e: e["cipher"].update(name="AES-128-CBC"), "cipher must be AES-256-GCM"),
         (lambda e: e["cipher"].update(nonce="AAAA"), "nonce must be 12 bytes"),
         (lambda e: e["kdf"].update(salt="AAAA"), "salt must be 16 to 64 bytes"),
@@ -167,3 +172,58 @@ def test_an_invalid_case_is_not_sealed(tmp_path: Path) -> None:
     with pytest.raises(InvalidCaseFile):
         bundle.write(bad, tmp_path / "x.bundle", SECRET, cost=CHEAP)
     assert not (tmp_path / "x.bundle").exists()
+
+
+@pytest.mark.parametrize(
+    ("n", "r", "p", "allowed"),
+    [
+        (2**18, 8, 1, True),  # what sealing uses
+        (2**18, 8, 2, True),  # twice the work, the most allowed
+        (2**18, 8, 4, False),
+        (2**19, 8, 1, False),  # 512 MiB
+        (2, 2**20, 4, False),  # B alone would be 512 MiB
+        (2**10, 2**12, 1, False),  # 512 MiB through r rather than n
+    ],
+)
+def test_the_scrypt_caps_bound_memory_and_work(n: int, r: int, p: int, allowed: bool) -> None:
+    memory = bundle.scrypt_memory(n, r, p)
+    within = (
+        memory <= bundle.MAX_SCRYPT_MEMORY
+        and n * r * p <= bundle.MAX_SCRYPT_WORK
+        and p <= bundle.MAX_SCRYPT_P
+    )
+    assert within == allowed
+    assert bundle.MAX_SCRYPT_MEMORY < 300 * 2**20
+
+
+def test_a_key_derivation_out_of_memory_is_a_clear_refusal(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Starved:
+        def __init__(self, **_kwargs: object) -> None:
+            pass
+
+        def derive(self, _secret: bytes) -> bytes:
+            raise MemoryError
+
+    monkeypatch.setattr(bundle, "Scrypt", Starved)
+    with pytest.raises(InvalidBundle, match="does not have the memory"):
+        bundle.open_bundle(sealed(), SECRET)
+
+
+@pytest.mark.parametrize("kind", ["case file", "bundle"])
+def test_a_file_over_the_limit_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    target = tmp_path / "huge.json"
+    with open(target, "wb") as handle:  # sparse: 300 MiB that take no disk space
+        handle.write(b'{"format": "chronology-bundle"' if kind == "bundle" else b"{")
+        handle.truncate(300 * 2**20)
+    tracemalloc.start()
+    try:
+        with pytest.raises(InvalidCaseFile, match="300 MiB, larger than the"):
+            bundle.read_case(target, lambda: SECRET)
+        with pytest.raises(InvalidCaseFile, match="300 MiB, larger than the"):
+            casefile.read(target)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2**20  # nothing of the file was read into memory

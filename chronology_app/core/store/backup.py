@@ -18,6 +18,7 @@ and checked, and only then given its name: a crash never leaves a half backup th
 from __future__ import annotations
 
 import datetime
+import errno
 import logging
 import os
 import re
@@ -29,7 +30,7 @@ from typing import Any
 import sqlcipher3.dbapi2 as sqlcipher
 
 from chronology_app.core.errors import BackupError, WrongPassphrase
-from chronology_app.core.store.engine import connect, rekey
+from chronology_app.core.store.engine import connect, create_private_file, rekey
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,7 @@ def take(
         raise BackupError(f"{target.parent}: no such folder.")
     partial = target.with_name("." + target.name + _PARTIAL)
     try:
+        create_private_file(partial)
         destination = connect(partial, passphrase, wal=False)
         try:
             source.backup(destination)
@@ -123,7 +125,9 @@ def take(
         _sync(target.parent)
     except (sqlcipher.Error, OSError) as err:
         _discard(partial)
-        reason = err.strerror if isinstance(err, OSError) else str(err)
+        reason = _reason(err) if isinstance(err, OSError) else str(err)
+        if "full" in reason:
+            reason = "the disk is full"
         raise BackupError(f"Could not back up {workspace.name}: {reason}.") from None
     except BaseException:
         _discard(partial)
@@ -154,11 +158,22 @@ def check(path: Path, passphrase: str) -> str:
     return str(revision[0])
 
 
-def prune(workspace: Path, keep: int) -> list[Path]:
-    """Remove the oldest automatic backups beyond the newest `keep`; others are left alone."""
-    rolling = [b for b in list_backups(workspace) if b.label == ROLLING]
+def prune(workspace: Path, keep: int, passphrase: str) -> list[Path]:
+    """Remove the oldest automatic backups beyond the newest `keep`; others are left alone.
+
+    The newest backup that opens with `passphrase` is never removed, whatever its age: rolling
+    backups of a workspace gone wrong must not push out the last good copy."""
+    found = list_backups(workspace)
+    rolling = [b for b in found if b.label == ROLLING]
+    doomed = rolling[: max(0, len(rolling) - keep)]
+    if not doomed:
+        return []
+    last_good = _newest_that_opens(found, passphrase)
     removed = []
-    for old in rolling[: max(0, len(rolling) - keep)]:
+    for old in doomed:
+        if old.path == last_good:
+            log.info("kept an old backup: it is the newest that opens")
+            continue
         try:
             old.path.unlink()
         except OSError as err:
@@ -168,15 +183,52 @@ def prune(workspace: Path, keep: int) -> list[Path]:
     return removed
 
 
-def rekey_all(workspace: Path, old: str, new: str) -> int:
+def _newest_that_opens(found: list[Backup], passphrase: str) -> Path | None:
+    for candidate in reversed(found):
+        try:
+            check(candidate.path, passphrase)
+        except (WrongPassphrase, BackupError):
+            continue
+        return candidate.path
+    return None
+
+
+@dataclass(frozen=True)
+class Rekeyed:
+    """What re-encrypting the backups did: how many were re-encrypted, and which were left
+    under yet another passphrase (they open with neither)."""
+
+    count: int
+    left: tuple[Path, ...]
+
+
+def under_passphrase(workspace: Path, passphrase: str) -> tuple[list[Path], list[Path]]:
+    """The backups that open with `passphrase`, and those that do not."""
+    opening, other = [], []
+    for found in list_backups(workspace):
+        try:
+            connect(found.path, passphrase, wal=False).close()
+        except WrongPassphrase:
+            other.append(found.path)
+        else:
+            opening.append(found.path)
+    return opening, other
+
+
+def rekey_all(workspace: Path, old: str, new: str) -> Rekeyed:
     """Re-encrypt every backup made under `old` with `new`, so that a passphrase given up as
-    known leaves no copy it still opens. Returns how many were re-encrypted."""
+    known leaves no copy it still opens."""
     count = 0
+    left = []
     for found in list_backups(workspace):
         try:
             connection = connect(found.path, old, wal=False)
         except WrongPassphrase:
-            log.warning("a backup is under another passphrase; left as it is")
+            try:
+                connect(found.path, new, wal=False).close()
+            except WrongPassphrase:
+                log.warning("a backup is under another passphrase; left as it is")
+                left.append(found.path)
             continue
         try:
             rekey(connection, new)
@@ -187,14 +239,18 @@ def rekey_all(workspace: Path, old: str, new: str) -> int:
         finally:
             connection.close()
         count += 1
-    return count
+    return Rekeyed(count, tuple(left))
 
 
 def copy_into_place(backup: Path, target: Path) -> None:
-    """Put a copy of a backup at `target` (which must not be open), atomically."""
+    """Put a copy of a backup at `target` (which must not be open), atomically: until the copy
+    is whole and synced, a workspace already at `target` stays there untouched."""
     temporary = target.with_name("." + target.name + ".restoring")
     try:
-        shutil.copyfile(backup, temporary)
+        _discard(temporary)  # left by a restore that was killed
+        create_private_file(temporary)
+        with open(backup, "rb") as source, open(temporary, "r+b") as destination:
+            shutil.copyfileobj(source, destination, 1024 * 1024)
         _sync(temporary)
         for sidecar in sidecars(target):
             # A write-ahead log left beside the old file would be replayed onto the new one.
@@ -203,7 +259,21 @@ def copy_into_place(backup: Path, target: Path) -> None:
         _sync(target.parent)
     except OSError as err:
         _discard(temporary)
-        raise BackupError(f"Could not restore to {target}: {err.strerror}.") from None
+        raise BackupError(f"Could not restore to {target}: {_reason(err)}.") from None
+
+
+def _reason(err: OSError) -> str:
+    return "the disk is full" if err.errno == errno.ENOSPC else str(err.strerror or err)
+
+
+def move_back(kept: Path, workspace: Path) -> None:
+    """Undo `move_aside`: put a workspace (and its write-ahead log) back where it was."""
+    for suffix in SIDECAR_SUFFIXES:
+        sidecar = kept.with_name(kept.name + suffix)
+        if sidecar.exists():
+            os.replace(sidecar, workspace.with_name(workspace.name + suffix))
+    os.replace(kept, workspace)
+    _sync(workspace.parent)
 
 
 def move_aside(workspace: Path) -> Path:

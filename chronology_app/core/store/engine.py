@@ -22,8 +22,13 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 WRITE_OPTION = "chronology_write"
-# As the desktop app asks of a new workspace's passphrase; applies to new passphrases and bundles.
-MIN_NEW_PASSPHRASE = 12
+# A new passphrase (a workspace's, a passphrase change, a bundle's) must reach this zxcvbn score
+# (0 to 4; 3 is "safely unguessable: moderate protection from an offline attack"). Passphrases
+# already in use still open whatever their score.
+MIN_NEW_SCORE = 3
+# zxcvbn's work grows with the length; a longer passphrase is judged on its first characters.
+_SCORED_CHARACTERS = 100
+FILE_MODE = 0o600  # every file the tool creates holds case content: its owner only
 
 
 def check_passphrase(passphrase: str) -> None:
@@ -41,14 +46,38 @@ def check_passphrase(passphrase: str) -> None:
         ) from None
 
 
+def passphrase_problem(passphrase: str) -> str | None:
+    """Why a new passphrase is too easy to guess (judged by zxcvbn), or None when it will do.
+    The app's dialog and the CLI ask the same of it."""
+    from zxcvbn import zxcvbn  # type: ignore[import-untyped]  # only when one is chosen
+
+    if not passphrase.strip():
+        return "The new passphrase is empty: use four or more unrelated words."
+    verdict = zxcvbn(passphrase[:_SCORED_CHARACTERS])
+    if int(verdict["score"]) >= MIN_NEW_SCORE:
+        return None
+    feedback = verdict.get("feedback") or {}
+    warning = str(feedback.get("warning") or "").strip()
+    why = f" ({warning.rstrip('.')})" if warning else ""
+    return (
+        f"The new passphrase is too easy to guess{why}: use four or more unrelated words, "
+        "for example a short sentence only you would write."
+    )
+
+
 def check_new_passphrase(passphrase: str) -> None:
-    """Refuse a new passphrase that is empty, impossible, or too short to resist guessing."""
+    """Refuse a new passphrase that is empty, impossible, or too easy to guess."""
     check_passphrase(passphrase)
-    if len(passphrase) < MIN_NEW_PASSPHRASE:
-        raise WrongPassphrase(
-            f"The new passphrase is too short: use at least {MIN_NEW_PASSPHRASE} characters "
-            "(four or more words are easy to remember and hard to guess)."
-        )
+    problem = passphrase_problem(passphrase)
+    if problem:
+        raise WrongPassphrase(problem)
+
+
+def create_private_file(path: Path) -> None:
+    """Make an empty file readable and writable by its owner only, failing if one is there.
+    SQLite gives a database's write-ahead log and journals the mode of the database file."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    os.close(descriptor)
 
 
 def _key_pragma(passphrase: str, pragma: str = "key") -> str:

@@ -1,38 +1,43 @@
 """A workspace: one encrypted file holding every case, opened with a passphrase.
 
-Only one program has a workspace open at a time: opening takes a lock (`family.chronology.lock`,
-held while open, released by the system if the program dies), and a second program gets a
-clear `WorkspaceLocked`. Opening makes an encrypted backup when anything has changed since the
-newest one, and brings the schema up to date with Alembic after a backup of its own, so a failed
-migration never costs a workspace. Sessions are short: one per service call.
+Only one program has a workspace open at a time: opening takes a lock (see `lock.py`), and a
+second program gets a clear `WorkspaceLocked`. Opening never makes a workspace: an empty or
+damaged file is refused, naming the newest backup that opens. Opening makes an encrypted backup
+when anything has changed since the newest one, and brings the schema up to date with Alembic
+after a backup of its own, so a failed migration never costs a workspace. It compares the audit
+trail with the anchor this computer kept (`core/anchors.py`) and notices a passphrase change
+that was interrupted (`passphrase_change.py`). Sessions are short: one per service call.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime
+import json
 import logging
 import os
-import socket
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
+from chronology_app.core import anchors
 from chronology_app.core.errors import BackupError, WorkspaceError, WorkspaceLocked, WrongPassphrase
 from chronology_app.core.store import backup as copies
+from chronology_app.core.store import health, restoring
+from chronology_app.core.store import passphrase_change as pending
 from chronology_app.core.store.engine import (
     WRITE_OPTION,
     check_new_passphrase,
     connect,
+    create_private_file,
     create_workspace_engine,
     rekey,
 )
+from chronology_app.core.store.lock import OpenLock
 
 log = logging.getLogger(__name__)
 
@@ -61,16 +66,36 @@ class Workspace:
         self._lock = lock
         # Why the backup on opening failed, if it did, for the front end to show.
         self.backup_problem: str | None = None
+        # The audit trail is shorter than, or lost, the newest record this computer saw.
+        self.trail_warning: str | None = None
+        # A passphrase change was interrupted: some backups are under the old passphrase.
+        self.unfinished_passphrase_change: pending.Unfinished | None = None
+        # Backups the last passphrase change could not re-encrypt (under yet another one).
+        self.backups_left: tuple[Path, ...] = ()
+        self._anchor_trusted = True  # False when the trail did not contain the anchor
 
     @classmethod
     def create(cls, path: str | os.PathLike[str], passphrase: str) -> Workspace:
         target = Path(path)
-        if target.exists():
+        if target.exists() or target.is_symlink():
             raise WorkspaceError(f"{target}: a file is already there; choose another name.")
         if not target.parent.exists():
             raise WorkspaceError(f"{target.parent}: no such folder.")
+        target = target.parent.resolve() / target.name
         with OpenLock.held(target) as lock:
-            engine = create_workspace_engine(target, passphrase)
+            try:
+                create_private_file(target)
+            except FileExistsError:
+                raise WorkspaceError(
+                    f"{target}: a file is already there; choose another name."
+                ) from None
+            except OSError as err:
+                raise WorkspaceError(f"{target}: cannot create it ({err.strerror}).") from None
+            try:
+                engine = create_workspace_engine(target, passphrase)
+            except BaseException:
+                target.unlink(missing_ok=True)
+                raise
             workspace = cls(target, engine, passphrase, lock)
             try:
                 workspace._migrate(current=None)
@@ -79,6 +104,7 @@ class Workspace:
                 for leftover in (target, *copies.sidecars(target)):
                     leftover.unlink(missing_ok=True)
                 raise
+        workspace._remember_anchor()
         log.info("created a workspace")
         return workspace
 
@@ -91,27 +117,67 @@ class Workspace:
         keep_backups: int = copies.DEFAULT_KEEP,
         backup_on_open: bool = True,
     ) -> Workspace:
-        target = Path(path)
-        if not target.is_file():
-            raise WorkspaceError(f"{target}: no workspace there.")
+        typed = Path(path)
+        if not typed.is_file():
+            raise WorkspaceError(f"{typed}: no workspace there.")
+        target = typed.resolve()
         with OpenLock.held(target) as lock:
-            engine = create_workspace_engine(target, passphrase)
+            if target.stat().st_size == 0:
+                raise health.empty_file(target, passphrase)
+            try:
+                engine = create_workspace_engine(target, passphrase)
+            except WrongPassphrase:
+                raise health.wrong_or_damaged(target, passphrase) from None
+            except WorkspaceError:
+                raise health.check_file(target, passphrase) or WorkspaceError(
+                    f"{target.name}: cannot open the workspace."
+                ) from None
             workspace = cls(target, engine, passphrase, lock)
             try:
-                current = workspace.schema_revision()
+                current = workspace._revision_on_open()
                 if current != SCHEMA_REVISION:
                     workspace._migrate(current)
                 elif backup_on_open:
                     workspace._backup_on_open(keep_backups)
+                workspace._check_anchor()
+                workspace.unfinished_passphrase_change = pending.find(workspace)
+            except DatabaseError as err:
+                engine.dispose()
+                raise workspace._damage_or(err) from None
             except BaseException:
                 engine.dispose()
                 raise
         return workspace
 
+    def _revision_on_open(self) -> str:
+        try:
+            current = self.schema_revision()
+        except DatabaseError:
+            raise self._damage_or(WorkspaceError(f"{self.path.name} cannot be read.")) from None
+        if current is None:
+            # A database with none of our tables: never turned into a workspace on opening.
+            raise WorkspaceError(
+                f"{self.path} is not a Chronology workspace (it holds no cases and no schema); "
+                "nothing was changed. " + health.restore_advice(self.path, self._passphrase)
+            )
+        return current
+
     def close(self) -> None:
+        with contextlib.suppress(WorkspaceError, DatabaseError):
+            self._remember_anchor()
         self.engine.dispose()
         if self._lock is not None:
             self._lock.release()
+
+    def notes(self) -> list[str]:
+        """What opening found that the user must be told, in words, with what to do: a backup
+        that could not be made, an audit trail that disagrees with this computer's anchor, a
+        passphrase change left unfinished. Front ends show every one (the CLI on stderr, the
+        app in its status bar)."""
+        found = [self.backup_problem, self.trail_warning]
+        if self.unfinished_passphrase_change is not None:
+            found.append(self.unfinished_passphrase_change.describe(self.path))
+        return [note for note in found if note]
 
     def __enter__(self) -> Workspace:
         return self
@@ -121,8 +187,11 @@ class Workspace:
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        try:
+            with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                yield session
+        except DatabaseError as err:
+            raise self._database_error(err, writing=False) from None
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Session]:
@@ -130,24 +199,44 @@ class Workspace:
         try:
             with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
                 yield session
-        except OperationalError as err:
-            message = str(err.orig) if err.orig is not None else str(err)
-            if "locked" in message or "busy" in message:
-                raise WorkspaceLocked(
-                    f"{self.path.name} is busy: another program is writing to it. "
-                    "Nothing was changed; try again in a moment."
-                ) from None
-            if "full" in message or "disk I/O error" in message:
-                problem = (
-                    "the disk is full" if "full" in message else "the disk could not be written"
+        except DatabaseError as err:
+            raise self._database_error(err, writing=True) from None
+
+    def _database_error(self, err: DatabaseError, *, writing: bool) -> Exception:
+        """The error to raise for a database error: busy, disk full, damaged, or as it was."""
+        message = str(err.orig) if err.orig is not None else str(err)
+        if isinstance(err, OperationalError) and ("locked" in message or "busy" in message):
+            return WorkspaceLocked(
+                f"{self.path.name} is busy: another program is writing to it. "
+                "Nothing was changed; try again in a moment."
+            )
+        where = f"{self.path.name} ({self.path.parent})"
+        if "full" in message:
+            log.warning("the disk is full")
+            if writing:
+                return WorkspaceError(
+                    f"{where}: the disk is full, so this change was not saved. Everything "
+                    "saved before it is kept; free some space and try again."
                 )
-                log.warning("a change was not saved: %s", problem)
-                raise WorkspaceError(
-                    f"{self.path.name} ({self.path.parent}): {problem}, so this change was not "
-                    "saved. Everything saved before it is kept; free some space (or check the "
-                    "drive) and try again."
-                ) from None
-            raise
+            return WorkspaceError(
+                f"{where}: the disk is full, so the workspace could not be read (SQLite needs "
+                "a little space even to read). Nothing was changed; free some space and try "
+                "again."
+            )
+        if "disk I/O error" in message:
+            log.warning("the disk could not be %s", "written" if writing else "read")
+            done = "this change was not saved" if writing else "nothing was changed"
+            return WorkspaceError(
+                f"{where}: the disk could not be {'written' if writing else 'read'}, so {done}. "
+                "Everything saved before is kept; check the drive and try again."
+            )
+        return self._damage_or(err)
+
+    def _damage_or(self, err: Exception) -> Exception:
+        """After an unexpected database error: the file is checked, and if it is damaged that
+        is what the user is told (with the backup to restore); otherwise the error stands."""
+        found = health.check_file(self.path, self._passphrase)
+        return found if found is not None else err
 
     def schema_revision(self) -> str | None:
         with self.engine.connect() as connection:
@@ -157,6 +246,37 @@ class Workspace:
             if not exists:
                 return None
             return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+    def integrity_problems(self) -> list[str]:
+        """SQLCipher's page authentication and SQLite's integrity check over the whole file
+        (slow on a large workspace: for `audit verify`, not for every opening)."""
+        raw = self.engine.raw_connection()
+        try:
+            return health.integrity_problems(raw.driver_connection)
+        finally:
+            raw.close()
+
+    def restore_advice(self) -> str:
+        """Which backup to restore from (the newest that opens), in one sentence."""
+        return health.restore_advice(self.path, self._passphrase)
+
+    def meta(self, key: str) -> Any:
+        """A value from the workspace's own key/value table (None when it is not there)."""
+        with self.engine.connect() as connection:
+            value = connection.execute(
+                text("SELECT value FROM workspace_meta WHERE key = :key"), {"key": key}
+            ).scalar()
+        return None if value is None else json.loads(value)
+
+    def set_meta(self, key: str, value: Any) -> None:
+        with self._write_engine.begin() as connection:
+            if value is None:
+                connection.execute(text("DELETE FROM workspace_meta WHERE key = :k"), {"k": key})
+            else:
+                connection.execute(
+                    text("INSERT OR REPLACE INTO workspace_meta (key, value) VALUES (:k, :v)"),
+                    {"k": key, "v": json.dumps(value)},
+                )
 
     def _migrate(self, current: str | None) -> None:
         from alembic import command  # imported only when a migration is due
@@ -177,6 +297,65 @@ class Workspace:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
         log.info("workspace schema moved from %s to head", current)
+
+    # --- anchors outside the file ---------------------------------------------------------------
+
+    def workspace_id(self) -> str | None:
+        value = self.meta("workspace_id")
+        return value if isinstance(value, str) and value else None
+
+    def trail_anchor(self) -> anchors.Anchor:
+        """The newest audit record's hash and the trail's length now (for a report's footer:
+        `anchors.anchor_text(workspace.trail_anchor())`)."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                text(
+                    "SELECT hash, (SELECT count(*) FROM audit_record) FROM audit_record "
+                    "ORDER BY id DESC LIMIT 1"
+                )
+            ).first()
+        if row is None:
+            return anchors.Anchor("0" * 64, 0)
+        return anchors.Anchor(str(row[0]), int(row[1]))
+
+    def _contains(self, head: str) -> bool:
+        if head == "0" * 64:
+            return True
+        with self.engine.connect() as connection:
+            found = connection.execute(
+                text("SELECT 1 FROM audit_record WHERE hash = :h LIMIT 1"), {"h": head}
+            ).first()
+        return found is not None
+
+    def anchor_problem(self) -> str | None:
+        """How the trail disagrees with the anchor this computer kept, if it does."""
+        identity = self.workspace_id()
+        last = anchors.seen(identity) if identity else None
+        if last is None:
+            return None
+        now = self.trail_anchor()
+        return anchors.problem(self.path.name, last, now.records, self._contains(last.head))
+
+    def _check_anchor(self) -> None:
+        self.trail_warning = self.anchor_problem()
+        if self.trail_warning:
+            # Keep the anchor as it was until someone looks: the evidence must not roll away.
+            self._anchor_trusted = False
+            log.warning("the audit trail disagrees with this computer's anchor")
+
+    def _remember_anchor(self, *, force: bool = False) -> None:
+        if not (self._anchor_trusted or force):
+            return
+        identity = self.workspace_id()
+        if identity:
+            anchors.remember(identity, self.trail_anchor())
+
+    def accept_trail(self) -> None:
+        """Take the trail as it is now as this computer's anchor (after a restore, or when
+        the user has checked that a replaced file is the one they meant)."""
+        self._anchor_trusted = True
+        self.trail_warning = None
+        self._remember_anchor(force=True)
 
     # --- backups ----------------------------------------------------------------------------
 
@@ -209,16 +388,23 @@ class Workspace:
             if existing and existing[-1].state == self._state():
                 return
             self.backup(copies.ROLLING)
-            copies.prune(self.path, keep)
+            copies.prune(self.path, keep, self._passphrase)
         except BackupError as err:
             log.warning("no backup on opening: %s", type(err).__name__)
-            self.backup_problem = str(err)
+            self.backup_problem = (
+                f"{err} The workspace is open and your work is saved as usual, but there is "
+                "no fresh backup. Free some space (or check the backups folder "
+                f"{copies.folder_for(self.path)}); the next opening makes one, or run "
+                "chronology backup now."
+            )
 
     # --- passphrase ---------------------------------------------------------------------------
 
     def change_passphrase(self, old: str, new: str) -> int:
         """Re-encrypt the workspace, then its backups, under `new`. Returns how many backups
-        were re-encrypted. The old passphrase must be given again, as proof."""
+        were re-encrypted (`backups_left` names any it could not). The old passphrase must be
+        given again, as proof. Until the backups are done, the workspace carries a note of the
+        change, so that one killed half-way is noticed and finished on the next opening."""
         check_new_passphrase(new)
         if new == old:
             raise WrongPassphrase("The new passphrase is the same as the old one; nothing changed.")
@@ -228,6 +414,7 @@ class Workspace:
             raise WrongPassphrase(
                 "The current passphrase is not right; the passphrase was not changed."
             ) from None
+        pending.mark(self)
         self.engine.dispose()
         key = old
         try:
@@ -245,8 +432,17 @@ class Workspace:
             self.engine = create_workspace_engine(self.path, key)
             self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
             self._passphrase = key
+            if key == old:
+                pending.clear(self)
         log.info("changed the workspace passphrase")
-        return copies.rekey_all(self.path, old, new)
+        done = copies.rekey_all(self.path, old, new)
+        self.backups_left = done.left
+        pending.clear(self)
+        return done.count
+
+    def finish_passphrase_change(self, old: str | None) -> pending.Finished:
+        """Finish a passphrase change that was interrupted (see `passphrase_change.finish`)."""
+        return pending.finish(self, self._passphrase, old)
 
     # --- restoring ----------------------------------------------------------------------------
 
@@ -259,54 +455,17 @@ class Workspace:
         *,
         replace: bool = False,
     ) -> tuple[Workspace, Path | None]:
-        """Put a backup in place as the workspace at `path` and open it.
-
-        The backup is proven to open with the passphrase before anything is touched. A
-        workspace already at `path` is replaced only when asked, and is itself kept in the
-        backup folder first. Returns the open workspace and where the replaced one was kept."""
-        backup_file, target = Path(source), Path(path)
-        if not backup_file.is_file():
-            raise BackupError(f"{backup_file}: no backup there.")
-        revision = copies.check(backup_file, passphrase)
-        if revision > SCHEMA_REVISION:  # revisions are zero-padded numbers
-            raise WorkspaceError(
-                f"{backup_file.name} was made by a newer version of Chronology "
-                f"(schema {revision}); install that version to restore it."
-            )
-        if target.exists() and not replace:
-            raise BackupError(
-                f"{target} is already there. Restore to a new name, or give --replace to put "
-                "the backup in its place (the workspace there now is kept in its backups)."
-            )
-        if not target.parent.is_dir():
-            raise WorkspaceError(f"{target.parent}: no such folder.")
-        kept = None
-        lock = OpenLock(target)
-        lock.acquire()
-        try:
-            if target.exists():
-                kept = _keep_before_replacing(target, passphrase)
-            copies.copy_into_place(backup_file, target)
-        finally:
-            lock.release()
-        log.info("restored a workspace from a backup")
-        return cls.open(target, passphrase, backup_on_open=False), kept
-
-
-def _keep_before_replacing(target: Path, passphrase: str) -> Path:
-    """A backup of the workspace about to be replaced; one that will not open with the
-    passphrase (it may be damaged: that is why it is being replaced) is moved aside whole."""
-    try:
-        connection = connect(target, passphrase)
-    except WorkspaceError:
-        return copies.move_aside(target)
-    try:
-        state = _state_of(connection)
-        kept = copies.take(connection, target, passphrase, "replaced", state)
-    finally:
-        connection.close()
-    target.unlink()
-    return kept
+        """Put a backup in place as the workspace at `path` and open it (`restoring.py`).
+        Returns the open workspace and where a workspace it replaced was kept."""
+        return restoring.restore(
+            cls,
+            source,
+            path,
+            passphrase,
+            replace=replace,
+            schema_revision=SCHEMA_REVISION,
+            state_of=_state_of,
+        )
 
 
 def _state_of(connection: Any) -> str:
@@ -318,129 +477,6 @@ def _state_of(connection: Any) -> str:
     except sqlcipher.Error:
         return copies.UNKNOWN_STATE
     return str(row[0] if row else "0" * copies.STATE_DIGITS)[: copies.STATE_DIGITS]
-
-
-class OpenLock:
-    """Who has a workspace open: an exclusive lock on `<workspace>.lock`, held while open.
-
-    The operating system releases the lock when its holder exits or is killed, so a lock file
-    left behind by a crash is not a lock: the next program takes it over."""
-
-    def __init__(self, workspace: Path) -> None:
-        self.workspace = workspace
-        self.path = workspace.with_name(workspace.name + ".lock")
-        self._descriptor: int | None = None
-
-    @classmethod
-    @contextlib.contextmanager
-    def held(cls, workspace: Path) -> Iterator[OpenLock]:
-        """The lock, taken; released again if the block fails (the caller keeps it otherwise)."""
-        lock = cls(workspace)
-        lock.acquire()
-        try:
-            yield lock
-        except BaseException:
-            lock.release()
-            raise
-
-    def acquire(self) -> None:
-        for _attempt in range(5):
-            try:
-                descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            except OSError as err:
-                raise WorkspaceError(
-                    f"{self.workspace}: cannot open it from here ({err.strerror})."
-                ) from None
-            if not _try_lock(descriptor):
-                holder = _read_holder(descriptor)
-                os.close(descriptor)
-                raise WorkspaceLocked(
-                    f"{self.workspace.name} is already open in another Chronology window or "
-                    f"command{holder}. Close it there first, then try again; nothing was changed."
-                )
-            if _still_at(descriptor, self.path):
-                _write_holder(descriptor)
-                self._descriptor = descriptor
-                return
-            os.close(descriptor)  # its holder removed the file as we took it: take the new one
-        raise WorkspaceLocked(
-            f"{self.workspace.name} is being opened and closed by another program."
-        )
-
-    def release(self) -> None:
-        if self._descriptor is None:
-            return
-        descriptor, self._descriptor = self._descriptor, None
-        if sys.platform != "win32":
-            # Removed while still held, so nobody can take a lock on a file about to vanish.
-            with contextlib.suppress(OSError):
-                self.path.unlink()
-        _unlock(descriptor)
-        os.close(descriptor)
-        if sys.platform == "win32":
-            with contextlib.suppress(OSError):
-                self.path.unlink()
-
-
-if sys.platform == "win32":
-    import msvcrt
-
-    def _try_lock(descriptor: int) -> bool:
-        try:
-            msvcrt.locking(descriptor, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-
-    def _unlock(descriptor: int) -> None:
-        os.lseek(descriptor, 0, os.SEEK_SET)
-        with contextlib.suppress(OSError):
-            msvcrt.locking(descriptor, msvcrt.LK_UNLCK, 1)
-
-    def _still_at(descriptor: int, path: Path) -> bool:
-        return True  # a file held open on Windows cannot be removed
-
-else:
-    import fcntl
-
-    def _try_lock(descriptor: int) -> bool:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            return False
-        return True
-
-    def _unlock(descriptor: int) -> None:
-        fcntl.flock(descriptor, fcntl.LOCK_UN)
-
-    def _still_at(descriptor: int, path: Path) -> bool:
-        try:
-            return os.fstat(descriptor).st_ino == os.stat(path).st_ino
-        except OSError:
-            return False
-
-
-_HOLDER_AT = 1  # the holder's note starts after the byte Windows locks
-
-
-def _write_holder(descriptor: int) -> None:
-    """Which process has the workspace open, for the message another one shows (no names)."""
-    since = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    note = f"\n{os.getpid()}\t{socket.gethostname()}\t{since}\n".encode()
-    with contextlib.suppress(OSError):
-        os.ftruncate(descriptor, 0)
-        os.lseek(descriptor, 0, os.SEEK_SET)
-        os.write(descriptor, note)
-
-
-def _read_holder(descriptor: int) -> str:
-    try:
-        os.lseek(descriptor, _HOLDER_AT, os.SEEK_SET)
-        pid, host, since = os.read(descriptor, 512).decode("utf-8").split("\n")[0].split("\t")
-    except (OSError, UnicodeDecodeError, ValueError):
-        return ""
-    where = "this computer" if host == socket.gethostname() else host
-    return f" (program {pid} on {where}, since {since})"
 
 
 def raw_execute(workspace: Workspace, sql: str) -> list[Any]:

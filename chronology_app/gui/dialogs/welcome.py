@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chronology_app.core.store.engine import passphrase_problem
+
 DEMO_PASSPHRASE = "demo-passphrase-not-secret"
 RECENT_KEY = "workspaces/recent"
 ERROR_STYLE = "color: #b71c1c;"
@@ -36,15 +38,13 @@ class Choice:
 
 
 def strength_hint(passphrase: str) -> str:
-    """A plain hint, not a score: length matters most for a passphrase."""
-    length = len(passphrase)
-    if length == 0:
+    """A plain hint from the same judge (zxcvbn) the core applies to every new passphrase."""
+    if not passphrase:
         return ""
-    if length < 10:
-        return "Too short: use at least 12 characters, for example four unrelated words."
-    if length < 16 and len(passphrase.split()) < 3:
-        return "Fair: a longer passphrase (four or more words) is much harder to guess."
-    return "Good: long enough to be hard to guess. Keep it somewhere safe; it cannot be recovered."
+    problem = passphrase_problem(passphrase)
+    if problem:
+        return problem
+    return "Good: hard to guess. Keep it somewhere safe; it cannot be recovered."
 
 
 def default_demo_path() -> Path:
@@ -142,8 +142,9 @@ class CreateWorkspaceDialog(QDialog):
             return "Choose where to keep the workspace."
         if Path(self.path.text()).exists():
             return "A file is already there; choose another name."
-        if len(self.first.text()) < 10:
-            return "The passphrase is too short: use at least 12 characters."
+        weak = passphrase_problem(self.first.text())  # as the CLI asks: one policy
+        if weak:
+            return weak
         if self.first.text() != self.second.text():
             return "The two passphrases differ."
         return ""

@@ -11,9 +11,10 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QBuffer, QIODevice, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QWheelEvent
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -24,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chronology_app.core.errors import ChronologyError
+from chronology_app.core.files import write_atomically
 from chronology_app.core.model.vocabulary import RELATIONSHIP_ENTRY_KINDS
 from chronology_app.core.records import CaseData, EntryRecord
 
@@ -331,7 +334,17 @@ class TimelineView(QGraphicsView):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.scene().render(painter, QRectF(image.rect()), rect)
         painter.end()
-        return image.save(path if path.lower().endswith(".png") else path + ".png")
+        # Through the one atomic writer: readable by its owner only (it names the family).
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        if not image.save(buffer, "PNG"):  # type: ignore[call-overload]  # (the stubs want bytes)
+            return False
+        target = Path(path if path.lower().endswith(".png") else path + ".png")
+        try:
+            write_atomically(target, bytes(buffer.data().data()))
+        except ChronologyError:
+            return False
+        return True
 
 
 def _lane_order(person: Any) -> tuple[int, str]:
