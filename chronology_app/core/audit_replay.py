@@ -5,7 +5,8 @@ oldest first, into an empty database in memory gives the workspace the trail des
 then sets it beside the stored case tables, object by object. A change made straight to a case
 table (with SQLite and the passphrase), leaving the trail alone, shows as a difference.
 
-The replay uses the same restore functions as undo and redo, so it follows the app's own rules
+The replay puts each state through the registry of stored types (core/store/objects.py), as
+undo and redo do, so it follows the app's own rules
 for every kind of object. It holds the case data in memory only (never a temporary file), and
 names objects by case reference and id, never by their content.
 """
@@ -13,7 +14,7 @@ names objects by case reference and id, never by their content.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import create_engine, event, select
@@ -22,19 +23,12 @@ from sqlalchemy.orm import Session
 from sqlmodel import SQLModel, col
 
 from chronology_app.core.model.tables import Case, CaseReview, Entry
+from chronology_app.core.store import objects
 from chronology_app.core.store import repository as repo
 
 log = logging.getLogger(__name__)
 
 MAX_NAMED = 20  # differences named one by one; the rest are counted
-
-_RESTORE: dict[str, Callable[[Session, Case, str, dict[str, Any] | None], None]] = {
-    "person": repo.restore_person,
-    "relationship": repo.restore_relationship,
-    "entry": repo.restore_entry,
-    "flag_review": repo.restore_review,
-    "case_review": repo.restore_case_review,
-}
 
 
 class ReplayFailed(Exception):
@@ -89,17 +83,13 @@ def _case(session: Session, reference: str | None) -> Case | None:
 
 def _apply(session: Session, reference: str | None, change: Any) -> None:
     kind, key, state = change["object"], change["key"], change["after"]
-    if kind == "case_file":
-        repo.restore_case_file(session, key, state)
-    elif kind == "person_match":
-        repo.restore_match(session, key, state)
-    elif kind == "case":
-        repo.restore_case(session, key, state)
-    else:
-        case = _case(session, reference)
-        if case is None:
-            raise KeyError(reference)
-        _RESTORE[kind](session, case, key, state)
+    if kind not in objects.STORED:  # kept on the trail alone (a sign-off for sharing)
+        return
+    stored = objects.stored(kind)
+    case = _case(session, reference) if stored.in_case else None
+    if stored.in_case and case is None:
+        raise KeyError(reference)
+    stored.put(session, case, key, state)
     session.flush()
 
 
@@ -139,17 +129,17 @@ def _differences(stored: Session, replay: Session) -> list[str]:
         if reference not in have:
             found.append(f"case {reference} is in the audit trail but missing from the workspace")
             continue
-        for kind, objects in want[reference].items():
+        for kind, wanted in want[reference].items():
             present = have[reference][kind]
             if kind == "case":
-                if present != objects:
+                if present != wanted:
                     found.append(f"case {reference}: its details differ from the audit trail")
                 continue
-            for key in sorted(set(objects) | set(present)):
-                if objects.get(key) != present.get(key):
+            for key in sorted(set(wanted) | set(present)):
+                if wanted.get(key) != present.get(key):
                     what = (
                         "added"
-                        if key not in objects
+                        if key not in wanted
                         else ("missing" if key not in present else "changed")
                     )
                     found.append(f"case {reference}: {kind} {key} {what} outside Chronology")
