@@ -130,10 +130,9 @@ def patch(case: CaseData, changes: Iterable[ChangeLike]) -> Patched | None:
     ordered = _ordered(case.entries, entries, touched["entry"] | touched["removed"])
     person_list = _in_place(case.persons, persons)
     relationship_list = _in_place(case.relationships, relationships)
+    named = touched["person"]
     naming = frozenset(
-        entry.id
-        for entry in ordered
-        if any(link.person in touched["person"] for link in entry.persons)
+        (e.id for e in ordered if any(link.person in named for link in e.persons)) if named else ()
     )
     data = CaseData(
         case=record,
@@ -157,6 +156,10 @@ def patch(case: CaseData, changes: Iterable[ChangeLike]) -> Patched | None:
     )
 
 
+def _sort_key(entry: EntryRecord) -> tuple[Any, ...]:
+    return entry.sort_key
+
+
 def _review_key(rule: str, evidence: Iterable[str]) -> str:
     return rule + ":" + ",".join(sorted(evidence))
 
@@ -169,14 +172,11 @@ def _ordered(
     if not changed:
         return old
     kept = [entry for entry in old if entry.id not in changed]
-    keys = [entry.sort_key for entry in kept]
     for entry_id in sorted(changed):
         entry = now.get(entry_id)
-        if entry is None:
-            continue
-        at = bisect.bisect_left(keys, entry.sort_key)
-        keys.insert(at, entry.sort_key)
-        kept.insert(at, entry)
+        if entry is not None:
+            at = bisect.bisect_left(kept, entry.sort_key, key=_sort_key)
+            kept.insert(at, entry)
     return tuple(kept)
 
 

@@ -28,7 +28,10 @@ class Actions:
     withdraw_entry: QAction
     new_case: QAction
     add_person: QAction
+    edit_person: QAction
     add_relationship: QAction
+    edit_case: QAction
+    close_case: QAction
     find: QAction
     clear_filters: QAction
     zoom_in: QAction
@@ -50,7 +53,10 @@ class Actions:
             self.edit_entry,
             self.withdraw_entry,
             self.add_person,
+            self.edit_person,
             self.add_relationship,
+            self.edit_case,
+            self.close_case,
             self.find,
             self.clear_filters,
             self.mark_reviewed,
@@ -64,7 +70,10 @@ class Actions:
             self.withdraw_entry,
             self.new_case,
             self.add_person,
+            self.edit_person,
             self.add_relationship,
+            self.edit_case,
+            self.close_case,
             self.import_case,
             self.undo,
             self.redo,
@@ -121,7 +130,12 @@ def create_actions(window: QMainWindow) -> Actions:
         ),
         new_case=_action(window, "New &case…", "Ctrl+Shift+N"),
         add_person=_action(window, "Add &person…", "Ctrl+Shift+P"),
+        edit_person=_action(
+            window, "Edit pe&rson…", "Ctrl+Shift+O", "Edit the person chosen in People and family"
+        ),
         add_relationship=_action(window, "Add &relationship…", tip="Partners, parent and child…"),
+        edit_case=_action(window, "Case &details…", tip="Reference, family, worker, marking…"),
+        close_case=_action(window, "C&lose case…", tip="Close the case, or reopen it"),
         find=_action(window, "&Find in chronology", StandardKey.Find),
         clear_filters=_action(window, "C&lear filters", "Ctrl+Shift+L"),
         zoom_in=_action(window, "Zoom timeline &in", StandardKey.ZoomIn),
@@ -170,6 +184,7 @@ def build_menus(menu_bar: QMenuBar, actions: Actions) -> None:
         None,
         actions.new_case,
         actions.add_person,
+        actions.edit_person,
         actions.add_relationship,
         None,
         actions.find,
@@ -180,6 +195,9 @@ def build_menus(menu_bar: QMenuBar, actions: Actions) -> None:
     view_menu.addAction(actions.zoom_in)
     view_menu.addAction(actions.zoom_out)
     case_menu = menu_bar.addMenu("&Case")
+    case_menu.addAction(actions.edit_case)
+    case_menu.addAction(actions.close_case)
+    case_menu.addSeparator()
     case_menu.addAction(actions.check_workspace)
     case_menu.addSeparator()
     case_menu.addAction(actions.mark_reviewed)

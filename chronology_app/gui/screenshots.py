@@ -46,7 +46,7 @@ def main(argv: list[str]) -> int:
         window.filter_bar.clear()
         window.select_entries([window.model.entry(12).id])
         grab(window.timeline, target / "timeline.png")
-        window.people.parentWidget().parentWidget().setCurrentWidget(window.people)  # type: ignore[union-attr]
+        window.people.parentWidget().parentWidget().setCurrentWidget(window.people)
         grab(window, target / "people-and-family.png")
         assert window.case is not None
         editor = EntryEditor(window.case, lambda entry, reason: None, parent=window)

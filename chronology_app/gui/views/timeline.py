@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chronology_app.core.case_patch import Patched
 from chronology_app.core.model.vocabulary import RELATIONSHIP_ENTRY_KINDS
 from chronology_app.core.records import CaseData, EntryRecord
 
@@ -100,14 +101,26 @@ def relationship_periods(case: CaseData, start: dt.date, end: dt.date) -> list[P
     return periods
 
 
+def _lane_key(entry: EntryRecord) -> tuple[dt.date, str]:
+    return (entry.date.earliest, entry.id)
+
+
 class _Lane(QGraphicsItem):
     def __init__(
-        self, timeline: TimelineView, label: str, entries: list[EntryRecord], y: float
+        self,
+        timeline: TimelineView,
+        person: str | None,
+        label: str,
+        entries: list[EntryRecord],
+        y: float,
     ) -> None:
         super().__init__()
         self.timeline = timeline
+        self.person = person  # None: the lane of entries that name no one
         self.label = label
-        self.entries = sorted(entries, key=lambda e: (e.date.earliest, e.id))
+        self.entries = sorted(entries, key=_lane_key)
+        # paint() is told the exposed part, so it draws only the markers there.
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
         self.top = y
         self.xs: list[float] = []
 
@@ -189,10 +202,17 @@ class TimelineView(QGraphicsView):
 
     # --- building ------------------------------------------------------------------------
 
-    def set_case(self, case: CaseData | None, flagged: set[str] | None = None) -> None:
+    def set_case(
+        self, case: CaseData | None, flagged: set[str] | None = None, *, keep_view: bool = False
+    ) -> None:
+        """Draw a case. With `keep_view` (the same case after a change) the zoom, the place
+        the view is panned to and the selection stay."""
+        centre = self.mapToScene(self.viewport().rect().center())
+        scale, selected = self.pixels_per_day, self.selected
         self._case = case
-        self.flagged = set(flagged or ())
-        self.selected = None
+        if flagged is not None or not keep_view:
+            self.flagged = set(flagged or ())
+        self.selected = selected if keep_view else None
         self.scene().clear()
         self._lanes = []
         if case is None or not case.entries:
@@ -202,7 +222,7 @@ class TimelineView(QGraphicsView):
         self.start = (min(days) if days else dt.date(2000, 1, 1)).replace(month=1, day=1)
         self.end = max([*lates, *days, self.start])
         span = max((self.end - self.start).days, 30)
-        self.pixels_per_day = max(900.0 / span, 0.05)
+        self.pixels_per_day = scale if keep_view else max(900.0 / span, 0.05)
         by_person: dict[str, list[EntryRecord]] = {p.id: [] for p in case.persons}
         nobody: list[EntryRecord] = []
         for entry in case.entries:
@@ -212,17 +232,72 @@ class TimelineView(QGraphicsView):
             if not named:
                 nobody.append(entry)
         y = AXIS_HEIGHT
-        lanes = [("Case (no one named)", nobody)] + [
-            (f"{p.name}{' (restricted)' if p.restricted else ''}", by_person[p.id])
+        lanes: list[tuple[str | None, str, list[EntryRecord]]] = [
+            (None, "Case (no one named)", nobody)
+        ] + [
+            (p.id, f"{p.name}{' (restricted)' if p.restricted else ''}", by_person[p.id])
             for p in sorted(case.persons, key=_lane_order)
         ]
-        for label, entries in lanes:
-            lane = _Lane(self, label, entries, y)
+        for owner, label, entries in lanes:
+            lane = _Lane(self, owner, label, entries, y)
             self.scene().addItem(lane)
             self._lanes.append(lane)
             y += LANE_HEIGHT
         self._relationships_top = y
         self._relayout()
+        if keep_view:
+            self.centerOn(centre)
+
+    def apply(self, patched: Patched) -> None:
+        """The same case after one change: only the lanes holding a changed entry are laid out
+        again; persons changed, or a date beyond the axis, redraw it keeping the view."""
+        case = patched.case
+        old = self._case
+        moved = patched.entries | patched.removed
+        if old is None or not self._lanes or patched.people_changed:
+            self.set_case(case, keep_view=old is not None)
+            return
+        self._case = case
+        if not moved:
+            return
+        changed = [case.entry_by_id[e] for e in patched.entries]
+        if any(not self._on_axis(entry) for entry in changed):
+            self.set_case(case, keep_view=True)
+            return
+        lanes = {lane.person: lane for lane in self._lanes}
+        touched: set[_Lane] = set()
+        spots: list[tuple[_Lane, float]] = []  # where a marker was or now is: redrawn
+        for lane in self._lanes:
+            kept = [e for e in lane.entries if e.id not in moved]
+            if len(kept) != len(lane.entries):
+                spots += [
+                    (lane, x) for e, x in zip(lane.entries, lane.xs, strict=True) if e.id in moved
+                ]
+                lane.entries = kept
+                touched.add(lane)
+        for entry in changed:
+            named: list[str | None] = [p.person for p in entry.persons if p.person in lanes]
+            for person in named or [None]:
+                lane = lanes[person]
+                bisect.insort(lane.entries, entry, key=_lane_key)
+                touched.add(lane)
+        for lane in touched:
+            lane.layout()
+            spots += [
+                (lane, x) for e, x in zip(lane.entries, lane.xs, strict=True) if e.id in moved
+            ]
+        previous = [old.entry_by_id.get(e) for e in moved]
+        if any(e is not None and e.kind in RELATIONSHIP_ENTRY_KINDS for e in (*changed, *previous)):
+            self._relayout()  # relationship bars follow these entries
+            return
+        for lane, x in spots:  # only the markers that moved or changed are painted again
+            lane.update(QRectF(x - 4 * MARKER, lane.top, 8 * MARKER, LANE_HEIGHT))
+
+    def _on_axis(self, entry: EntryRecord) -> bool:
+        earliest, latest = entry.date.earliest, entry.date.latest
+        return (earliest == dt.date.min or earliest >= self.start) and (
+            latest == dt.date.max or latest <= self.end
+        )
 
     def _relayout(self) -> None:
         if self._case is None:

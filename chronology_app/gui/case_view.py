@@ -1,0 +1,280 @@
+"""The case on screen: the filter bar and chronology table above, the timeline and people
+below, and the flags panel (which the main window docks at the side).
+
+A case is shown from its records at once and its flags follow from a background analysis.
+After a change, `apply` brings the records up to date from what changed (`core.case_patch`):
+an edited entry redraws its row, its timeline marker and the rows naming a changed person;
+nothing is read again unless the change cannot be applied exactly. Flags are analysed again in
+the background, off the GUI thread; a result for an older state of the case is dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSettings, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from chronology_app.core.analysis import Analysis, ReviewedFlag
+from chronology_app.core.case_patch import Patched
+from chronology_app.core.model.vocabulary import RELATIONSHIP_ENTRY_KINDS
+from chronology_app.core.records import CaseData
+from chronology_app.core.service import Service
+from chronology_app.gui.models.chronology_model import (
+    COLUMNS,
+    ENTRY_ID_ROLE,
+    SUMMARY,
+    ChronologyFilter,
+    ChronologyModel,
+)
+from chronology_app.gui.operations import Operations
+from chronology_app.gui.views.flags_panel import FlagsPanel
+from chronology_app.gui.views.people_view import PeopleView
+from chronology_app.gui.views.timeline import TimelineView
+from chronology_app.gui.widgets.filter_bar import FilterBar
+
+log = logging.getLogger(__name__)
+# No., date, source, kind, (what happened stretches), impact, action, flags, child's age
+COLUMN_WIDTHS = (84, 100, 118, 108, 300, 140, 120, 60, 90)
+HEADER_KEY = "case_view/table_header"
+SPLITTER_KEY = "case_view/splitter"
+
+
+class CaseView(QWidget):
+    """One case's chronology, timeline, people and flags."""
+
+    flags_shown = Signal()  # a background analysis reached the screen
+    edit_requested = Signal()  # a row was double-clicked
+
+    def __init__(self, service: Service, ops: Operations, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.ops = ops
+        self.reference: str | None = None
+        self.case: CaseData | None = None
+        self.analysis: Analysis | None = None
+        self.model = ChronologyModel(self)
+        self.proxy = ChronologyFilter(self.model, self)
+        self.filter_bar = FilterBar()
+        self.filter_bar.changed.connect(self.proxy.set_filters)
+        self.table = self._table()
+        self.timeline = TimelineView()
+        self.timeline.entry_clicked.connect(lambda e: self.select_entries([e], centre=False))
+        self.people = PeopleView()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.timeline, "Timeline")
+        self.tabs.addTab(self.people, "People and family")
+        self.flags_panel = FlagsPanel()
+        self.flags_panel.evidence_clicked.connect(self.show_evidence)
+        top = QWidget()
+        column = QVBoxLayout(top)
+        column.setContentsMargins(4, 4, 4, 0)
+        column.addWidget(self.filter_bar)
+        column.addWidget(self.table)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setSizes([520, 300])
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+        self.restore_layout()
+
+    def _table(self) -> QTableView:
+        table = QTableView()
+        table.setModel(self.proxy)
+        table.setAccessibleName("Chronology")
+        # The entries come in chronological order: no sorting (and no 5,000 Python calls to
+        # compare rows) until the user clicks a column heading.
+        table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        table.setSortingEnabled(True)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setWordWrap(False)
+        table.verticalHeader().hide()
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(40)
+        for section, width in enumerate(COLUMN_WIDTHS):
+            table.setColumnWidth(section, width)
+        header.sectionResized.connect(self._give_summary_the_room)
+        table.doubleClicked.connect(lambda _index: self.edit_requested.emit())
+        table.selectionModel().selectionChanged.connect(self._table_selection)
+        return table
+
+    # --- the window's layout, remembered -------------------------------------------------
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._give_summary_the_room()
+
+    def _give_summary_the_room(self, *_args: Any) -> None:
+        """ "What happened" takes the width the other columns leave (every column stays
+        resizable by hand: widening another narrows it, down to a readable minimum)."""
+        header = self.table.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(len(COLUMNS)) if c != SUMMARY)
+        room = self.table.viewport().width() - others
+        wanted = max(room, 220)
+        if header.sectionSize(SUMMARY) != wanted and room > 0:
+            header.blockSignals(True)
+            header.resizeSection(SUMMARY, wanted)
+            header.blockSignals(False)
+
+    def save_layout(self) -> None:
+        settings = QSettings()
+        settings.setValue(HEADER_KEY, self.table.horizontalHeader().saveState())
+        settings.setValue(SPLITTER_KEY, self.splitter.saveState())
+
+    def restore_layout(self) -> None:
+        settings = QSettings()
+        header = settings.value(HEADER_KEY)
+        if header is not None:
+            self.table.horizontalHeader().restoreState(header)
+            self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        splitter = settings.value(SPLITTER_KEY)
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+
+    # --- showing a case ------------------------------------------------------------------
+
+    @property
+    def flags(self) -> list[ReviewedFlag]:
+        return list(self.analysis.flags) if self.analysis is not None else []
+
+    def show_case(self, reference: str, case: CaseData) -> None:
+        """Show a case at once; its flags follow from a background analysis."""
+        same_case = reference == self.reference
+        known = self._flagged() if same_case else set()
+        self.reference, self.case = reference, case
+        if not same_case:
+            self.analysis = None
+        self.model.set_case(case, known)
+        self.filter_bar.set_case(case)
+        self.proxy.set_filters(self.filter_bar.filters())
+        self.timeline.set_case(case, known, keep_view=same_case)
+        self.people.set_case(case)
+        if not same_case:
+            self.flags_panel.set_flags(case, [])
+            self.flags_panel.summary.setText("Looking for patterns…")
+        self.refresh_flags()
+
+    def apply(self, patched: Patched) -> None:
+        """The case on screen after one change (see the module)."""
+        case = patched.case
+        self.case = case
+        self.model.apply(patched)
+        self.timeline.apply(patched)
+        changed = [case.entry_by_id[e] for e in patched.entries]
+        if patched.persons or changed or patched.removed:
+            self.filter_bar.set_case(case)
+        if patched.people_changed or any(e.kind in RELATIONSHIP_ENTRY_KINDS for e in changed):
+            self.people.set_case(case)
+        if patched.case_details:
+            self.flags_panel.case = case
+        self.refresh_flags()
+
+    def clear(self) -> None:
+        self.reference, self.case, self.analysis = None, None, None
+        self.model.set_case(None)
+        self.filter_bar.set_case(None)
+        self.timeline.set_case(None)
+        self.people.set_case(None)
+        self.flags_panel.set_flags(None, [])
+
+    def refresh_flags(self) -> None:
+        """Analyse the case again in the background; the newest result is shown."""
+        reference, case = self.reference, self.case
+        if reference is None or case is None:
+            return
+
+        def show(analysis: Analysis) -> None:
+            if reference != self.reference or case is not self.case:
+                return  # another case (or a newer state of this one) is on screen now
+            self.analysis = analysis
+            flagged = self._flagged()
+            self.model.set_flagged(flagged)
+            self.timeline.flagged = flagged
+            self.timeline.scene().update()
+            self.flags_panel.set_analysis(case, analysis)
+            self.flags_shown.emit()
+
+        self.ops.in_background(
+            "Looking for patterns…",
+            lambda: self.service.analysis(reference, case),
+            show,
+            show_progress=False,
+        )
+
+    def _flagged(self) -> set[str]:
+        return {e for f in self.flags if f.review is None for e in f.flag.entries}
+
+    def open_flags(self) -> int:
+        return sum(1 for f in self.flags if f.review is None)
+
+    # --- selection -----------------------------------------------------------------------
+
+    def selected_entry_ids(self) -> list[str]:
+        rows = self.table.selectionModel().selectedRows()
+        return [str(self.proxy.data(index, ENTRY_ID_ROLE)) for index in rows]
+
+    def select_entries(self, entry_ids: Iterable[str], centre: bool = True) -> None:
+        wanted = list(entry_ids)
+        selection = QItemSelection()
+        for entry_id in wanted:
+            row = self.model.row_of(entry_id)
+            if row is None:
+                continue
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            if index.isValid():
+                selection.select(index, self.proxy.index(index.row(), self.proxy.columnCount() - 1))
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.selectionModel().select(selection, flags)
+        if not selection.isEmpty():
+            first = selection.indexes()[0]
+            self.table.selectionModel().setCurrentIndex(
+                first, QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+            self.table.scrollTo(first)
+        if wanted:
+            self.timeline.select(wanted[0], centre=centre)
+
+    def show_evidence(self, entry_ids: list[str]) -> None:
+        """A flag's evidence link: select its entries, clearing the filters first if they hide
+        any of them (and saying so), so that a click never seems to do nothing."""
+        hidden = [entry_id for entry_id in entry_ids if self._hidden_by_filters(entry_id)]
+        if hidden:
+            self.filter_bar.clear()
+            shown = "entry" if len(hidden) == 1 else "entries"
+            self.status(
+                f"Filters cleared to show the flag's evidence ({len(hidden)} {shown} hidden)."
+            )
+        self.select_entries(entry_ids)
+
+    def status(self, message: str) -> None:
+        window = self.window()
+        bar = getattr(window, "statusBar", None)
+        if bar is not None:
+            bar().showMessage(message, 8000)
+
+    def _hidden_by_filters(self, entry_id: str) -> bool:
+        row = self.model.row_of(entry_id)
+        return row is not None and not self.proxy.mapFromSource(self.model.index(row, 0)).isValid()
+
+    def _table_selection(self) -> None:
+        ids = self.selected_entry_ids()
+        if ids:
+            self.timeline.select(ids[0])

@@ -1,0 +1,127 @@
+"""The File menu's commands on cases: import and export case files, reports (PDF and print),
+the timeline as an image, and a check of every case for flags.
+
+An import is a change like any other: it goes through `Operations.change`, off the GUI thread.
+Reports are built off the GUI thread by `report_printing` (loaded on first use).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from chronology_app.core import casefile
+from chronology_app.core.analysis import ReviewedFlag
+from chronology_app.core.errors import ChronologyError
+from chronology_app.core.service import OpChanges
+from chronology_app.gui.operations import show_error
+
+if TYPE_CHECKING:
+    from chronology_app.gui.main_window import MainWindow
+
+
+class FileCommands:
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+
+    def import_case(self) -> None:
+        window = self.window
+        path, _ = QFileDialog.getOpenFileName(window, "Import case file", "", "Case files (*.json)")
+        if not path:
+            return
+        service = window.service
+
+        def work() -> OpChanges:
+            return service.import_case(casefile.read(path), Path(path).name)
+
+        def opened(changes: OpChanges) -> None:
+            if changes.case_reference:
+                window.open_case(changes.case_reference)
+
+        window.ops.change(work, slow="Importing the case file…", then=opened)
+
+    def export_case(self) -> None:
+        window = self.window
+        reference = window.reference
+        if reference is None:
+            return
+        answer = QMessageBox.warning(
+            window,
+            "Export case file",
+            "A case file is NOT encrypted. Keep it only on protected storage, send it only by "
+            "secure means, and delete it when it is no longer needed.",
+            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Ok:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            window, "Export case file", f"{reference}.json", "Case files (*.json)"
+        )
+        if path:
+            try:
+                casefile.write(window.service.document(reference), path)
+            except ChronologyError as error:
+                show_error(window, error)
+
+    def export_pdf(self) -> None:
+        from chronology_app.gui import report_printing as printing  # PDF libraries load on use
+
+        window = self.window
+        if window.case is None:
+            return
+        case, flags = window.case, window.flags
+        audience = printing.choose_audience(window)
+        path = printing.ask_pdf_path(window, case, audience) if audience else None
+        if audience is None or path is None:
+            return
+
+        def done(data: bytes) -> None:
+            try:
+                printing.save_pdf(path, data)
+            except ChronologyError as error:
+                show_error(window, error)
+                return
+            window.statusBar().showMessage(f"Report saved: {path.name} ({audience})", 8000)
+
+        builder = printing.report_builder(window.service, case, flags, audience)
+        window.ops.in_background("Building the report…", builder, done)
+
+    def print_report(self) -> None:
+        from chronology_app.gui import report_printing as printing
+
+        window = self.window
+        if window.case is None:
+            return
+        audience = printing.choose_audience(window)
+        if audience is None:
+            return
+
+        def done(data: bytes) -> None:
+            printer = printing.ask_printer(window)
+            if printer is not None:
+                printing.print_pdf(data, printer)
+
+        builder = printing.report_builder(window.service, window.case, window.flags, audience)
+        window.ops.in_background("Building the report…", builder, done)
+
+    def export_timeline(self) -> None:
+        window = self.window
+        path, _ = QFileDialog.getSaveFileName(
+            window, "Export timeline", "timeline.png", "PNG images (*.png)"
+        )
+        if path and not window.timeline.export_png(path):
+            show_error(window, ChronologyError(f"{path}: the image could not be written."))
+
+    def check_workspace(self) -> None:
+        window = self.window
+
+        def done(found: dict[str, list[ReviewedFlag]]) -> None:
+            lines = []
+            for reference, flags in sorted(found.items()):
+                count = sum(1 for f in flags if f.review is None)
+                lines.append(f"{reference}: {count} flag{'' if count == 1 else 's'} to review")
+            QMessageBox.information(window, "Flags in every case", "\n".join(lines) or "No cases.")
+
+        window.ops.in_background("Checking every case…", window.service.workspace_flags, done)
