@@ -40,6 +40,7 @@ class Actions:
     mark_reviewed: QAction
     review_mode: QAction
     lock: QAction
+    who_is_working: QAction
     about: QAction
 
     def case_actions(self) -> list[QAction]:
@@ -150,6 +151,9 @@ def create_actions(window: QMainWindow) -> Actions:
         lock=_action(
             window, "&Hide now (lock)", "Ctrl+L", "Hide everything and ask for the passphrase"
         ),
+        who_is_working=_action(
+            window, "&Who is working…", tip="Your name and role, for the record and reports"
+        ),
         about=_action(window, "&About Chronology"),
     )
     actions.redo.setShortcuts([QKeySequence(StandardKey.Redo), QKeySequence("Ctrl+Y")])
@@ -168,6 +172,8 @@ def build_menus(menu_bar: QMenuBar, actions: Actions) -> None:
         actions.export_pdf,
         actions.print_report,
         actions.export_timeline,
+        None,
+        actions.who_is_working,
         None,
         actions.close_workspace,
         actions.quit,

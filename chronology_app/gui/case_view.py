@@ -18,6 +18,7 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSettings, Qt, S
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QLabel,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -86,8 +87,15 @@ class CaseView(QWidget):
         self.splitter.addWidget(self.tabs)
         self.splitter.setSizes([520, 300])
         self.splitter.setChildrenCollapsible(False)
+        self.banner = QLabel()
+        self.banner.setStyleSheet(
+            "background: #fff3cd; color: #5d4200; padding: 4px 8px; font-weight: bold;"
+        )
+        self.banner.setAccessibleName("Review mode")
+        self.banner.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.banner)
         layout.addWidget(self.splitter)
         self.restore_layout()
 
@@ -112,6 +120,11 @@ class CaseView(QWidget):
         table.doubleClicked.connect(lambda _index: self.edit_requested.emit())
         table.selectionModel().selectionChanged.connect(self._table_selection)
         return table
+
+    def show_review_banner(self, on: bool, supervisor: bool) -> None:
+        who = "Supervisor's review" if supervisor else "Review mode"
+        self.banner.setText(f"{who}: read only. Nothing can be changed until it is turned off.")
+        self.banner.setVisible(on)
 
     # --- the window's layout, remembered -------------------------------------------------
 

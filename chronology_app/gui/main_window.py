@@ -18,6 +18,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
+    QLabel,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
@@ -36,6 +37,7 @@ from chronology_app.gui.edit_commands import EditCommands
 from chronology_app.gui.file_commands import FileCommands
 from chronology_app.gui.lock import IDLE_KEY, Locker
 from chronology_app.gui.operations import Operations, show_error
+from chronology_app.gui.user_profile import Profile, ProfileDialog, load_profile
 from chronology_app.gui.widgets.case_list import CaseListPanel
 
 log = logging.getLogger(__name__)
@@ -107,6 +109,11 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.case_view)
         self.setCentralWidget(self.stack)
         self.statusBar().showMessage("Choose a case on the left, or make a new one.")
+        self.user_label = QLabel()
+        self.user_label.setAccessibleName("Who is working")
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.profile = Profile(self.service.user, load_profile().role)
+        self.user_label.setText(f"{self.profile.name} · {self.profile.role_label}")
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -145,6 +152,7 @@ class MainWindow(QMainWindow):
         actions.close_workspace.triggered.connect(self.close_workspace)
         actions.quit.triggered.connect(QApplication.quit)
         actions.about.triggered.connect(self._about)
+        actions.who_is_working.triggered.connect(self.ask_who_is_working)
         actions.new_workspace.triggered.connect(self._other_workspace)
         actions.open_workspace.triggered.connect(self._other_workspace)
         for action in actions.all():
@@ -222,6 +230,17 @@ class MainWindow(QMainWindow):
 
     def user_name(self) -> str:
         return self.service.user
+
+    def ask_who_is_working(self) -> None:
+        if ProfileDialog(self).exec():
+            self.set_profile(load_profile())
+
+    def set_profile(self, profile: Profile) -> None:
+        """The name recorded with changes from now on, and shown on reports."""
+        self.profile = profile
+        self.service.user = profile.name
+        self.user_label.setText(f"{profile.name} · {profile.role_label}")
+        self._update_actions()
 
     # --- cases ---------------------------------------------------------------------------
 
@@ -351,6 +370,7 @@ class MainWindow(QMainWindow):
         closed = self.case is not None and self.case.case.status == "closed"
         self.actions_.close_case.setText("Re&open case…" if closed else "C&lose case…")
         read_only = self.in_review_mode()
+        self.case_view.show_review_banner(read_only, self.profile.role == "supervisor")
         if read_only:
             for action in self.actions_.editing_actions():
                 action.setEnabled(False)
