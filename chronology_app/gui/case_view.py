@@ -14,7 +14,15 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSettings, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QObject,
+    QSettings,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -116,7 +124,14 @@ class CaseView(QWidget):
         header.setMinimumSectionSize(40)
         for section, width in enumerate(COLUMN_WIDTHS):
             table.setColumnWidth(section, width)
-        header.sectionResized.connect(self._give_summary_the_room)
+        header.sectionResized.connect(
+            lambda section, _old, _new: (
+                None
+                if section == SUMMARY  # widened or narrowed by hand: the user's choice stands
+                else self._give_summary_the_room()
+            )
+        )
+        table.viewport().installEventFilter(self)
         table.doubleClicked.connect(lambda _index: self.edit_requested.emit())
         table.selectionModel().selectionChanged.connect(self._table_selection)
         return table
@@ -128,9 +143,10 @@ class CaseView(QWidget):
 
     # --- the window's layout, remembered -------------------------------------------------
 
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)
-        self._give_summary_the_room()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
+            self._give_summary_the_room()
+        return False
 
     def _give_summary_the_room(self, *_args: Any) -> None:
         """ "What happened" takes the width the other columns leave (every column stays

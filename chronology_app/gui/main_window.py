@@ -56,8 +56,7 @@ class MainWindow(QMainWindow):
         self._names: dict[str, list[str]] = {}  # per case: names and aliases, for search
         self._reviewed = ""
         self.setWindowTitle(f"Chronology: {service.workspace.path.name}")
-        self.setMinimumSize(800, 500)
-        self.resize(1280, 800)
+        self._fit_to_screen()
         self.ops = Operations(self)
         self.ops.changed.connect(self._on_changed)
         self.ops.refused.connect(self._update_actions)
@@ -157,6 +156,15 @@ class MainWindow(QMainWindow):
         actions.open_workspace.triggered.connect(self._other_workspace)
         for action in actions.all():
             self.addAction(action)
+
+    def _fit_to_screen(self) -> None:
+        """A first size that fits the screen (a small laptop at 125 % has 1092x574 to give)."""
+        screen = self.screen().availableGeometry() if self.screen() else None
+        width, height = 1280, 800
+        if screen is not None:
+            width = min(width, int(screen.width() * 0.95))
+            height = min(height, int(screen.height() * 0.95))
+        self.resize(width, height)
 
     def _restore_layout(self) -> None:
         settings = QSettings()

@@ -61,6 +61,7 @@ class FlagsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.summary = QLabel("No case open.")
+        self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.table = QTableView()
