@@ -55,6 +55,7 @@ from chronology_app.gui.widgets.filter_bar import FilterBar
 log = logging.getLogger(__name__)
 # No., date, source, kind, (what happened stretches), impact, action, flags, child's age
 COLUMN_WIDTHS = (84, 100, 118, 108, 300, 140, 120, 60, 90)
+ANALYSE_AFTER_MS = 150
 HEADER_KEY = "case_view/table_header"
 SPLITTER_KEY = "case_view/splitter"
 
@@ -105,6 +106,10 @@ class CaseView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.banner)
         layout.addWidget(self.splitter)
+        # Flags are analysed again a moment after a change, once the change is on screen (a
+        # background thread holding Python's lock would otherwise slow the redraw), and
+        # several quick changes (undo, undo, undo) are analysed once.
+        self._analyse_soon = ops.soon(ANALYSE_AFTER_MS, self.refresh_flags)
         self.restore_layout()
 
     def _table(self) -> QTableView:
@@ -211,7 +216,7 @@ class CaseView(QWidget):
             self.people.set_case(case)
         if patched.case_details:
             self.flags_panel.case = case
-        self.refresh_flags()
+        self._analyse_soon.start()
 
     def clear(self) -> None:
         self.reference, self.case, self.analysis = None, None, None
@@ -223,6 +228,7 @@ class CaseView(QWidget):
 
     def refresh_flags(self) -> None:
         """Analyse the case again in the background; the newest result is shown."""
+        self._analyse_soon.stop()
         reference, case = self.reference, self.case
         if reference is None or case is None:
             return
@@ -244,6 +250,9 @@ class CaseView(QWidget):
             show,
             show_progress=False,
         )
+
+    def analysis_pending(self) -> bool:
+        return self._analyse_soon.isActive()
 
     def _flagged(self) -> set[str]:
         return {e for f in self.flags if f.review is None for e in f.flag.entries}

@@ -41,6 +41,8 @@ from chronology_app.gui.user_profile import Profile, ProfileDialog, load_profile
 from chronology_app.gui.widgets.case_list import CaseListPanel
 
 log = logging.getLogger(__name__)
+CASE_LIST_AFTER_MS = 200
+KEPT_CASES = 4  # cases whose records are kept for going back to them
 GEOMETRY_KEY = "main_window/geometry"
 STATE_KEY = "main_window/state"
 __all__ = ["IDLE_KEY", "MainWindow"]
@@ -54,11 +56,16 @@ class MainWindow(QMainWindow):
         self.service = service
         self.closing_workspace = False
         self._names: dict[str, list[str]] = {}  # per case: names and aliases, for search
+        self._names_wanted: set[str] | None = None  # None: every case's
+        # The records of cases opened in this session, kept up to date from each change, so
+        # that going back to a case shows it without reading it again.
+        self._cases: dict[str, CaseData] = {}
         self._reviewed = ""
         self.setWindowTitle(f"Chronology: {service.workspace.path.name}")
         self._fit_to_screen()
         self.ops = Operations(self)
         self.ops.changed.connect(self._on_changed)
+        self._cases_soon = self.ops.soon(CASE_LIST_AFTER_MS, self._read_cases)
         self.ops.refused.connect(self._update_actions)
         self.actions_ = create_actions(self)
         build_menus(self.menuBar(), self.actions_)
@@ -253,14 +260,19 @@ class MainWindow(QMainWindow):
     # --- cases ---------------------------------------------------------------------------
 
     def _load_cases(self, changed: str | None = None, case: CaseData | None = None) -> None:
-        """Refresh the case list, read in the background. The names and aliases it searches
-        come from the case on screen when it changed, else are read too (every case at
-        first)."""
+        """Refresh the case list, read in the background a moment later (after the change is
+        on screen). The names and aliases it searches come from the case on screen when it
+        changed, else are read too (every case at first)."""
         if case is not None and changed is not None:
             self._names[changed] = [n for p in case.persons for n in (p.name, *p.aliases)]
-            wanted: set[str] | None = set()
-        else:
-            wanted = None if not self._names else {changed} if changed else set()
+        elif not self._names:
+            self._names_wanted = None
+        elif changed and self._names_wanted is not None:
+            self._names_wanted.add(changed)
+        self._cases_soon.start()
+
+    def _read_cases(self) -> None:
+        wanted, self._names_wanted = self._names_wanted, set()
         service = self.service
 
         def read() -> tuple[list[Any], dict[str, list[str]]]:
@@ -291,11 +303,16 @@ class MainWindow(QMainWindow):
 
     def open_case(self, reference: str) -> None:
         """Show the case at once; its flags follow from a background analysis."""
-        try:
-            case = self.service.case_data(reference)
-        except ChronologyError as error:
-            show_error(self, error)
-            return
+        case = self._cases.pop(reference, None)
+        if case is None:
+            try:
+                case = self.service.case_data(reference)
+            except ChronologyError as error:
+                show_error(self, error)
+                return
+        self._cases[reference] = case
+        while len(self._cases) > KEPT_CASES:
+            del self._cases[next(iter(self._cases))]
         self.case_view.show_case(reference, case)
         self.cases_panel.select(reference)
         self._refresh_title()
@@ -304,9 +321,19 @@ class MainWindow(QMainWindow):
 
     def _read_reviews(self) -> None:
         reference = self.reference
-        reviews = self.service.case_reviews(reference) if reference else []
-        self._reviewed = (
-            f" Last reviewed {reviews[-1].at:%d %b %Y} by {reviews[-1].by}." if reviews else ""
+        self._reviewed = ""
+        if reference is None:
+            return
+
+        def done(reviews: list[Any]) -> None:
+            if reference == self.reference:
+                last = reviews[-1] if reviews else None
+                self._reviewed = f" Last reviewed {last.at:%d %b %Y} by {last.by}." if last else ""
+                self._status_summary()
+
+        service = self.service
+        self.ops.in_background(
+            "Reading reviews", lambda: service.case_reviews(reference), done, show_progress=False
         )
 
     def _on_changed(self, changes: OpChanges) -> None:
@@ -315,7 +342,11 @@ class MainWindow(QMainWindow):
         on_screen = reference is not None and reference == self.reference
         patched = patch(self.case, changes.changes) if on_screen and self.case else None
         self._load_cases(reference, patched.case if patched else None)
+        if reference is not None:
+            self._cases.pop(reference, None)  # kept only while it is known to be current
         if patched is not None:
+            assert reference is not None
+            self._cases[reference] = patched.case
             self.case_view.apply(patched)
             if patched.case_details:
                 self._refresh_title()

@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from chronology_app.core.errors import ChronologyError, InvalidInput
@@ -76,6 +76,7 @@ class Operations(QObject):
         self.window = window
         self._pool = QThreadPool.globalInstance()
         self._running: set[_Task] = set()
+        self._soon: list[QTimer] = []
 
     def change(
         self,
@@ -154,7 +155,22 @@ class Operations(QObject):
         self._pool.start(task)
 
     def wait(self) -> None:
-        """Block until background work ends and its results are delivered (tests, shutdown)."""
-        while self._running:
+        """Block until background work ends and its results are delivered (tests, shutdown),
+        including work a view has scheduled to start in a moment (`soon`)."""
+        while self._running or any(timer.isActive() for timer in self._soon):
+            for timer in self._soon:
+                if timer.isActive():
+                    timer.stop()
+                    timer.timeout.emit()
             self._pool.waitForDone()
             QCoreApplication.processEvents()
+
+    def soon(self, milliseconds: int, work: Callable[[], None]) -> QTimer:
+        """A single-shot timer for work to start once the screen has caught up; restarting
+        it puts the work off again. `wait` runs it at once."""
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(milliseconds)
+        timer.timeout.connect(work)
+        self._soon.append(timer)
+        return timer

@@ -376,6 +376,7 @@ class ChronologyFilter(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
         self._source = source
         self._filters = Filters()
+        self._active = False
         self._words: list[str] = []
 
     @property
@@ -385,10 +386,11 @@ class ChronologyFilter(QSortFilterProxyModel):
     def set_filters(self, filters: Filters) -> None:
         self.beginFilterChange()
         self._filters = filters
+        self._active = filters.active()
         self._words = filters.text.casefold().split()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        if not self._filters.active():
+        if not self._active:
             return True
         return self._source.matches(source_row, self._filters, self._words)
