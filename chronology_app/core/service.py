@@ -262,6 +262,13 @@ class Service:
             raise NotFound(f'No entry "{entry_id}" has ever been in case "{reference}".')
         return items
 
+    def withdrawn_entries(self, reference: str) -> list[dict[str, Any]]:
+        """The case's withdrawn entries, each {"doc", "number", "withdrawn": {reason, by, at}}
+        (they are kept, out of the chronology, with the reason)."""
+        with self.workspace.reading() as session:
+            case = repo.case_row(session, reference)
+            return repo.withdrawn_entries(session, repo.pk(case))
+
     def case_data(self, reference: str) -> records.CaseData:
         """Read-only records of the case, entries in chronological order, for rules and views."""
         with self.workspace.reading() as session:

@@ -26,6 +26,8 @@ class Actions:
     new_entry: QAction
     edit_entry: QAction
     withdraw_entry: QAction
+    entry_history: QAction
+    show_withdrawn: QAction
     new_case: QAction
     add_person: QAction
     edit_person: QAction
@@ -41,6 +43,7 @@ class Actions:
     review_mode: QAction
     lock: QAction
     who_is_working: QAction
+    settings: QAction
     about: QAction
 
     def case_actions(self) -> list[QAction]:
@@ -53,6 +56,8 @@ class Actions:
             self.new_entry,
             self.edit_entry,
             self.withdraw_entry,
+            self.entry_history,
+            self.show_withdrawn,
             self.add_person,
             self.edit_person,
             self.add_relationship,
@@ -129,6 +134,12 @@ def create_actions(window: QMainWindow) -> Actions:
             "Ctrl+Shift+Delete",
             "Take an entry out, with a reason (it is kept in the audit trail)",
         ),
+        entry_history=_action(
+            window, "Entry &history…", "Ctrl+H", "Who changed the entry, when, why and what"
+        ),
+        show_withdrawn=_action(
+            window, "&Withdrawn entries…", tip="Entries taken out, with the reasons"
+        ),
         new_case=_action(window, "New &case…", "Ctrl+Shift+N"),
         add_person=_action(window, "Add &person…", "Ctrl+Shift+P"),
         edit_person=_action(
@@ -150,6 +161,12 @@ def create_actions(window: QMainWindow) -> Actions:
         ),
         lock=_action(
             window, "&Hide now (lock)", "Ctrl+L", "Hide everything and ask for the passphrase"
+        ),
+        settings=_action(
+            window,
+            "&Settings…",
+            StandardKey.Preferences,
+            "The authority's settings, and when the window locks",
         ),
         who_is_working=_action(
             window, "&Who is working…", tip="Your name and role, for the record and reports"
@@ -174,6 +191,7 @@ def build_menus(menu_bar: QMenuBar, actions: Actions) -> None:
         actions.export_timeline,
         None,
         actions.who_is_working,
+        actions.settings,
         None,
         actions.close_workspace,
         actions.quit,
@@ -187,6 +205,7 @@ def build_menus(menu_bar: QMenuBar, actions: Actions) -> None:
         actions.new_entry,
         actions.edit_entry,
         actions.withdraw_entry,
+        actions.entry_history,
         None,
         actions.new_case,
         actions.add_person,
@@ -198,6 +217,8 @@ def build_menus(menu_bar: QMenuBar, actions: Actions) -> None:
     ):
         edit_menu.addSeparator() if action is None else edit_menu.addAction(action)
     view_menu = menu_bar.addMenu("&View")
+    view_menu.addAction(actions.show_withdrawn)
+    view_menu.addSeparator()
     view_menu.addAction(actions.zoom_in)
     view_menu.addAction(actions.zoom_out)
     case_menu = menu_bar.addMenu("&Case")

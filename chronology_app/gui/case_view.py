@@ -54,7 +54,7 @@ from chronology_app.gui.widgets.filter_bar import FilterBar
 
 log = logging.getLogger(__name__)
 # No., date, source, kind, (what happened stretches), impact, action, flags, child's age
-COLUMN_WIDTHS = (84, 100, 118, 108, 300, 140, 120, 60, 90)
+COLUMN_WIDTHS = (64, 96, 110, 104, 300, 120, 110, 60, 80)
 ANALYSE_AFTER_MS = 150
 HEADER_KEY = "case_view/table_header"
 SPLITTER_KEY = "case_view/splitter"

@@ -12,8 +12,11 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from chronology_app.core.analysis import ReviewedFlag
+from chronology_app.core.errors import ChronologyError
 from chronology_app.gui.dialogs.entry_editor import EntryEditor
 from chronology_app.gui.dialogs.forms import CaseDialog, PersonDialog, RelationshipDialog
+from chronology_app.gui.dialogs.history_dialog import HistoryDialog, WithdrawnDialog
+from chronology_app.gui.operations import show_error
 
 if TYPE_CHECKING:
     from chronology_app.gui.main_window import MainWindow
@@ -80,6 +83,28 @@ class EditCommands:
             window.ops.change(
                 lambda: self._service.withdraw_entry(reference, ids[0], reason.strip())
             )
+
+    def entry_history(self, entry_id: str | None = None) -> None:
+        """Who changed the chosen entry (or `entry_id`), when, why and what."""
+        window = self.window
+        ids = [entry_id] if entry_id else window.selected_entry_ids()
+        if window.reference is None or not ids:
+            return
+        try:
+            items = self._service.history(window.reference, ids[0])
+        except ChronologyError as error:
+            show_error(window, error)
+            return
+        entry = window.case.entry_by_id.get(ids[0]) if window.case else None
+        title = entry.ref if entry is not None else "a withdrawn entry"
+        HistoryDialog(title, items, window).exec()
+
+    def show_withdrawn(self) -> None:
+        window = self.window
+        if window.reference is None:
+            return
+        entries = self._service.withdrawn_entries(window.reference)
+        WithdrawnDialog(entries, self.entry_history, window).exec()
 
     # --- persons and relationships -------------------------------------------------------
 

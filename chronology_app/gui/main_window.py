@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QWidget,
@@ -31,6 +32,7 @@ from chronology_app.core.case_patch import patch
 from chronology_app.core.errors import ChronologyError
 from chronology_app.core.records import CaseData
 from chronology_app.core.service import OpChanges, Service
+from chronology_app.core.settings import settings_document
 from chronology_app.gui.actions import Actions, build_menus, create_actions
 from chronology_app.gui.case_view import CaseView
 from chronology_app.gui.edit_commands import EditCommands
@@ -39,6 +41,7 @@ from chronology_app.gui.lock import IDLE_KEY, Locker
 from chronology_app.gui.operations import Operations, show_error
 from chronology_app.gui.user_profile import Profile, ProfileDialog, load_profile
 from chronology_app.gui.widgets.case_list import CaseListPanel
+from chronology_app.gui.widgets.fit import fit_on_screen
 
 log = logging.getLogger(__name__)
 CASE_LIST_AFTER_MS = 200
@@ -62,7 +65,7 @@ class MainWindow(QMainWindow):
         self._cases: dict[str, CaseData] = {}
         self._reviewed = ""
         self.setWindowTitle(f"Chronology: {service.workspace.path.name}")
-        self._fit_to_screen()
+        fit_on_screen(self, 1280, 800)
         self.ops = Operations(self)
         self.ops.changed.connect(self._on_changed)
         self._cases_soon = self.ops.soon(CASE_LIST_AFTER_MS, self._read_cases)
@@ -105,6 +108,9 @@ class MainWindow(QMainWindow):
             lambda _index: None if self.in_review_mode() else self.edits.edit_person()
         )
         self.flags_panel.review_requested.connect(self.edits.review_flag)
+        table = self.case_view.table
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._table_menu)
         self.flags_dock = self._dock(
             "Flags", self.flags_panel, Qt.DockWidgetArea.RightDockWidgetArea
         )
@@ -134,6 +140,9 @@ class MainWindow(QMainWindow):
         actions.new_entry.triggered.connect(edits.new_entry)
         actions.edit_entry.triggered.connect(edits.edit_entry)
         actions.withdraw_entry.triggered.connect(edits.withdraw_entry)
+        actions.entry_history.triggered.connect(lambda: edits.entry_history())  # noqa: PLW0108
+        actions.show_withdrawn.triggered.connect(edits.show_withdrawn)
+        actions.settings.triggered.connect(self.open_settings)
         actions.new_case.triggered.connect(edits.new_case)
         actions.add_person.triggered.connect(edits.add_person)
         actions.edit_person.triggered.connect(lambda: edits.edit_person())  # noqa: PLW0108 (not `checked`)
@@ -163,15 +172,6 @@ class MainWindow(QMainWindow):
         actions.open_workspace.triggered.connect(self._other_workspace)
         for action in actions.all():
             self.addAction(action)
-
-    def _fit_to_screen(self) -> None:
-        """A first size that fits the screen (a small laptop at 125 % has 1092x574 to give)."""
-        screen = self.screen().availableGeometry() if self.screen() else None
-        width, height = 1280, 800
-        if screen is not None:
-            width = min(width, int(screen.width() * 0.95))
-            height = min(height, int(screen.height() * 0.95))
-        self.resize(width, height)
 
     def _restore_layout(self) -> None:
         settings = QSettings()
@@ -245,6 +245,21 @@ class MainWindow(QMainWindow):
 
     def user_name(self) -> str:
         return self.service.user
+
+    def open_settings(self) -> None:
+        from chronology_app.gui.dialogs.settings_dialog import SettingsDialog
+
+        current = settings_document(self.service.authority_settings())
+        dialog = SettingsDialog(
+            current,
+            lambda document: self.ops.change(
+                lambda: self.service.set_authority_settings(document), inline_validation=True
+            ),
+            self,
+        )
+        if dialog.exec():
+            self.locker.set_idle_minutes(dialog.idle.value())
+            self.locker.idle.start()
 
     def ask_who_is_working(self) -> None:
         if ProfileDialog(self).exec():
@@ -386,6 +401,20 @@ class MainWindow(QMainWindow):
             f"{flags} {'flag' if flags == 1 else 'flags'} to review. {status}"
             f"Marking: {case.case.protective_marking}.{self._reviewed}"
         )
+
+    def _table_menu(self, point: Any) -> None:
+        if not self.selected_entry_ids():
+            return
+        menu = QMenu(self)
+        for action in (
+            self.actions_.edit_entry,
+            self.actions_.entry_history,
+            self.actions_.withdraw_entry,
+            None,
+            self.actions_.show_withdrawn,
+        ):
+            menu.addSeparator() if action is None else menu.addAction(action)
+        menu.popup(self.case_view.table.viewport().mapToGlobal(point))
 
     def _refresh_title(self) -> None:
         case = self.case

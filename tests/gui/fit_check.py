@@ -59,6 +59,18 @@ def main(folder: str) -> None:
         "new workspace": welcome.CreateWorkspaceDialog,
         "passphrase": lambda: welcome.PassphraseDialog("Open workspace", "Passphrase"),
     }
+    from chronology_app.core.settings import settings_document
+    from chronology_app.gui.dialogs.history_dialog import HistoryDialog, WithdrawnDialog
+    from chronology_app.gui.dialogs.settings_dialog import SettingsDialog
+
+    reference = service.cases()[0].reference
+    screens["settings"] = lambda: SettingsDialog(
+        settings_document(service.authority_settings()), lambda d: None, window
+    )
+    screens["entry history"] = lambda: HistoryDialog(
+        "E0001", service.history(reference, entry["id"]), window
+    )
+    screens["withdrawn entries"] = lambda: WithdrawnDialog([], lambda e: None, window)
     screens.update(extra_screens(window))
     for name, make in screens.items():
         widget = make()

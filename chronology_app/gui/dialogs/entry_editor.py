@@ -32,6 +32,7 @@ from chronology_app.core.dates import parse_practitioner_date
 from chronology_app.core.errors import InvalidDate, InvalidInput
 from chronology_app.core.model import vocabulary as words
 from chronology_app.core.records import CaseData
+from chronology_app.gui.widgets.fit import fit_on_screen
 
 MESSAGES = {
     "summary": "Say briefly what happened.",
@@ -119,7 +120,7 @@ class EntryEditor(QDialog):
         self._original = dict(entry or {})
         self._recorded_by = recorded_by
         self.setWindowTitle("Edit entry" if entry else "New entry")
-        self.resize(640, 720)
+        fit_on_screen(self, 640, 720)
         self._errors: dict[str, QLabel] = {}
         self._attribute_widgets: dict[str, QWidget] = {}
         self._person_rows: list[_PersonRow] = []
