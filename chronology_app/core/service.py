@@ -15,6 +15,7 @@ import os
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -38,6 +39,7 @@ from chronology_app.core.rules.engine import build_rules
 from chronology_app.core.settings import Settings, parse_settings
 from chronology_app.core.store import objects
 from chronology_app.core.store import repository as repo
+from chronology_app.core.store.backup import Backup
 from chronology_app.core.store.engine import connect
 from chronology_app.core.store.workspace import Workspace
 
@@ -574,6 +576,40 @@ class Service:
             ]
 
     # --- the workspace as a whole ---------------------------------------------------------
+
+    def backups(self) -> list[Backup]:
+        """The workspace's backups (when, why, size), oldest first."""
+        return self.workspace.backups()
+
+    def backup_now(self) -> Path:
+        """An encrypted copy of the workspace as it is now, in its backup folder."""
+        return self.workspace.backup("manual")
+
+    def verify_audit(self, anchors: Iterable[str] = ()) -> audit.ChainReport:
+        """Whether the audit trail is as Chronology wrote it, and the newest record's
+        fingerprint to note down (`anchors`: fingerprints noted before)."""
+        with self.workspace.reading() as session:
+            return audit.verify(session, anchors)
+
+    @classmethod
+    def restore(
+        cls,
+        backup: str | os.PathLike[str],
+        path: str | os.PathLike[str],
+        passphrase: str,
+        user: str,
+    ) -> tuple[Service, Path | None]:
+        """Put `backup` in place as the workspace at `path` (closed first by the caller) and
+        open it, on the record. The workspace that was there is kept in the backup folder;
+        returns the service and where it was kept."""
+        workspace, kept = Workspace.restore(backup, path, passphrase, replace=True)
+        try:
+            service = cls(workspace, user)
+            service.record_workspace_event("Restore from backup", Path(backup).name)
+        except BaseException:
+            workspace.close()
+            raise
+        return service, kept
 
     def change_passphrase(self, old: str, new: str) -> OpChanges:
         """Re-encrypt the workspace (and its backups) under a new passphrase, on the record."""

@@ -44,6 +44,7 @@ class Actions:
     lock: QAction
     who_is_working: QAction
     settings: QAction
+    workspace_care: QAction
     about: QAction
 
     def case_actions(self) -> list[QAction]:
@@ -168,6 +169,11 @@ def create_actions(window: QMainWindow) -> Actions:
             StandardKey.Preferences,
             "The authority's settings, and when the window locks",
         ),
+        workspace_care=_action(
+            window,
+            "Workspace &care…",
+            tip="Passphrase, backups and restore, the audit trail's fingerprint",
+        ),
         who_is_working=_action(
             window, "&Who is working…", tip="Your name and role, for the record and reports"
         ),
@@ -192,6 +198,7 @@ def build_menus(menu_bar: QMenuBar, actions: Actions) -> None:
         None,
         actions.who_is_working,
         actions.settings,
+        actions.workspace_care,
         None,
         actions.close_workspace,
         actions.quit,

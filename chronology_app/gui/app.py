@@ -164,14 +164,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     code = 0
     while service is not None:
-        code, back_to_welcome = run_window(app, service)
-        service = choose_workspace(load_profile().name) if back_to_welcome else None
+        code, back_to_welcome, restored = run_window(app, service)
+        if restored is not None:
+            service = restored  # a backup restored: carry on in it
+        else:
+            service = choose_workspace(load_profile().name) if back_to_welcome else None
     return code
 
 
-def run_window(app: QApplication, service: Service) -> tuple[int, bool]:
-    """Show the main window on `service` until it closes. Returns the exit code and whether
-    the user closed the workspace to go back to the welcome screen."""
+def run_window(app: QApplication, service: Service) -> tuple[int, bool, Service | None]:
+    """Show the main window on `service` until it closes. Returns the exit code, whether the
+    user closed the workspace to go back to the welcome screen, and a restored workspace to
+    carry on in."""
     remember_workspace(service.workspace.path)
     window = MainWindow(service)
     window.show()
@@ -188,8 +192,9 @@ def run_window(app: QApplication, service: Service) -> tuple[int, bool]:
     try:
         code = int(app.exec())
     finally:
-        service.close()
-    return code, bool(back)
+        if window.next_service is None:
+            service.close()  # (a restore closed it already)
+    return code, bool(back), window.next_service
 
 
 if __name__ == "__main__":

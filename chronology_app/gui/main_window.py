@@ -31,7 +31,7 @@ from chronology_app.core.analysis import ReviewedFlag
 from chronology_app.core.case_patch import patch
 from chronology_app.core.errors import ChronologyError
 from chronology_app.core.records import CaseData
-from chronology_app.core.service import OpChanges, Service
+from chronology_app.core.service import Backup, OpChanges, Service
 from chronology_app.core.settings import settings_document
 from chronology_app.gui.actions import Actions, build_menus, create_actions
 from chronology_app.gui.case_view import CaseView
@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.service = service
         self.closing_workspace = False
+        self.next_service: Service | None = None  # a restored workspace to carry on in
         self._names: dict[str, list[str]] = {}  # per case: names and aliases, for search
         self._names_wanted: set[str] | None = None  # None: every case's
         # The records of cases opened in this session, kept up to date from each change, so
@@ -143,6 +144,7 @@ class MainWindow(QMainWindow):
         actions.entry_history.triggered.connect(lambda: edits.entry_history())  # noqa: PLW0108
         actions.show_withdrawn.triggered.connect(edits.show_withdrawn)
         actions.settings.triggered.connect(self.open_settings)
+        actions.workspace_care.triggered.connect(self.workspace_care)
         actions.new_case.triggered.connect(edits.new_case)
         actions.add_person.triggered.connect(edits.add_person)
         actions.edit_person.triggered.connect(lambda: edits.edit_person())  # noqa: PLW0108 (not `checked`)
@@ -260,6 +262,61 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.locker.set_idle_minutes(dialog.idle.value())
             self.locker.idle.start()
+
+    def workspace_care(self) -> None:
+        from chronology_app.gui.dialogs.workspace_care import WorkspaceCareDialog
+
+        WorkspaceCareDialog(
+            self.service,
+            lambda old, new: self.ops.change(
+                lambda: self.service.change_passphrase(old, new), inline_errors=True
+            ),
+            self.restore_backup,
+            self,
+        ).exec()
+
+    def restore_backup(self, backup: Backup) -> bool:
+        """Replace the open workspace with `backup` (the one there now is kept in the backup
+        folder), and carry on in the restored one."""
+        from chronology_app.gui.dialogs.welcome import PassphraseDialog
+
+        when = f"{backup.taken_at.astimezone():%d/%m/%Y %H:%M}"
+        answer = QMessageBox.warning(
+            self,
+            "Restore backup",
+            f"Put the backup of {when} in place of the workspace? What has changed since is "
+            "not lost: the workspace as it is now is kept in the backup folder.",
+            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Ok:
+            return False
+        path, user = self.service.workspace.path, self.service.user
+        restored: list[Service] = []
+
+        def check(passphrase: str) -> str | None:
+            try:
+                self.service.check_passphrase(passphrase)
+            except ChronologyError as error:
+                return str(error)
+            self.ops.wait()
+            self.service.close()
+            try:
+                restored.append(Service.restore(backup.path, path, passphrase, user)[0])
+            except ChronologyError as error:
+                restored.append(Service.open(path, passphrase, user))
+                return str(error)
+            return None
+
+        dialog = PassphraseDialog(
+            "Restore backup", "The workspace's passphrase, to restore the backup", self, check
+        )
+        if not dialog.exec() and not restored:
+            return False
+        if restored:
+            self.next_service = restored[-1]
+            self.closing_workspace = True
+            self.close()
+        return bool(restored)
 
     def ask_who_is_working(self) -> None:
         if ProfileDialog(self).exec():

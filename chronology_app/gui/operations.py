@@ -83,14 +83,16 @@ class Operations(QObject):
         call: Callable[[], OpChanges],
         *,
         inline_validation: bool = False,
+        inline_errors: bool = False,
         slow: str | None = None,
         then: Callable[[OpChanges], None] | None = None,
     ) -> OpChanges | None:
         """Run one change and announce it. With `inline_validation`, InvalidInput is raised
         to the caller (a dialog shows it next to its fields); every other error is shown here
-        and None returned. With `slow` (what it is doing, for the progress window), it runs
-        off the GUI thread and returns None; `then` is called with what changed once it is
-        announced (also at once for a quick change)."""
+        and None returned (with `inline_errors`, any ChronologyError is raised to the
+        dialog that asked, which shows it in place). With `slow` (what it is doing, for the
+        progress window), it runs off the GUI thread and returns None; `then` is called with
+        what changed once it is announced (also at once for a quick change)."""
         if slow is not None:
 
             def done(changes: OpChanges) -> None:
@@ -102,8 +104,9 @@ class Operations(QObject):
             return None
         try:
             result = call()
-        except InvalidInput as error:
-            if inline_validation:
+        except ChronologyError as error:
+            if inline_errors or (inline_validation and isinstance(error, InvalidInput)):
+                self.refused.emit()
                 raise
             show_error(self.window, error)
             self.refused.emit()

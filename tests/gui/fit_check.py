@@ -71,6 +71,15 @@ def main(folder: str) -> None:
         "E0001", service.history(reference, entry["id"]), window
     )
     screens["withdrawn entries"] = lambda: WithdrawnDialog([], lambda e: None, window)
+    from chronology_app.gui.dialogs.workspace_care import (
+        ChangePassphraseDialog,
+        WorkspaceCareDialog,
+    )
+
+    screens["workspace care"] = lambda: WorkspaceCareDialog(
+        service, lambda o, n: None, lambda b: False, window
+    )
+    screens["change passphrase"] = lambda: ChangePassphraseDialog(lambda o, n: None, window)
     screens.update(extra_screens(window))
     for name, make in screens.items():
         widget = make()
