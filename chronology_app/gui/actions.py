@@ -39,6 +39,7 @@ class Actions:
     zoom_in: QAction
     zoom_out: QAction
     check_workspace: QAction
+    matches: QAction
     mark_reviewed: QAction
     review_mode: QAction
     lock: QAction
@@ -82,6 +83,7 @@ class Actions:
             self.edit_case,
             self.close_case,
             self.import_case,
+            self.matches,
             self.undo,
             self.redo,
         ]
@@ -154,6 +156,11 @@ def create_actions(window: QMainWindow) -> Actions:
         zoom_in=_action(window, "Zoom timeline &in", StandardKey.ZoomIn),
         zoom_out=_action(window, "Zoom timeline &out", StandardKey.ZoomOut),
         check_workspace=_action(window, "Check &all cases for flags", "Ctrl+Shift+F"),
+        matches=_action(
+            window,
+            "Same person in &other cases…",
+            tip="People who may be the same person in two cases: confirm or reject",
+        ),
         mark_reviewed=_action(
             window, "&Mark case reviewed…", tip="Record a supervisor's review, with comments"
         ),
@@ -233,6 +240,7 @@ def build_menus(menu_bar: QMenuBar, actions: Actions) -> None:
     case_menu.addAction(actions.close_case)
     case_menu.addSeparator()
     case_menu.addAction(actions.check_workspace)
+    case_menu.addAction(actions.matches)
     case_menu.addSeparator()
     case_menu.addAction(actions.mark_reviewed)
     case_menu.addAction(actions.review_mode)

@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         actions.show_withdrawn.triggered.connect(edits.show_withdrawn)
         actions.settings.triggered.connect(self.open_settings)
         actions.workspace_care.triggered.connect(self.workspace_care)
+        actions.matches.triggered.connect(self.review_matches)
         actions.new_case.triggered.connect(edits.new_case)
         actions.add_person.triggered.connect(edits.add_person)
         actions.edit_person.triggered.connect(lambda: edits.edit_person())  # noqa: PLW0108 (not `checked`)
@@ -262,6 +263,24 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.locker.set_idle_minutes(dialog.idle.value())
             self.locker.idle.start()
+
+    def review_matches(self) -> None:
+        """Suggested same-person matches across cases (read in the background)."""
+        from chronology_app.gui.dialogs.matches_dialog import MatchesDialog
+
+        service = self.service
+
+        def decide(item: Any, decision: str, reason: str) -> OpChanges | None:
+            return self.ops.change(
+                lambda: service.decide_match(item.first, item.second, decision, reason)
+            )
+
+        def show(found: list[Any]) -> None:
+            MatchesDialog(found, decide, self).exec()
+
+        self.ops.in_background(
+            "Looking for the same person in other cases…", service.match_suggestions, show
+        )
 
     def workspace_care(self) -> None:
         from chronology_app.gui.dialogs.workspace_care import WorkspaceCareDialog

@@ -80,6 +80,9 @@ def main(folder: str) -> None:
         service, lambda o, n: None, lambda b: False, window
     )
     screens["change passphrase"] = lambda: ChangePassphraseDialog(lambda o, n: None, window)
+    from chronology_app.gui.dialogs.matches_dialog import MatchesDialog
+
+    screens["matches"] = lambda: MatchesDialog([], lambda m, d, r: None, window)
     screens.update(extra_screens(window))
     for name, make in screens.items():
         widget = make()
