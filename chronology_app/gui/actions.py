@@ -16,6 +16,7 @@ class Actions:
     open_workspace: QAction
     import_case: QAction
     export_case: QAction
+    export_bundle: QAction
     export_timeline: QAction
     export_pdf: QAction
     print_report: QAction
@@ -52,6 +53,7 @@ class Actions:
         """Actions that need an open case."""
         return [
             self.export_case,
+            self.export_bundle,
             self.export_timeline,
             self.export_pdf,
             self.print_report,
@@ -110,12 +112,19 @@ def create_actions(window: QMainWindow) -> Actions:
     actions = Actions(
         new_workspace=_action(window, "&New workspace…", tip="Create a new encrypted workspace"),
         open_workspace=_action(window, "&Open workspace…", StandardKey.Open),
-        import_case=_action(window, "&Import case file…", "Ctrl+I", "Add a case from a case file"),
+        import_case=_action(
+            window, "&Import case…", "Ctrl+I", "Add a case from a case file or a bundle"
+        ),
         export_case=_action(
             window,
             "&Export case file…",
             "Ctrl+Shift+E",
             "Write the case as an (unencrypted) case file",
+        ),
+        export_bundle=_action(
+            window,
+            "Export encrypted &bundle…",
+            tip="The case, encrypted, to move it to another workspace",
         ),
         export_timeline=_action(window, "Export timeline as &PNG…"),
         export_pdf=_action(
@@ -198,6 +207,7 @@ def build_menus(menu_bar: QMenuBar, actions: Actions) -> None:
         actions.open_workspace,
         None,
         actions.import_case,
+        actions.export_bundle,
         actions.export_case,
         actions.export_pdf,
         actions.print_report,

@@ -1,13 +1,13 @@
 """The File menu's commands on cases: import and export case files, reports (PDF and print),
 the timeline as an image, and a check of every case for flags.
 
-An import is a change like any other: it goes through `Operations.change`, off the GUI thread.
+An import is a change like any other: it goes through `Operations.change`, off the GUI thread
+(`bundle_commands` reads case files and bundles alike).
 Reports are built off the GUI thread by `report_printing` (loaded on first use).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from chronology_app.core import casefile
 from chronology_app.core.analysis import ReviewedFlag
 from chronology_app.core.errors import ChronologyError
-from chronology_app.core.service import OpChanges
 from chronology_app.gui.operations import show_error
 
 if TYPE_CHECKING:
@@ -27,20 +26,8 @@ class FileCommands:
         self.window = window
 
     def import_case(self) -> None:
-        window = self.window
-        path, _ = QFileDialog.getOpenFileName(window, "Import case file", "", "Case files (*.json)")
-        if not path:
-            return
-        service = window.service
-
-        def work() -> OpChanges:
-            return service.import_case(casefile.read(path), Path(path).name)
-
-        def opened(changes: OpChanges) -> None:
-            if changes.case_reference:
-                window.open_case(changes.case_reference)
-
-        window.ops.change(work, slow="Importing the case file…", then=opened)
+        """A case file or an encrypted bundle (see `bundle_commands`)."""
+        self.window.bundles.import_file()
 
     def export_case(self) -> None:
         window = self.window

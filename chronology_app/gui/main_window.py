@@ -34,6 +34,7 @@ from chronology_app.core.records import CaseData
 from chronology_app.core.service import Backup, OpChanges, Service
 from chronology_app.core.settings import settings_document
 from chronology_app.gui.actions import Actions, build_menus, create_actions
+from chronology_app.gui.bundle_commands import BundleCommands
 from chronology_app.gui.case_view import CaseView
 from chronology_app.gui.edit_commands import EditCommands
 from chronology_app.gui.file_commands import FileCommands
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         build_menus(self.menuBar(), self.actions_)
         self.edits = EditCommands(self)
         self.files = FileCommands(self)
+        self.bundles = BundleCommands(self)
         self._build()
         self.locker = Locker(
             self,
@@ -160,6 +162,7 @@ class MainWindow(QMainWindow):
         actions.zoom_out.triggered.connect(lambda: self.timeline.zoom(1 / 1.5))
         actions.import_case.triggered.connect(files.import_case)
         actions.export_case.triggered.connect(files.export_case)
+        actions.export_bundle.triggered.connect(lambda: self.bundles.export_bundle())  # noqa: PLW0108
         actions.export_timeline.triggered.connect(files.export_timeline)
         actions.export_pdf.triggered.connect(files.export_pdf)
         actions.print_report.triggered.connect(files.print_report)
