@@ -50,6 +50,7 @@ from chronology_app.gui.operations import Operations
 from chronology_app.gui.views.flags_panel import FlagsPanel
 from chronology_app.gui.views.people_view import PeopleView
 from chronology_app.gui.views.timeline import TimelineView
+from chronology_app.gui.views.timeline_marks import TimelineLegend
 from chronology_app.gui.widgets.filter_bar import FilterBar
 
 log = logging.getLogger(__name__)
@@ -81,8 +82,15 @@ class CaseView(QWidget):
         self.timeline = TimelineView()
         self.timeline.entry_clicked.connect(lambda e: self.select_entries([e], centre=False))
         self.people = PeopleView()
+        self.legend = TimelineLegend()
+        timeline_page = QWidget()
+        timeline_column = QVBoxLayout(timeline_page)
+        timeline_column.setContentsMargins(0, 0, 0, 0)
+        timeline_column.setSpacing(0)
+        timeline_column.addWidget(self.legend)
+        timeline_column.addWidget(self.timeline)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.timeline, "Timeline")
+        self.tabs.addTab(timeline_page, "Timeline")
         self.tabs.addTab(self.people, "People and family")
         self.flags_panel = FlagsPanel()
         self.flags_panel.evidence_clicked.connect(self.show_evidence)

@@ -13,52 +13,38 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QWheelEvent
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFontMetrics,
+    QHelpEvent,
+    QImage,
+    QPainter,
+    QPen,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsScene,
     QGraphicsSceneMouseEvent,
     QGraphicsView,
     QStyleOptionGraphicsItem,
+    QToolTip,
     QWidget,
 )
 
 from chronology_app.core.case_patch import Patched
 from chronology_app.core.model.vocabulary import RELATIONSHIP_ENTRY_KINDS
 from chronology_app.core.records import CaseData, EntryRecord
+from chronology_app.gui.views.timeline_marks import COLOURS, category, marker_tooltip
 
-LABEL_WIDTH = 170.0
+LABEL_WIDTH = 170.0  # the least room for lane names; widened to fit the longest
+MAX_LABEL_WIDTH = 280.0
+GAP = 14.0  # between the names and the first marker
 LANE_HEIGHT = 26.0
 AXIS_HEIGHT = 24.0
 MARKER = 5.0
-DA_KINDS = frozenset({"incident", "disclosure", "police_action", "injury"})
-RESPONSE_KINDS = frozenset(
-    {
-        "referral",
-        "risk_assessment",
-        "marac_referral",
-        "marac_meeting",
-        "dvds",
-        "safety_plan",
-        "court_order",
-        "conference",
-        "assessment",
-        "information_shared",
-        "information_request",
-    }
-)
-COLOURS = {"da": "#c62828", "relationship": "#6a1b9a", "response": "#1565c0", "other": "#78909c"}
-
-
-def category(entry: EntryRecord) -> str:
-    if entry.kind in DA_KINDS:
-        return "da"
-    if entry.kind in RELATIONSHIP_ENTRY_KINDS:
-        return "relationship"
-    if entry.kind in RESPONSE_KINDS:
-        return "response"
-    return "other"
 
 
 @dataclass(frozen=True)
@@ -137,7 +123,9 @@ class _Lane(QGraphicsItem):
         exposed = option.exposedRect
         middle = self.top + LANE_HEIGHT / 2
         painter.setPen(QPen(QColor("#eceff1")))
-        painter.drawLine(QPointF(LABEL_WIDTH, middle), QPointF(self.timeline.scene_width, middle))
+        painter.drawLine(
+            QPointF(self.timeline.label_width, middle), QPointF(self.timeline.scene_width, middle)
+        )
         first = bisect.bisect_left(self.xs, exposed.left() - 200)
         last = bisect.bisect_right(self.xs, exposed.right() + MARKER)
         selected = self.timeline.selected
@@ -199,6 +187,9 @@ class TimelineView(QGraphicsView):
         self.scene_width = 1000.0
         self._lanes: list[_Lane] = []
         self._case: CaseData | None = None
+        self.label_width = LABEL_WIDTH
+        self.setAccessibleName("Timeline")
+        self.setToolTip("")  # tooltips come from the marker under the pointer (see event)
 
     # --- building ------------------------------------------------------------------------
 
@@ -238,6 +229,9 @@ class TimelineView(QGraphicsView):
             (p.id, f"{p.name}{' (restricted)' if p.restricted else ''}", by_person[p.id])
             for p in sorted(case.persons, key=_lane_order)
         ]
+        metrics = QFontMetrics(self.font())
+        widest = max(metrics.horizontalAdvance(label) for _, label, _ in lanes)
+        self.label_width = min(max(LABEL_WIDTH, widest + 16.0), MAX_LABEL_WIDTH)
         for owner, label, entries in lanes:
             lane = _Lane(self, owner, label, entries, y)
             self.scene().addItem(lane)
@@ -302,7 +296,9 @@ class TimelineView(QGraphicsView):
     def _relayout(self) -> None:
         if self._case is None:
             return
-        self.scene_width = LABEL_WIDTH + (self.end - self.start).days * self.pixels_per_day + 60
+        self.scene_width = (
+            self.label_width + GAP + (self.end - self.start).days * self.pixels_per_day + 60
+        )
         for lane in self._lanes:
             lane.layout()
         for item in list(self.scene().items()):
@@ -360,7 +356,7 @@ class TimelineView(QGraphicsView):
             day = self.end
         if day == dt.date.min:
             day = self.start
-        return LABEL_WIDTH + (day - self.start).days * self.pixels_per_day
+        return self.label_width + GAP + (day - self.start).days * self.pixels_per_day
 
     def zoom(self, factor: float) -> None:
         centre_day = self._day_at(self.mapToScene(self.viewport().rect().center()).x())
@@ -371,7 +367,7 @@ class TimelineView(QGraphicsView):
         )
 
     def _day_at(self, x: float) -> dt.date:
-        days = int((x - LABEL_WIDTH) / self.pixels_per_day) if self.pixels_per_day else 0
+        days = int((x - self.label_width - GAP) / self.pixels_per_day) if self.pixels_per_day else 0
         return min(max(self.start + dt.timedelta(days=days), self.start), self.end)
 
     def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
@@ -379,11 +375,37 @@ class TimelineView(QGraphicsView):
         left = self.mapToScene(0, 0).x()
         painter.setPen(QPen(QColor("#263238")))
         for lane in self._lanes:
-            box = QRectF(left, lane.top, LABEL_WIDTH - 6, LANE_HEIGHT)
+            box = QRectF(left, lane.top, self.label_width - 6, LANE_HEIGHT)
             if not box.intersects(QRectF(rect)):
                 continue
             painter.fillRect(box, QColor(250, 250, 250, 235))
             painter.drawText(box.adjusted(6, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter, lane.label)
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        """The lane names stay put while the rest scrolls: the strip they were copied into
+        is painted again, so no ghost of them is left behind."""
+        super().scrollContentsBy(dx, dy)
+        strip = int(self.label_width) + abs(dx) + 2
+        self.viewport().update(QRect(0, 0, strip, self.viewport().height()))
+
+    def entry_at(self, point: QPointF) -> EntryRecord | None:
+        """The entry whose marker is at a scene point, if any."""
+        for lane in self._lanes:
+            if lane.top <= point.y() < lane.top + LANE_HEIGHT:
+                if point.x() < self.mapToScene(0, 0).x() + self.label_width:
+                    return None  # over the lane's name
+                return lane.entry_at(point.x())
+        return None
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            entry = self.entry_at(self.mapToScene(event.pos()))
+            if entry is None:
+                QToolTip.hideText()
+            else:
+                QToolTip.showText(event.globalPos(), marker_tooltip(entry), self)
+            return True
+        return super().event(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         self.zoom(1.25 if event.angleDelta().y() > 0 else 0.8)
