@@ -144,3 +144,13 @@ def test_changing_kind_twice_still_shows_the_messages(editor: EntryEditor) -> No
     editor.agency.setText("Police")
     assert editor.try_save() is False
     assert editor._errors["summary"].text() == "Say briefly what happened."
+
+
+def test_the_agency_suggestions_never_take_the_next_keystroke(family_b_service: Any) -> None:
+    from PySide6.QtWidgets import QCompleter
+
+    editor = EntryEditor(family_b_service.case_data("BD-2020-0193"), lambda e, r: None)
+    completer = editor.agency.completer()
+    assert completer is not None
+    assert completer.completionMode() == QCompleter.CompletionMode.InlineCompletion
+    assert editor.summary.maxLength() == 500

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,6 +33,7 @@ from chronology_app.core.dates import parse_practitioner_date
 from chronology_app.core.errors import InvalidDate, InvalidInput
 from chronology_app.core.model import vocabulary as words
 from chronology_app.core.records import CaseData
+from chronology_app.core.validation import TEXT_CAPS
 from chronology_app.gui.widgets.fit import fit_on_screen
 
 MESSAGES = {
@@ -165,6 +167,7 @@ class EntryEditor(QDialog):
         self._error_label("date", form)
 
         self.summary = QLineEdit()
+        self.summary.setMaxLength(TEXT_CAPS["summary"])  # the core's cap (files obey it too)
         form.addRow("&What happened", self.summary)
         self._error_label("summary", form)
         self.detail = QPlainTextEdit()
@@ -177,7 +180,12 @@ class EntryEditor(QDialog):
         if agencies:
             from PySide6.QtWidgets import QCompleter
 
-            self.agency.setCompleter(QCompleter(agencies, self))
+            completer = QCompleter(agencies, self)
+            # Completed in the field itself: a popup list would take the next keystroke or
+            # click meant for the field after it.
+            completer.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            self.agency.setCompleter(completer)
         form.addRow("Source &agency", self.agency)
         self._error_label("source.agency", form)
         self.source_type = _combo(
