@@ -39,6 +39,14 @@ class Actions:
     clear_filters: QAction
     zoom_in: QAction
     zoom_out: QAction
+    text_larger: QAction
+    text_smaller: QAction
+    text_normal: QAction
+    go_cases: QAction
+    go_chronology: QAction
+    go_timeline: QAction
+    go_flags: QAction
+    help: QAction
     check_workspace: QAction
     matches: QAction
     mark_reviewed: QAction
@@ -164,6 +172,14 @@ def create_actions(window: QMainWindow) -> Actions:
         clear_filters=_action(window, "C&lear filters", "Ctrl+Shift+L"),
         zoom_in=_action(window, "Zoom timeline &in", StandardKey.ZoomIn),
         zoom_out=_action(window, "Zoom timeline &out", StandardKey.ZoomOut),
+        text_larger=_action(window, "&Larger text", "Ctrl+Alt+=", "Make all the text larger"),
+        text_smaller=_action(window, "&Smaller text", "Ctrl+Alt+-", "Make all the text smaller"),
+        text_normal=_action(window, "&Normal text size", "Ctrl+Alt+0"),
+        go_cases=_action(window, "Go to &cases", "Ctrl+1"),
+        go_chronology=_action(window, "Go to the c&hronology", "Ctrl+2"),
+        go_timeline=_action(window, "Go to the &timeline", "Ctrl+3"),
+        go_flags=_action(window, "Go to the &flags", "Ctrl+4"),
+        help=_action(window, "Chronology &guide", StandardKey.HelpContents, "The built-in guide"),
         check_workspace=_action(window, "Check &all cases for flags", "Ctrl+Shift+F"),
         matches=_action(
             window,
@@ -197,6 +213,8 @@ def create_actions(window: QMainWindow) -> Actions:
     )
     actions.redo.setShortcuts([QKeySequence(StandardKey.Redo), QKeySequence("Ctrl+Y")])
     actions.review_mode.setCheckable(True)
+    actions.text_larger.setShortcuts([QKeySequence("Ctrl+Alt+="), QKeySequence("Ctrl+Alt++")])
+    actions.help.setShortcuts([QKeySequence(StandardKey.HelpContents), QKeySequence("F1")])
     return actions
 
 
@@ -245,6 +263,17 @@ def build_menus(menu_bar: QMenuBar, actions: Actions) -> None:
     view_menu.addSeparator()
     view_menu.addAction(actions.zoom_in)
     view_menu.addAction(actions.zoom_out)
+    view_menu.addSeparator()
+    for action in (actions.text_larger, actions.text_smaller, actions.text_normal):
+        view_menu.addAction(action)
+    view_menu.addSeparator()
+    for action in (
+        actions.go_cases,
+        actions.go_chronology,
+        actions.go_timeline,
+        actions.go_flags,
+    ):
+        view_menu.addAction(action)
     case_menu = menu_bar.addMenu("&Case")
     case_menu.addAction(actions.edit_case)
     case_menu.addAction(actions.close_case)
@@ -257,4 +286,5 @@ def build_menus(menu_bar: QMenuBar, actions: Actions) -> None:
     case_menu.addSeparator()
     case_menu.addAction(actions.lock)
     help_menu = menu_bar.addMenu("&Help")
+    help_menu.addAction(actions.help)
     help_menu.addAction(actions.about)

@@ -31,21 +31,22 @@ from chronology_app.core.analysis import ReviewedFlag
 from chronology_app.core.case_patch import patch
 from chronology_app.core.errors import ChronologyError
 from chronology_app.core.records import CaseData
-from chronology_app.core.service import Backup, OpChanges, Service
-from chronology_app.core.settings import settings_document
+from chronology_app.core.service import OpChanges, Service
 from chronology_app.gui.actions import Actions, build_menus, create_actions
 from chronology_app.gui.bundle_commands import BundleCommands
+from chronology_app.gui.case_index import CaseIndex
 from chronology_app.gui.case_view import CaseView
 from chronology_app.gui.edit_commands import EditCommands
 from chronology_app.gui.file_commands import FileCommands
 from chronology_app.gui.lock import IDLE_KEY, Locker
 from chronology_app.gui.operations import Operations, show_error
-from chronology_app.gui.user_profile import Profile, ProfileDialog, load_profile
+from chronology_app.gui.user_profile import Profile, load_profile
+from chronology_app.gui.view_commands import ViewCommands
 from chronology_app.gui.widgets.case_list import CaseListPanel
 from chronology_app.gui.widgets.fit import fit_on_screen
+from chronology_app.gui.workspace_commands import WorkspaceCommands
 
 log = logging.getLogger(__name__)
-CASE_LIST_AFTER_MS = 200
 KEPT_CASES = 4  # cases whose records are kept for going back to them
 GEOMETRY_KEY = "main_window/geometry"
 STATE_KEY = "main_window/state"
@@ -60,8 +61,6 @@ class MainWindow(QMainWindow):
         self.service = service
         self.closing_workspace = False
         self.next_service: Service | None = None  # a restored workspace to carry on in
-        self._names: dict[str, list[str]] = {}  # per case: names and aliases, for search
-        self._names_wanted: set[str] | None = None  # None: every case's
         # The records of cases opened in this session, kept up to date from each change, so
         # that going back to a case shows it without reading it again.
         self._cases: dict[str, CaseData] = {}
@@ -70,13 +69,14 @@ class MainWindow(QMainWindow):
         fit_on_screen(self, 1280, 800)
         self.ops = Operations(self)
         self.ops.changed.connect(self._on_changed)
-        self._cases_soon = self.ops.soon(CASE_LIST_AFTER_MS, self._read_cases)
         self.ops.refused.connect(self._update_actions)
         self.actions_ = create_actions(self)
         build_menus(self.menuBar(), self.actions_)
         self.edits = EditCommands(self)
         self.files = FileCommands(self)
         self.bundles = BundleCommands(self)
+        self.workspace_commands = WorkspaceCommands(self)
+        self.views = ViewCommands(self)
         self._build()
         self.locker = Locker(
             self,
@@ -99,6 +99,9 @@ class MainWindow(QMainWindow):
         self.cases_panel = CaseListPanel()
         self.cases_panel.case_chosen.connect(self.open_case)
         self.cases_panel.new_case_requested.connect(self.edits.new_case)
+        self.case_index = CaseIndex(
+            self.service, self.ops, self.cases_panel, lambda: self.reference
+        )
         self.cases_dock = self._dock(
             "Cases", self.cases_panel, Qt.DockWidgetArea.LeftDockWidgetArea
         )
@@ -145,9 +148,19 @@ class MainWindow(QMainWindow):
         actions.withdraw_entry.triggered.connect(edits.withdraw_entry)
         actions.entry_history.triggered.connect(lambda: edits.entry_history())  # noqa: PLW0108
         actions.show_withdrawn.triggered.connect(edits.show_withdrawn)
-        actions.settings.triggered.connect(self.open_settings)
-        actions.workspace_care.triggered.connect(self.workspace_care)
-        actions.matches.triggered.connect(self.review_matches)
+        views = self.views
+        actions.text_larger.triggered.connect(views.larger)
+        actions.text_smaller.triggered.connect(views.smaller)
+        actions.text_normal.triggered.connect(views.normal)
+        actions.go_cases.triggered.connect(views.focus_cases)
+        actions.go_chronology.triggered.connect(views.focus_chronology)
+        actions.go_timeline.triggered.connect(views.focus_timeline)
+        actions.go_flags.triggered.connect(views.focus_flags)
+        actions.help.triggered.connect(views.help)
+        workspace = self.workspace_commands
+        actions.settings.triggered.connect(workspace.open_settings)
+        actions.workspace_care.triggered.connect(workspace.workspace_care)
+        actions.matches.triggered.connect(workspace.review_matches)
         actions.new_case.triggered.connect(edits.new_case)
         actions.add_person.triggered.connect(edits.add_person)
         actions.edit_person.triggered.connect(lambda: edits.edit_person())  # noqa: PLW0108 (not `checked`)
@@ -173,7 +186,7 @@ class MainWindow(QMainWindow):
         actions.close_workspace.triggered.connect(self.close_workspace)
         actions.quit.triggered.connect(QApplication.quit)
         actions.about.triggered.connect(self._about)
-        actions.who_is_working.triggered.connect(self.ask_who_is_working)
+        actions.who_is_working.triggered.connect(workspace.ask_who_is_working)
         actions.new_workspace.triggered.connect(self._other_workspace)
         actions.open_workspace.triggered.connect(self._other_workspace)
         for action in actions.all():
@@ -252,98 +265,6 @@ class MainWindow(QMainWindow):
     def user_name(self) -> str:
         return self.service.user
 
-    def open_settings(self) -> None:
-        from chronology_app.gui.dialogs.settings_dialog import SettingsDialog
-
-        current = settings_document(self.service.authority_settings())
-        dialog = SettingsDialog(
-            current,
-            lambda document: self.ops.change(
-                lambda: self.service.set_authority_settings(document), inline_validation=True
-            ),
-            self,
-        )
-        if dialog.exec():
-            self.locker.set_idle_minutes(dialog.idle.value())
-            self.locker.idle.start()
-
-    def review_matches(self) -> None:
-        """Suggested same-person matches across cases (read in the background)."""
-        from chronology_app.gui.dialogs.matches_dialog import MatchesDialog
-
-        service = self.service
-
-        def decide(item: Any, decision: str, reason: str) -> OpChanges | None:
-            return self.ops.change(
-                lambda: service.decide_match(item.first, item.second, decision, reason)
-            )
-
-        def show(found: list[Any]) -> None:
-            MatchesDialog(found, decide, self).exec()
-
-        self.ops.in_background(
-            "Looking for the same person in other cases…", service.match_suggestions, show
-        )
-
-    def workspace_care(self) -> None:
-        from chronology_app.gui.dialogs.workspace_care import WorkspaceCareDialog
-
-        WorkspaceCareDialog(
-            self.service,
-            lambda old, new: self.ops.change(
-                lambda: self.service.change_passphrase(old, new), inline_errors=True
-            ),
-            self.restore_backup,
-            self,
-        ).exec()
-
-    def restore_backup(self, backup: Backup) -> bool:
-        """Replace the open workspace with `backup` (the one there now is kept in the backup
-        folder), and carry on in the restored one."""
-        from chronology_app.gui.dialogs.welcome import PassphraseDialog
-
-        when = f"{backup.taken_at.astimezone():%d/%m/%Y %H:%M}"
-        answer = QMessageBox.warning(
-            self,
-            "Restore backup",
-            f"Put the backup of {when} in place of the workspace? What has changed since is "
-            "not lost: the workspace as it is now is kept in the backup folder.",
-            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
-        )
-        if answer != QMessageBox.StandardButton.Ok:
-            return False
-        path, user = self.service.workspace.path, self.service.user
-        restored: list[Service] = []
-
-        def check(passphrase: str) -> str | None:
-            try:
-                self.service.check_passphrase(passphrase)
-            except ChronologyError as error:
-                return str(error)
-            self.ops.wait()
-            self.service.close()
-            try:
-                restored.append(Service.restore(backup.path, path, passphrase, user)[0])
-            except ChronologyError as error:
-                restored.append(Service.open(path, passphrase, user))
-                return str(error)
-            return None
-
-        dialog = PassphraseDialog(
-            "Restore backup", "The workspace's passphrase, to restore the backup", self, check
-        )
-        if not dialog.exec() and not restored:
-            return False
-        if restored:
-            self.next_service = restored[-1]
-            self.closing_workspace = True
-            self.close()
-        return bool(restored)
-
-    def ask_who_is_working(self) -> None:
-        if ProfileDialog(self).exec():
-            self.set_profile(load_profile())
-
     def set_profile(self, profile: Profile) -> None:
         """The name recorded with changes from now on, and shown on reports."""
         self.profile = profile
@@ -354,46 +275,7 @@ class MainWindow(QMainWindow):
     # --- cases ---------------------------------------------------------------------------
 
     def _load_cases(self, changed: str | None = None, case: CaseData | None = None) -> None:
-        """Refresh the case list, read in the background a moment later (after the change is
-        on screen). The names and aliases it searches come from the case on screen when it
-        changed, else are read too (every case at first)."""
-        if case is not None and changed is not None:
-            self._names[changed] = [n for p in case.persons for n in (p.name, *p.aliases)]
-        elif not self._names:
-            self._names_wanted = None
-        elif changed and self._names_wanted is not None:
-            self._names_wanted.add(changed)
-        self._cases_soon.start()
-
-    def _read_cases(self) -> None:
-        wanted, self._names_wanted = self._names_wanted, set()
-        service = self.service
-
-        def read() -> tuple[list[Any], dict[str, list[str]]]:
-            cases = service.cases()
-            refresh = [c.reference for c in cases if wanted is None or c.reference in wanted]
-            names = {
-                reference: [
-                    name
-                    for person in service.case_data(reference).persons
-                    for name in (person.name, *person.aliases)
-                ]
-                for reference in refresh
-            }
-            return cases, names
-
-        def done(found: tuple[list[Any], dict[str, list[str]]]) -> None:
-            cases, names = found
-            self._names = {c.reference: self._names.get(c.reference, []) for c in cases}
-            self._names.update(names)
-            for summary in cases:
-                if not self._names[summary.reference]:
-                    self._names[summary.reference] = [summary.title]
-            self.cases_panel.model.set_cases(cases, self._names)
-            if self.reference is not None:
-                self.cases_panel.select(self.reference)
-
-        self.ops.in_background("Reading the cases", read, done, show_progress=False)
+        self.case_index.refresh(changed, case)
 
     def open_case(self, reference: str) -> None:
         """Show the case at once; its flags follow from a background analysis."""

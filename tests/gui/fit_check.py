@@ -83,6 +83,11 @@ def main(folder: str) -> None:
     from chronology_app.gui.dialogs.matches_dialog import MatchesDialog
 
     screens["matches"] = lambda: MatchesDialog([], lambda m, d, r: None, window)
+    from chronology_app.gui.bundle_commands import BundlePassphraseDialog
+    from chronology_app.gui.dialogs.help_dialog import HelpDialog
+
+    screens["bundle passphrase"] = lambda: BundlePassphraseDialog(lambda p: False, window)
+    screens["guide"] = lambda: HelpDialog(window)
     screens.update(extra_screens(window))
     for name, make in screens.items():
         widget = make()

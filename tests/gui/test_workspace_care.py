@@ -24,7 +24,7 @@ def _care(window: MainWindow) -> WorkspaceCareDialog:
         lambda old, new: window.ops.change(
             lambda: window.service.change_passphrase(old, new), inline_errors=True
         ),
-        window.restore_backup,
+        window.workspace_commands.restore_backup,
         window,
     )
 
@@ -68,7 +68,7 @@ def test_back_up_then_restore_a_backup(window: MainWindow, monkeypatch: pytest.M
         )
     )
     monkeypatch.setattr(
-        "chronology_app.gui.main_window.QMessageBox.warning",
+        "chronology_app.gui.workspace_commands.QMessageBox.warning",
         lambda *args: QMessageBox.StandardButton.Ok,
     )
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from chronology_app.core.analysis import Analysis, ReviewedFlag
 from chronology_app.core.records import CaseData
+from chronology_app.gui.dialogs.help_dialog import plain
 from chronology_app.gui.models.flags_model import SEVERITY_COLOURS, FlagsModel
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -165,9 +166,9 @@ class FlagsPanel(QWidget):
             f"<h3>{html.escape(flag.title)}</h3>",
             f'<p><b style="color:{colour}">{flag.severity.capitalize()}</b></p>',
             f"<p>{html.escape(flag.explanation)}</p>",
-            f"<p><b>Consider:</b> {html.escape(flag.suggested_action)}</p>",
+            f"<p><b>Consider:</b> {html.escape(plain(flag.suggested_action))}</p>",
             f'<p><b>Evidence:</b> {", ".join(refs)} (<a href="all:">select all</a>)</p>',
-            f"<p><b>Basis:</b> {html.escape(flag.basis)}</p>",
+            f"<p><b>Basis:</b> {html.escape(plain(flag.basis))}</p>",
         ]
         if review is not None:
             parts.append(

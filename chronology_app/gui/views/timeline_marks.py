@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QLabel
 
 from chronology_app.core.model.vocabulary import ENTRY_KINDS, RELATIONSHIP_ENTRY_KINDS
 from chronology_app.core.records import EntryRecord
@@ -56,44 +55,23 @@ def marker_tooltip(entry: EntryRecord) -> str:
     return f"{entry.ref} · {when} · {kind}{restricted}\n{entry.summary}"
 
 
-class TimelineLegend(QWidget):
-    """What the marker colours, the ring and the relationship bars mean."""
+class TimelineLegend(QLabel):
+    """What the marker colours, the ring and the relationship bars mean (wraps on a narrow
+    window rather than widening it)."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(4, 2, 4, 2)
-        items = [(COLOURS[key], words, "dot") for key, words in CATEGORY_WORDS.items()]
-        items += [
-            ("#f9a825", "Flagged (ring)", "ring"),
-            ("#8e24aa", "Together", "bar"),
-            ("#cfd8dc", "Separated", "bar"),
+        parts = [
+            f'<span style="color:{COLOURS[key]}">●</span>&nbsp;{html.escape(words.split(" (")[0])}'
+            for key, words in CATEGORY_WORDS.items()
         ]
-        for colour, words, shape in items:
-            swatch = QLabel()
-            swatch.setPixmap(_swatch(colour, shape))
-            label = QLabel(words.split(" (")[0] if shape == "dot" else words)
-            label.setToolTip(words)
-            row.addWidget(swatch)
-            row.addWidget(label)
-            row.addSpacing(8)
-        row.addStretch()
+        parts += [
+            '<span style="color:#f9a825">◯</span>&nbsp;Flagged',
+            '<span style="color:#8e24aa">▬</span>&nbsp;Together',
+            '<span style="color:#90a4ae">▬</span>&nbsp;Separated',
+        ]
+        self.setText(" &nbsp; ".join(parts))
+        self.setWordWrap(True)
+        self.setContentsMargins(6, 2, 6, 2)
+        self.setToolTip("\n".join(CATEGORY_WORDS.values()))
         self.setAccessibleName("Timeline legend")
-
-
-def _swatch(colour: str, shape: str) -> QPixmap:
-    pixmap = QPixmap(16, 16)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    if shape == "bar":
-        painter.fillRect(QRectF(0, 4, 16, 8), QColor(colour))
-    elif shape == "ring":
-        painter.setPen(QPen(QColor(colour), 3))
-        painter.drawEllipse(QPointF(8, 8), 5.5, 5.5)
-    else:
-        painter.setPen(QPen(QColor(colour).darker()))
-        painter.setBrush(QBrush(QColor(colour)))
-        painter.drawEllipse(QPointF(8, 8), 5, 5)
-    painter.end()
-    return pixmap
