@@ -222,6 +222,7 @@ class EntryEditor(QDialog):
         )
         form.addRow("Relationship", self.relationship)
         self._error_label("relationship", form)
+        self.relationship.activated.connect(self._name_the_partners)  # chosen by the user
 
         self.attributes_form = QFormLayout()
         attributes = QWidget()
@@ -363,6 +364,23 @@ class EntryEditor(QDialog):
         self._person_rows.append(row)
         self.people_box.insertWidget(self.people_box.count() - 1, row)
         self._update_perpetrator_note()
+
+    def _name_the_partners(self) -> None:
+        """A relationship entry is about both partners: choosing the relationship names them
+        on the entry (if not named already), so it shows in their lanes and person filters."""
+        if self.current_kind() not in words.RELATIONSHIP_ENTRY_KINDS:
+            return
+        relationship = self.case.relationship_by_id.get(self.relationship.currentData() or "")
+        if relationship is None:
+            return
+        named = {row.person.currentData() for row in self._person_rows}
+        for person in relationship.persons:
+            if person not in named and person in self.case.person_by_id:
+                empty = next((r for r in self._person_rows if not r.person.currentData()), None)
+                if empty is not None:
+                    empty.person.setCurrentIndex(max(empty.person.findData(person), 0))
+                else:
+                    self._add_person_row(person, "subject")
 
     def _remove_person_row(self, row: _PersonRow) -> None:
         self._person_rows.remove(row)
