@@ -141,6 +141,13 @@ class Locker(QObject):
         self.on_unlock()
         self.idle.start()
 
+    def docks_as_unlocked(self) -> None:
+        """Show the docks as they were before the lock (for saving the window's layout: a
+        lock must not be remembered as panels closed). Only while closing."""
+        if self.is_locked():
+            for dock, visible in zip(self.docks, self._docks_visible, strict=False):
+                dock.setVisible(visible)
+
     def check_passphrase(self, passphrase: str) -> str | None:
         try:
             self.service.check_passphrase(passphrase)

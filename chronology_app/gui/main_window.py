@@ -202,6 +202,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def _save_layout(self) -> None:
+        self.locker.docks_as_unlocked()
         settings = QSettings()
         settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         settings.setValue(STATE_KEY, self.saveState())

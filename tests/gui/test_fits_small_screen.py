@@ -80,3 +80,20 @@ def test_what_happened_takes_the_spare_width_and_every_column_resizes(window: An
     assert 220 <= header.sectionSize(SUMMARY) < wide  # it gives width back, down to a floor
     window.table.setColumnWidth(SUMMARY, 900)  # and can be widened by hand
     assert header.sectionSize(SUMMARY) == 900
+
+
+def test_closing_while_locked_does_not_remember_the_panels_as_closed(
+    qtbot: Any, service: Any
+) -> None:
+    from chronology_app.gui.main_window import MainWindow
+
+    first = MainWindow(service, idle_minutes=60)
+    qtbot.addWidget(first)
+    first.show()
+    first.lock()
+    first.close()
+    again = MainWindow(service, idle_minutes=60)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.cases_dock.isVisible() and again.flags_dock.isVisible()
+    again.close()
