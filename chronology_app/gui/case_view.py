@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     QObject,
     QSettings,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtWidgets import (
@@ -56,8 +57,10 @@ from chronology_app.gui.widgets.filter_bar import FilterBar
 log = logging.getLogger(__name__)
 # No., date, source, kind, (what happened stretches), impact, action, flags, child's age
 COLUMN_WIDTHS = (64, 96, 110, 104, 300, 120, 110, 60, 80)
+SUMMARY_FLOOR = 260  # "What happened" never narrower than this by itself
+NARROWEST = 56  # the other columns, when a small screen squeezes them
 ANALYSE_AFTER_MS = 150
-HEADER_KEY = "case_view/table_header"
+WIDTHS_KEY = "case_view/column_widths"
 SPLITTER_KEY = "case_view/splitter"
 
 
@@ -74,6 +77,12 @@ class CaseView(QWidget):
         self.reference: str | None = None
         self.case: CaseData | None = None
         self.analysis: Analysis | None = None
+        self._fitting = False
+        self.preferred = list(COLUMN_WIDTHS)  # the widths the user chose
+        self._fit_soon = QTimer(self)
+        self._fit_soon.setSingleShot(True)
+        self._fit_soon.setInterval(0)
+        self._fit_soon.timeout.connect(lambda: self._give_summary_the_room(squeeze=True))
         self.model = ChronologyModel(self)
         self.proxy = ChronologyFilter(self.model, self)
         self.filter_bar = FilterBar()
@@ -137,13 +146,7 @@ class CaseView(QWidget):
         header.setMinimumSectionSize(40)
         for section, width in enumerate(COLUMN_WIDTHS):
             table.setColumnWidth(section, width)
-        header.sectionResized.connect(
-            lambda section, _old, _new: (
-                None
-                if section == SUMMARY  # widened or narrowed by hand: the user's choice stands
-                else self._give_summary_the_room()
-            )
-        )
+        header.sectionResized.connect(self._column_resized)
         table.viewport().installEventFilter(self)
         table.doubleClicked.connect(lambda _index: self.edit_requested.emit())
         table.selectionModel().selectionChanged.connect(self._table_selection)
@@ -158,32 +161,79 @@ class CaseView(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
-            self._give_summary_the_room()
+            # After the resize is done: changing the columns inside it is not safe in Qt.
+            self._fit_soon.start()
         return False
 
-    def _give_summary_the_room(self, *_args: Any) -> None:
-        """ "What happened" takes the width the other columns leave (every column stays
-        resizable by hand: widening another narrows it, down to a readable minimum)."""
+    def _give_summary_the_room(self, *_args: Any, squeeze: bool = False) -> None:
+        """What happened takes the width the other columns leave (every column stays
+        resizable by hand: widening another narrows it, down to a readable minimum). When the
+        table itself is too narrow (`squeeze`, a small laptop), the other columns give up
+        width first, down to a narrow minimum each."""
+        if self._fitting:
+            return  # resizing a column can resize the viewport (a scroll bar comes or goes)
+        self._fitting = True
+        try:
+            self._fit_columns(squeeze)
+        finally:
+            self._fitting = False
+
+    def _fit_columns(self, squeeze: bool) -> None:
+        """The columns at the widths the user chose (`preferred`), the others narrowed in
+        proportion when the table is too narrow; What happened takes what is left."""
         header = self.table.horizontalHeader()
-        others = sum(header.sectionSize(c) for c in range(len(COLUMNS)) if c != SUMMARY)
-        room = self.table.viewport().width() - others
-        wanted = max(room, 220)
-        if header.sectionSize(SUMMARY) != wanted and room > 0:
-            header.blockSignals(True)
+        others = [c for c in range(len(COLUMNS)) if c != SUMMARY]
+        width = self.table.viewport().width()
+        if width <= 0:
+            return
+        chosen = sum(self.preferred[c] for c in others)
+        scale = 1.0
+        if width - chosen < SUMMARY_FLOOR:
+            if not squeeze:
+                scale = sum(header.sectionSize(c) for c in others) / chosen
+            else:
+                scale = max(width - SUMMARY_FLOOR, 0) / chosen
+        header.blockSignals(True)
+        for column in others:
+            shown = self.preferred[column] if scale >= 1 else int(self.preferred[column] * scale)
+            if header.sectionSize(column) != max(shown, NARROWEST):
+                header.resizeSection(column, max(shown, NARROWEST))
+        taken = sum(header.sectionSize(c) for c in others)
+        wanted = max(width - taken, SUMMARY_FLOOR)
+        if header.sectionSize(SUMMARY) != wanted:
             header.resizeSection(SUMMARY, wanted)
-            header.blockSignals(False)
+        header.blockSignals(False)
+
+    def _column_resized(self, section: int, _old: int, new: int) -> None:
+        """A column resized by hand: its width is the user's choice from now on."""
+        if self._fitting:
+            return
+        self.preferred[section] = new
+        if section != SUMMARY:
+            self._give_summary_the_room()
+
+    def column_widths(self) -> list[int]:
+        """The widths the user chose (what is remembered), not those a small screen shows."""
+        return list(self.preferred)
 
     def save_layout(self) -> None:
         settings = QSettings()
-        settings.setValue(HEADER_KEY, self.table.horizontalHeader().saveState())
+        settings.setValue(WIDTHS_KEY, self.column_widths())
         settings.setValue(SPLITTER_KEY, self.splitter.saveState())
 
     def restore_layout(self) -> None:
         settings = QSettings()
-        header = settings.value(HEADER_KEY)
-        if header is not None:
-            self.table.horizontalHeader().restoreState(header)
-            self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        widths = settings.value(WIDTHS_KEY)
+        if isinstance(widths, list) and len(widths) == len(COLUMNS):
+            try:
+                self.preferred = [min(max(int(w), NARROWEST), 2000) for w in widths]
+            except (TypeError, ValueError):
+                self.preferred = list(COLUMN_WIDTHS)  # a damaged setting: the defaults
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        for column, width in enumerate(self.preferred):
+            header.resizeSection(column, width)
+        header.blockSignals(False)
         splitter = settings.value(SPLITTER_KEY)
         if splitter is not None:
             self.splitter.restoreState(splitter)
