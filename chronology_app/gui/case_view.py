@@ -58,7 +58,8 @@ log = logging.getLogger(__name__)
 # No., date, source, kind, (what happened stretches), impact, action, flags, child's age
 COLUMN_WIDTHS = (64, 96, 110, 104, 300, 120, 110, 60, 80)
 SUMMARY_FLOOR = 260  # "What happened" never narrower than this by itself
-NARROWEST = 56  # the other columns, when a small screen squeezes them
+NARROWEST = 48  # the other columns, when a small screen squeezes them...
+KEEP = {0: 60, 1: 92}  # ...except the entry's number and date, which stay readable
 ANALYSE_AFTER_MS = 150
 WIDTHS_KEY = "case_view/column_widths"
 SPLITTER_KEY = "case_view/splitter"
@@ -196,8 +197,9 @@ class CaseView(QWidget):
         header.blockSignals(True)
         for column in others:
             shown = self.preferred[column] if scale >= 1 else int(self.preferred[column] * scale)
-            if header.sectionSize(column) != max(shown, NARROWEST):
-                header.resizeSection(column, max(shown, NARROWEST))
+            least = min(KEEP.get(column, NARROWEST), self.preferred[column])
+            if header.sectionSize(column) != max(shown, least):
+                header.resizeSection(column, max(shown, least))
         taken = sum(header.sectionSize(c) for c in others)
         wanted = max(width - taken, SUMMARY_FLOOR)
         if header.sectionSize(SUMMARY) != wanted:

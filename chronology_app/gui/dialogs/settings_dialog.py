@@ -57,8 +57,24 @@ AS_OF_LABELS = {"latest_entry": "its latest entry", "today": "today"}
 RULE_TITLES = {cls.id: cls.title for cls in RULE_CLASSES}
 
 
+PARAMETER_WORDS = {
+    "min_entries": "At least this many entries",
+    "min_events": "At least this many events",
+    "min_incidents": "At least this many incidents",
+    "min_victims": "At least this many victims",
+    "min_views": "At least this many views",
+    "months_after_birth": "Months after the birth",
+    "threshold": "Risk assessment score of at least",
+    "window_days": "Within (days)",
+    "window_months": "Within (months)",
+    "working_days": "Within (working days)",
+}
+
+
 def _words(name: str) -> str:
-    """A parameter's name in words: window_days -> "Window (days)"."""
+    """A parameter's name in words: window_days -> "Within (days)"."""
+    if name in PARAMETER_WORDS:
+        return PARAMETER_WORDS[name]
     parts = name.split("_")
     unit = parts[-1] if parts[-1] in {"days", "months", "hours", "weeks"} and len(parts) > 1 else ""
     head = " ".join(parts[:-1] if unit else parts)
