@@ -14,10 +14,16 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+from chronology_app.core.settings import settings_document
 from chronology_app.gui.app import make_application, open_demo
 from chronology_app.gui.dialogs.entry_editor import EntryEditor
 from chronology_app.gui.dialogs.forms import CaseDialog, PersonDialog
+from chronology_app.gui.dialogs.help_dialog import HelpDialog
+from chronology_app.gui.dialogs.history_dialog import HistoryDialog
+from chronology_app.gui.dialogs.matches_dialog import MatchesDialog
+from chronology_app.gui.dialogs.settings_dialog import SettingsDialog
 from chronology_app.gui.dialogs.welcome import WelcomeDialog
+from chronology_app.gui.dialogs.workspace_care import WorkspaceCareDialog
 from chronology_app.gui.main_window import MainWindow
 from chronology_app.gui.user_profile import ProfileDialog
 
@@ -76,6 +82,24 @@ def main(argv: list[str]) -> int:
             target / "case-details.png",
         )
         grab_dialog(ProfileDialog(window), target / "who-is-working.png")
+        grab_dialog(
+            SettingsDialog(settings_document(service.authority_settings()), print, window),
+            target / "settings.png",
+        )
+        grab_dialog(
+            WorkspaceCareDialog(service, lambda old, new: None, lambda backup: False, window),
+            target / "workspace-care.png",
+        )
+        entry_id = document["entries"][0]["id"]
+        grab_dialog(
+            HistoryDialog("E0001", service.history(references[0], entry_id), window),
+            target / "entry-history.png",
+        )
+        grab_dialog(
+            MatchesDialog(service.match_suggestions(), lambda m, d, r: None, window),
+            target / "same-person.png",
+        )
+        grab_dialog(HelpDialog(window), target / "guide.png")
         grab(WelcomeDialog(), target / "welcome.png")
         window.lock()
         grab(window, target / "locked.png")

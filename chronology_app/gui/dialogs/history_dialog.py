@@ -61,12 +61,23 @@ def _value(value: Any) -> str:
     return text if len(text) <= 200 else text[:199] + "…"
 
 
+ADDED_SHOWN = ("date_text", "date", "summary")
+
+
 def describe_changes(item: HistoryItem) -> str:
-    """One line per field: "What happened: before → after"."""
+    """One line per field: "What happened: before → after" (for an entry added, only what it
+    said and when)."""
+    fields = [change for change in item.fields if change.path != "id"]
+    if item.event == "added":
+        fields = [change for change in fields if change.path in ADDED_SHOWN]
+        return "\n".join(
+            f"{FIELD_WORDS.get(change.path, change.path)}: {_value(change.after)}"
+            for change in fields
+        )
     return "\n".join(
         f"{FIELD_WORDS.get(change.path, change.path)}: {_value(change.before)} → "
         f"{_value(change.after)}"
-        for change in item.fields
+        for change in fields
     )
 
 
