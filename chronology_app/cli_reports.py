@@ -81,7 +81,8 @@ def _load(ctx: CliContext) -> tuple[Analysis, dict[str, str], str | None]:
     with ctx.service(args.source, settings) as service:
         analysis = service.analysis(args.reference)
         signed = service.shared_sign_offs(args.reference)
-    return analysis, signed, None
+        anchor = service.audit_fingerprint_line()
+    return analysis, signed, anchor
 
 
 def _report(ctx: CliContext) -> int:

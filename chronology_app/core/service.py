@@ -12,7 +12,8 @@ import datetime
 import logging
 import os
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -48,6 +49,7 @@ from chronology_app.core.rules.base import Rule
 from chronology_app.core.settings import Settings, parse_settings
 from chronology_app.core.store import objects
 from chronology_app.core.store import repository as repo
+from chronology_app.core.store.backup import Backup
 from chronology_app.core.store.engine import connect
 from chronology_app.core.store.workspace import Workspace
 
@@ -147,6 +149,13 @@ class Service:
         if not items:
             raise NotFound(f'No entry "{entry_id}" has ever been in case "{reference}".')
         return items
+
+    def withdrawn_entries(self, reference: str) -> list[dict[str, Any]]:
+        """The case's withdrawn entries, each {"doc", "number", "withdrawn": {reason, by, at}}
+        (they are kept, out of the chronology, with the reason)."""
+        with self.workspace.reading() as session:
+            case = repo.case_row(session, reference)
+            return repo.withdrawn_entries(session, repo.pk(case))
 
     def case_data(self, reference: str) -> records.CaseData:
         """Read-only records of the case, entries in chronological order, for rules and views."""
@@ -467,6 +476,46 @@ class Service:
             ]
 
     # --- the workspace as a whole ---------------------------------------------------------
+
+    def backups(self) -> list[Backup]:
+        """The workspace's backups (when, why, size), oldest first."""
+        return self.workspace.backups()
+
+    def backup_now(self) -> Path:
+        """An encrypted copy of the workspace as it is now, in its backup folder."""
+        return self.workspace.backup("manual")
+
+    def audit_fingerprint_line(self) -> str:
+        """The audit trail's newest fingerprint and length, for a report's footer ("audit
+        fingerprint 884be954… (after record 5)"), so the printed page anchors the trail too."""
+        anchor = self.workspace.trail_anchor()
+        return f"{anchor.fingerprint} (after record {anchor.records})"
+
+    def verify_audit(self, anchors: Iterable[str] = ()) -> audit.ChainReport:
+        """Whether the audit trail is as Chronology wrote it, and the newest record's
+        fingerprint to note down (`anchors`: fingerprints noted before)."""
+        with self.workspace.reading() as session:
+            return audit.verify(session, anchors)
+
+    @classmethod
+    def restore(
+        cls,
+        backup: str | os.PathLike[str],
+        path: str | os.PathLike[str],
+        passphrase: str,
+        user: str,
+    ) -> tuple[Service, Path | None]:
+        """Put `backup` in place as the workspace at `path` (closed first by the caller) and
+        open it, on the record. The workspace that was there is kept in the backup folder;
+        returns the service and where it was kept."""
+        workspace, kept = Workspace.restore(backup, path, passphrase, replace=True)
+        try:
+            service = cls(workspace, user)
+            service.record_workspace_event("Restore from backup", Path(backup).name)
+        except BaseException:
+            workspace.close()
+            raise
+        return service, kept
 
     def change_passphrase(self, old: str, new: str) -> OpChanges:
         """Re-encrypt the workspace (and its backups) under a new passphrase, on the record."""

@@ -169,6 +169,27 @@ def check_relationship(
     return problems
 
 
+# The longest text an entry's fields may hold, in characters: what happened is a short account;
+# the detail may be a long extract, but a whole document pasted in slows every view of the case.
+TEXT_CAPS = {"summary": 500, "detail": 20_000, "impact": 5_000, "action": 5_000}
+
+
+def check_text_caps(entry: Mapping[str, object], path: str) -> list[Problem]:
+    """Text fields longer than TEXT_CAPS allows (files and imports obey them too)."""
+    problems = []
+    for field, cap in TEXT_CAPS.items():
+        value = entry.get(field)
+        if isinstance(value, str) and len(value) > cap:
+            problems.append(
+                Problem(
+                    join_path(path, field),
+                    f"is {len(value):,} characters long; keep it to {cap:,} "
+                    + ("(put the rest in the detail)" if field == "summary" else "(shorten it)"),
+                )
+            )
+    return problems
+
+
 def check_entry(
     entry: object,
     path: str,
@@ -185,6 +206,7 @@ def check_entry(
         problems.append(
             Problem(join_path(path, "same_event_as"), "must be the id of another entry")
         )
+    problems.extend(check_text_caps(entry, path))
     kind = entry.get("kind")
     attributes = entry.get("attributes")
     if isinstance(kind, str) and isinstance(attributes, dict):

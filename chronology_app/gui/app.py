@@ -9,7 +9,6 @@ chronology-app --self-test     check this installation works, offscreen, and exi
 from __future__ import annotations
 
 import argparse
-import getpass
 import logging
 import os
 import sys
@@ -25,7 +24,6 @@ from chronology_app.core import casefile
 from chronology_app.core.errors import ChronologyError, WrongPassphrase
 from chronology_app.core.hardening import harden_process
 from chronology_app.core.service import Service
-from chronology_app.core.store.workspace import Workspace
 from chronology_app.gui.dialogs.welcome import (
     DEMO_PASSPHRASE,
     Choice,
@@ -35,6 +33,7 @@ from chronology_app.gui.dialogs.welcome import (
     remember_workspace,
 )
 from chronology_app.gui.main_window import MainWindow
+from chronology_app.gui.user_profile import load_profile
 
 log = logging.getLogger(__name__)
 
@@ -52,39 +51,50 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
     return app
 
 
-def open_demo(path: Path) -> Workspace:
+def open_demo(path: Path, user: str = "Demo") -> Service:
     """The demo workspace (three fictional families), made on first use."""
     if path.exists():
-        return Workspace.open(path, DEMO_PASSPHRASE)
+        return Service.open(path, DEMO_PASSPHRASE, user)
     path.parent.mkdir(parents=True, exist_ok=True)
-    workspace = Workspace.create(path, DEMO_PASSPHRASE)
-    service = Service(workspace, "Demo")
+    service = Service.create(path, DEMO_PASSPHRASE, user)
     for case_file in resources.demo_case_files():
         service.import_case(casefile.read(case_file), case_file.name)
-    return workspace
+    return service
 
 
-def open_choice(choice: Choice) -> Workspace:
+def open_choice(choice: Choice, user: str) -> Service:
     if choice.demo:
-        return open_demo(choice.path)
+        return open_demo(choice.path, user)
     if choice.create:
-        return Workspace.create(choice.path, choice.passphrase)
-    return Workspace.open(choice.path, choice.passphrase)
+        return Service.create(choice.path, choice.passphrase, user)
+    return Service.open(choice.path, choice.passphrase, user)
 
 
-def ask_passphrase(path: Path) -> Workspace | None:
+def ask_passphrase(path: Path, user: str) -> Service | None:
     """Ask until the passphrase opens the workspace, or the user gives up."""
-    opened: list[Workspace] = []
+    opened: list[Service] = []
 
     def check(passphrase: str) -> str | None:
         try:
-            opened.append(Workspace.open(path, passphrase))
+            opened.append(Service.open(path, passphrase, user))
         except ChronologyError as error:
             return str(error)
         return None
 
     dialog = PassphraseDialog("Open workspace", f"Passphrase for {path.name}", check=check)
     return opened[0] if dialog.exec() and opened else None
+
+
+def choose_workspace(user: str) -> Service | None:
+    """The welcome screen, until a workspace opens or the user leaves (None)."""
+    while True:
+        welcome = WelcomeDialog()
+        if not welcome.exec() or welcome.result_choice is None:
+            return None
+        try:
+            return open_choice(welcome.result_choice, user)
+        except WrongPassphrase as error:
+            QMessageBox.warning(None, "Chronology", str(error))
 
 
 def self_test() -> None:
@@ -97,9 +107,8 @@ def self_test() -> None:
     if app.windowIcon().pixmap(32).isNull():
         raise RuntimeError("the window icon did not load (resources or Qt's SVG plugin missing)")
     with tempfile.TemporaryDirectory(prefix="chronology-self-test-") as folder:
-        workspace = open_demo(Path(folder) / "self-test.chronology")
+        service = open_demo(Path(folder) / "self-test.chronology", "self-test")
         try:
-            service = Service(workspace, "self-test")
             window = MainWindow(service, idle_minutes=60)
             reference = service.cases()[0].reference
             window.open_case(reference)
@@ -107,7 +116,7 @@ def self_test() -> None:
             window.close()
             outcome = report_builder(service, reference, "conference")()
         finally:
-            workspace.close()
+            service.close()
     if not hasattr(outcome, "data"):
         raise RuntimeError(f"the conference report was not made: {outcome}")
     pdf = outcome.data
@@ -136,35 +145,52 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app = make_application()
-    workspace: Workspace | None = None
+    user = load_profile().name
+    service: Service | None
     try:
         if args.demo:
-            workspace = open_demo(Path(args.workspace) if args.workspace else default_demo_path())
+            path = Path(args.workspace) if args.workspace else default_demo_path()
+            service = open_demo(path, user)
         elif args.workspace:
-            workspace = ask_passphrase(Path(args.workspace))
+            service = ask_passphrase(Path(args.workspace), user)
         else:
-            while workspace is None:
-                welcome = WelcomeDialog()
-                if not welcome.exec() or welcome.result_choice is None:
-                    return 0
-                try:
-                    workspace = open_choice(welcome.result_choice)
-                except WrongPassphrase as error:
-                    QMessageBox.warning(None, "Chronology", str(error))
+            service = choose_workspace(user)
     except ChronologyError as error:
         QMessageBox.warning(None, "Chronology", str(error))
         return 1
-    if workspace is None:
-        return 0
-    remember_workspace(workspace.path)
-    window = MainWindow(Service(workspace, getpass.getuser()))
+    code = 0
+    while service is not None:
+        code, back_to_welcome, restored = run_window(app, service)
+        if restored is not None:
+            service = restored  # a backup restored: carry on in it
+        else:
+            service = choose_workspace(load_profile().name) if back_to_welcome else None
+    return code
+
+
+def run_window(app: QApplication, service: Service) -> tuple[int, bool, Service | None]:
+    """Show the main window on `service` until it closes. Returns the exit code, whether the
+    user closed the workspace to go back to the welcome screen, and a restored workspace to
+    carry on in."""
+    remember_workspace(service.workspace.path)
+    window = MainWindow(service)
     window.show()
-    cases = window.service.cases()
+    cases = service.cases()
     if cases:
         window.open_case(cases[0].reference)
-    code = app.exec()
-    workspace.close()
-    return int(code)
+    back: list[bool] = []
+
+    def closed() -> None:
+        back.append(True)
+        app.quit()
+
+    window.workspace_closed.connect(closed)
+    try:
+        code = int(app.exec())
+    finally:
+        if window.next_service is None:
+            service.close()  # (a restore closed it already)
+    return code, bool(back), window.next_service
 
 
 if __name__ == "__main__":

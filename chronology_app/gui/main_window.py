@@ -1,108 +1,99 @@
-"""The window a social worker lives in: cases, chronology, timeline, people, flags.
+"""The window a social worker lives in: it lays out the cases list, the case view and the flags
+panel, makes the menus, and refreshes from what each change did.
 
 Every change goes through `Operations` (one service call, errors shown, what changed
-announced); the window refreshes the case that changed from that announcement. Everything is
-saved as it happens. The window locks after an idle time and on "Hide now".
+announced). The case on screen is brought up to date from that announcement
+(`core.case_patch`): an edit redraws its row, marker and the people it names, and the flags are
+analysed again in the background; a case is read again only when a change cannot be applied
+exactly (an import, an entry back from withdrawn). The commands live in `edit_commands` and
+`file_commands`, the lock in `lock`, the case's panels in `case_view`.
 """
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QEvent,
-    QItemSelection,
-    QItemSelectionModel,
-    QObject,
-    Qt,
-    QTimer,
-)
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
-    QDialog,
     QDockWidget,
-    QFileDialog,
-    QHeaderView,
-    QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
-    QSplitter,
     QStackedWidget,
-    QTableView,
-    QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from chronology_app import __version__
-from chronology_app.core import casefile
+from chronology_app.core.analysis import ReviewedFlag
+from chronology_app.core.case_patch import patch
 from chronology_app.core.errors import ChronologyError
 from chronology_app.core.records import CaseData
-from chronology_app.core.service import OpChanges, ReviewedFlag, Service
-from chronology_app.core.store.engine import connect
+from chronology_app.core.service import OpChanges, Service
 from chronology_app.gui import stored_settings
 from chronology_app.gui.actions import Actions, build_menus, create_actions
-from chronology_app.gui.dialogs.entry_editor import EntryEditor
-from chronology_app.gui.dialogs.forms import CaseDialog, PersonDialog, RelationshipDialog
-from chronology_app.gui.models.chronology_model import (
-    ENTRY_ID_ROLE,
-    SUMMARY,
-    ChronologyFilter,
-    ChronologyModel,
-)
+from chronology_app.gui.bundle_commands import BundleCommands
+from chronology_app.gui.case_index import CaseIndex
+from chronology_app.gui.case_view import CaseView
+from chronology_app.gui.edit_commands import EditCommands
+from chronology_app.gui.file_commands import FileCommands
+from chronology_app.gui.lock import IDLE_KEY, Locker
 from chronology_app.gui.operations import Operations, show_error
-from chronology_app.gui.views.flags_panel import FlagsPanel
-from chronology_app.gui.views.people_view import PeopleView
-from chronology_app.gui.views.timeline import TimelineView
+from chronology_app.gui.user_profile import Profile, load_profile
+from chronology_app.gui.view_commands import ViewCommands
 from chronology_app.gui.widgets.case_list import CaseListPanel
-from chronology_app.gui.widgets.filter_bar import FilterBar
-from chronology_app.gui.widgets.lock_screen import LockScreen
+from chronology_app.gui.widgets.fit import fit_on_screen
+from chronology_app.gui.workspace_commands import WorkspaceCommands
 
 log = logging.getLogger(__name__)
-IDLE_KEY = stored_settings.IDLE_KEY
-# No., date, source, kind, (what happened stretches), impact, action, flags, child's age
-COLUMN_WIDTHS = (84, 100, 118, 108, 300, 140, 120, 60, 90)
-INPUT_EVENTS = frozenset(
-    {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel}
-)
+KEPT_CASES = 4  # cases whose records are kept for going back to them
+GEOMETRY_KEY = "main_window/geometry"
+STATE_KEY = "main_window/state"
+__all__ = ["IDLE_KEY", "MainWindow"]
 
 
 class MainWindow(QMainWindow):
+    workspace_closed = Signal()  # File → Close workspace: back to the welcome screen
+
     def __init__(self, service: Service, idle_minutes: int | None = None) -> None:
         super().__init__()
         self.service = service
-        self.case: CaseData | None = None
-        self.flags: list[ReviewedFlag] = []
-        self.reference: str | None = None
+        self.closing_workspace = False
+        self.next_service: Service | None = None  # a restored workspace to carry on in
+        # The records of cases opened in this session, kept up to date from each change, so
+        # that going back to a case shows it without reading it again.
+        self._cases: dict[str, CaseData] = {}
         self._reviewed = ""
-        self._names: dict[str, list[str]] = {}  # per case: names and aliases, for search
         self.setWindowTitle(f"Chronology: {service.workspace.path.name}")
-        self.resize(1400, 860)
+        fit_on_screen(self, 1280, 800)
         self.ops = Operations(self)
         self.ops.changed.connect(self._on_changed)
         self.ops.refused.connect(self._update_actions)
         self.actions_ = create_actions(self)
         build_menus(self.menuBar(), self.actions_)
+        self.edits = EditCommands(self)
+        self.files = FileCommands(self)
+        self.bundles = BundleCommands(self)
+        self.workspace_commands = WorkspaceCommands(self)
+        self.views = ViewCommands(self)
         self._build()
+        self.locker = Locker(
+            self,
+            service,
+            self.stack,
+            [self.cases_dock, self.flags_dock],
+            self.actions_.all,
+            self.actions_.quit,
+            self._after_unlock,
+            idle_minutes,
+        )
         self._connect(self.actions_)
+        self._restore_layout()
+        self._show_safety_notes([*service.workspace.notes(), stored_settings.idle_minutes()[1]])
         self._load_cases()
         self._update_actions()
-        minutes, settings_note = stored_settings.idle_minutes()
-        if idle_minutes is not None:
-            minutes = min(max(idle_minutes, stored_settings.IDLE_MIN), stored_settings.IDLE_MAX)
-        self._show_safety_notes([*service.workspace.notes(), settings_note])
-        self.idle = QTimer(self)
-        self.idle.setSingleShot(True)
-        self.idle.setInterval(minutes * 60_000)
-        self.idle.timeout.connect(self.lock)
-        self.idle.start()
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
 
     def _show_safety_notes(self, notes: list[str | None]) -> None:
         """What opening found (a backup not made, an audit trail shorter than this computer
@@ -121,65 +112,40 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.cases_panel = CaseListPanel()
         self.cases_panel.case_chosen.connect(self.open_case)
-        self.cases_panel.new_case_requested.connect(self.new_case)
+        self.cases_panel.new_case_requested.connect(self.edits.new_case)
+        self.case_index = CaseIndex(
+            self.service, self.ops, self.cases_panel, lambda: self.reference
+        )
         self.cases_dock = self._dock(
             "Cases", self.cases_panel, Qt.DockWidgetArea.LeftDockWidgetArea
         )
-        self.flags_panel = FlagsPanel()
-        self.flags_panel.evidence_clicked.connect(self.show_evidence)
-        self.flags_panel.review_requested.connect(self._review_flag)
+        self.case_view = CaseView(self.service, self.ops)
+        self.case_view.flags_shown.connect(self._status_summary)
+        self.case_view.edit_requested.connect(
+            lambda: None if self.in_review_mode() else self.edits.edit_entry()
+        )
+        self.case_view.people.table.doubleClicked.connect(
+            lambda _index: None if self.in_review_mode() else self.edits.edit_person()
+        )
+        self.flags_panel.review_requested.connect(self.edits.review_flag)
+        table = self.case_view.table
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._table_menu)
         self.flags_dock = self._dock(
             "Flags", self.flags_panel, Qt.DockWidgetArea.RightDockWidgetArea
         )
-
         # The chronology's "What happened" column gets the room; the side panels are narrow.
-        self.resizeDocks([self.cases_dock, self.flags_dock], [250, 330], Qt.Orientation.Horizontal)
-        self.model = ChronologyModel(self)
-        self.proxy = ChronologyFilter(self.model, self)
-        self.filter_bar = FilterBar()
-        self.filter_bar.changed.connect(self.proxy.set_filters)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        # The entries come in chronological order: no sorting (and no 5,000 Python calls to
-        # compare rows) until the user clicks a column heading.
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        for section, width in enumerate(COLUMN_WIDTHS):
-            self.table.setColumnWidth(section, width)
-        header.setSectionResizeMode(SUMMARY, QHeaderView.ResizeMode.Stretch)
-        self.table.doubleClicked.connect(
-            lambda _index: None if self.in_review_mode() else self.edit_entry()
-        )
-        self.table.selectionModel().selectionChanged.connect(self._table_selection)
-        self.timeline = TimelineView()
-        self.timeline.entry_clicked.connect(
-            lambda entry_id: self.select_entries([entry_id], centre=False)
-        )
-        self.people = PeopleView()
-        tabs = QTabWidget()
-        tabs.addTab(self.timeline, "Timeline")
-        tabs.addTab(self.people, "People and family")
-        top = QWidget()
-        column = QVBoxLayout(top)
-        column.setContentsMargins(4, 4, 4, 0)
-        column.addWidget(self.filter_bar)
-        column.addWidget(self.table)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(top)
-        splitter.addWidget(tabs)
-        splitter.setSizes([520, 300])
-        self.lock_screen = LockScreen(self._check_passphrase)
-        self.lock_screen.unlocked.connect(self.unlock)
+        self.resizeDocks([self.cases_dock, self.flags_dock], [230, 320], Qt.Orientation.Horizontal)
         self.stack = QStackedWidget()
-        self.main_page = splitter
-        self.stack.addWidget(splitter)
-        self.stack.addWidget(self.lock_screen)
+        self.main_page = self.case_view
+        self.stack.addWidget(self.case_view)
         self.setCentralWidget(self.stack)
         self.statusBar().showMessage("Choose a case on the left, or make a new one.")
+        self.user_label = QLabel()
+        self.user_label.setAccessibleName("Who is working")
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.profile = Profile(self.service.user, load_profile().role)
+        self.user_label.setText(f"{self.profile.name} · {self.profile.role_label}")
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -190,142 +156,256 @@ class MainWindow(QMainWindow):
         return dock
 
     def _connect(self, actions: Actions) -> None:
-        actions.new_entry.triggered.connect(self.new_entry)
-        actions.edit_entry.triggered.connect(self.edit_entry)
-        actions.withdraw_entry.triggered.connect(self.withdraw_entry)
-        actions.new_case.triggered.connect(self.new_case)
-        actions.add_person.triggered.connect(self.add_person)
-        actions.add_relationship.triggered.connect(self.add_relationship)
+        edits, files = self.edits, self.files
+        actions.new_entry.triggered.connect(edits.new_entry)
+        actions.edit_entry.triggered.connect(edits.edit_entry)
+        actions.withdraw_entry.triggered.connect(edits.withdraw_entry)
+        actions.entry_history.triggered.connect(lambda: edits.entry_history())  # noqa: PLW0108
+        actions.show_withdrawn.triggered.connect(edits.show_withdrawn)
+        views = self.views
+        actions.text_larger.triggered.connect(views.larger)
+        actions.text_smaller.triggered.connect(views.smaller)
+        actions.text_normal.triggered.connect(views.normal)
+        actions.go_cases.triggered.connect(views.focus_cases)
+        actions.go_chronology.triggered.connect(views.focus_chronology)
+        actions.go_timeline.triggered.connect(views.focus_timeline)
+        actions.go_flags.triggered.connect(views.focus_flags)
+        actions.help.triggered.connect(views.help)
+        workspace = self.workspace_commands
+        actions.settings.triggered.connect(workspace.open_settings)
+        actions.workspace_care.triggered.connect(workspace.workspace_care)
+        actions.matches.triggered.connect(workspace.review_matches)
+        actions.new_case.triggered.connect(edits.new_case)
+        actions.add_person.triggered.connect(edits.add_person)
+        actions.edit_person.triggered.connect(lambda: edits.edit_person())  # noqa: PLW0108 (not `checked`)
+        actions.add_relationship.triggered.connect(edits.add_relationship)
+        actions.edit_case.triggered.connect(edits.edit_case)
+        actions.close_case.triggered.connect(edits.close_or_reopen_case)
         actions.undo.triggered.connect(lambda: self.ops.change(self.service.undo))
         actions.redo.triggered.connect(lambda: self.ops.change(self.service.redo))
         actions.find.triggered.connect(self.focus_search)
         actions.clear_filters.triggered.connect(self.filter_bar.clear)
         actions.zoom_in.triggered.connect(lambda: self.timeline.zoom(1.5))
         actions.zoom_out.triggered.connect(lambda: self.timeline.zoom(1 / 1.5))
-        actions.import_case.triggered.connect(self.import_case)
+        actions.import_case.triggered.connect(files.import_case)
         actions.import_chronology.triggered.connect(lambda: _import_wizard().open_wizard(self))
         actions.agency_template.triggered.connect(lambda: _import_wizard().agency_template(self))
-        actions.export_case.triggered.connect(self.export_case)
-        actions.export_timeline.triggered.connect(self.export_timeline)
-        actions.export_pdf.triggered.connect(self.export_pdf)
-        actions.print_report.triggered.connect(self.print_report)
-        actions.check_workspace.triggered.connect(self.check_workspace)
+        actions.export_case.triggered.connect(files.export_case)
+        actions.export_bundle.triggered.connect(lambda: self.bundles.export_bundle())  # noqa: PLW0108
+        actions.export_timeline.triggered.connect(files.export_timeline)
+        actions.export_pdf.triggered.connect(files.export_pdf)
+        actions.print_report.triggered.connect(files.print_report)
+        actions.check_workspace.triggered.connect(files.check_workspace)
         actions.lock.triggered.connect(self.lock)
-        actions.mark_reviewed.triggered.connect(self.mark_reviewed)
+        actions.mark_reviewed.triggered.connect(edits.mark_reviewed)
         actions.review_mode.toggled.connect(lambda _checked: self._update_actions())
-        actions.close_workspace.triggered.connect(self.close)
+        actions.close_workspace.triggered.connect(self.close_workspace)
         actions.quit.triggered.connect(QApplication.quit)
         actions.about.triggered.connect(self._about)
+        actions.who_is_working.triggered.connect(workspace.ask_who_is_working)
         actions.new_workspace.triggered.connect(self._other_workspace)
         actions.open_workspace.triggered.connect(self._other_workspace)
         for action in actions.all():
             self.addAction(action)
 
+    def _restore_layout(self) -> None:
+        settings = QSettings()
+        geometry = settings.value(GEOMETRY_KEY)
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = settings.value(STATE_KEY)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def _save_layout(self) -> None:
+        self.locker.docks_as_unlocked()
+        settings = QSettings()
+        settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+        settings.setValue(STATE_KEY, self.saveState())
+        self.case_view.save_layout()
+
+    # --- the case view's parts, by their old names ---------------------------------------
+
+    @property
+    def reference(self) -> str | None:
+        return self.case_view.reference
+
+    @property
+    def case(self) -> CaseData | None:
+        return self.case_view.case
+
+    @property
+    def flags(self) -> list[ReviewedFlag]:
+        return self.case_view.flags
+
+    @property
+    def model(self) -> Any:
+        return self.case_view.model
+
+    @property
+    def proxy(self) -> Any:
+        return self.case_view.proxy
+
+    @property
+    def table(self) -> Any:
+        return self.case_view.table
+
+    @property
+    def filter_bar(self) -> Any:
+        return self.case_view.filter_bar
+
+    @property
+    def timeline(self) -> Any:
+        return self.case_view.timeline
+
+    @property
+    def people(self) -> Any:
+        return self.case_view.people
+
+    @property
+    def flags_panel(self) -> Any:
+        return self.case_view.flags_panel
+
+    def selected_entry_ids(self) -> list[str]:
+        return self.case_view.selected_entry_ids()
+
+    def select_entries(self, entry_ids: list[str], centre: bool = True) -> None:
+        self.case_view.select_entries(entry_ids, centre)
+
+    def show_evidence(self, entry_ids: list[str]) -> None:
+        self.case_view.show_evidence(entry_ids)
+
     def focus_search(self) -> None:
         self.filter_bar.search.setFocus()
         self.filter_bar.search.selectAll()
 
+    def user_name(self) -> str:
+        return self.service.user
+
+    def set_profile(self, profile: Profile) -> None:
+        """The name recorded with changes from now on, and shown on reports."""
+        self.profile = profile
+        self.service.user = profile.name
+        self.user_label.setText(f"{profile.name} · {profile.role_label}")
+        self._update_actions()
+
     # --- cases ---------------------------------------------------------------------------
 
-    def _load_cases(self, changed: str | None = None) -> list[str]:
-        """Refresh the case list; the names and aliases it searches are read in the
-        background, for every case at first and afterwards only for the case that changed.
-        Returns the references now in the workspace."""
-        cases = self.service.cases()
-        references = [c.reference for c in cases]
-        refresh = references if not self._names else [r for r in references if r == changed]
-        self._names = {r: self._names.get(r, []) for r in references}
-        for case in cases:
-            if not self._names[case.reference]:
-                self._names[case.reference] = [case.title]
-        self.cases_panel.model.set_cases(cases, self._names)
-
-        def read_names() -> dict[str, list[str]]:
-            return {
-                reference: [
-                    name
-                    for person in self.service.case_data(reference).persons
-                    for name in (person.name, *person.aliases)
-                ]
-                for reference in refresh
-            }
-
-        def done(found: dict[str, list[str]]) -> None:
-            self._names.update({r: names for r, names in found.items() if r in self._names})
-            self.cases_panel.model.set_cases(cases, self._names)
-
-        if refresh:
-            self.ops.in_background("Indexing names", read_names, done, show_progress=False)
-        return references
+    def _load_cases(self, changed: str | None = None, case: CaseData | None = None) -> None:
+        self.case_index.refresh(changed, case)
 
     def open_case(self, reference: str) -> None:
-        """Show the case at once; its flags follow from a background check."""
-        try:
-            case = self.service.case_data(reference)
-        except ChronologyError as error:
-            show_error(self, error)
-            return
-        known = {e for f in self.flags if f.review is None for e in f.flag.entries}
-        same_case = reference == self.reference
-        self.reference, self.case = reference, case
-        if not same_case:
-            self.flags, known = [], set()
-        self.model.set_case(case, known)
-        self.filter_bar.set_case(case)
-        self.proxy.set_filters(self.filter_bar.filters())
-        self.timeline.set_case(case, known)
-        self.people.set_case(case)
-        if not same_case:
-            self.flags_panel.set_flags(case, [])
-            self.flags_panel.summary.setText("Looking for patterns…")
+        """Show the case at once; its flags follow from a background analysis."""
+        case = self._cases.pop(reference, None)
+        if case is None:
+            try:
+                case = self.service.case_data(reference)
+            except ChronologyError as error:
+                show_error(self, error)
+                return
+        self._cases[reference] = case
+        while len(self._cases) > KEPT_CASES:
+            del self._cases[next(iter(self._cases))]
+        self.case_view.show_case(reference, case)
         self.cases_panel.select(reference)
-        self.setWindowTitle(f"Chronology: {case.case.title} ({reference})")
+        self._refresh_title()
         self._update_actions()
-        reviews = self.service.case_reviews(reference)
-        self._reviewed = (
-            f" Last reviewed {reviews[-1].at:%d %b %Y} by {reviews[-1].by}." if reviews else ""
-        )
-        self.ops.in_background(
-            "Looking for patterns…",
-            lambda: self.service.flags(reference, case),
-            lambda flags: self._show_flags(reference, case, flags),
-            show_progress=False,
-        )
+        self._read_reviews()
 
-    def _show_flags(self, reference: str, case: CaseData, flags: list[ReviewedFlag]) -> None:
-        if reference != self.reference or case is not self.case:
-            return  # another case (or a newer state of this one) is on screen now
-        self.flags = flags
-        flagged = {e for f in flags if f.review is None for e in f.flag.entries}
-        self.model.set_flagged(flagged)
-        self.timeline.flagged = flagged
-        self.timeline.scene().update()
-        self.flags_panel.set_flags(case, flags)
-        self.statusBar().showMessage(
-            f"{len(case.entries)} entries, {len(case.persons)} people, "
-            f"{sum(1 for f in flags if f.review is None)} flags to review. "
-            f"Marking: {case.case.protective_marking}.{self._reviewed}"
+    def _read_reviews(self) -> None:
+        reference = self.reference
+        self._reviewed = ""
+        if reference is None:
+            return
+
+        def done(reviews: list[Any]) -> None:
+            if reference == self.reference:
+                last = reviews[-1] if reviews else None
+                self._reviewed = f" Last reviewed {last.at:%d %b %Y} by {last.by}." if last else ""
+                self._status_summary()
+
+        service = self.service
+        self.ops.in_background(
+            "Reading reviews", lambda: service.case_reviews(reference), done, show_progress=False
         )
 
     def _on_changed(self, changes: OpChanges) -> None:
-        references = self._load_cases(changes.case_reference)
-        if changes.case_reference and changes.case_reference in references:
+        """Bring what is on screen up to date from what one change did."""
+        reference = changes.case_reference
+        on_screen = reference is not None and reference == self.reference
+        patched = patch(self.case, changes.changes) if on_screen and self.case else None
+        self._load_cases(reference, patched.case if patched else None)
+        if reference is not None:
+            self._cases.pop(reference, None)  # kept only while it is known to be current
+        if patched is not None:
+            assert reference is not None
+            self._cases[reference] = patched.case
+            self.case_view.apply(patched)
+            if patched.case_details:
+                self._refresh_title()
+            if patched.entries and not self.selected_entry_ids():
+                self.select_entries(sorted(patched.entries))
+        elif on_screen and reference is not None and not self._case_removed(changes):
             selected = self.selected_entry_ids()
-            self.open_case(changes.case_reference)
+            self.open_case(reference)  # a change that cannot be applied: read it again
             self.select_entries(selected or sorted(changes.keys("entry")))
-        elif changes.case_reference == self.reference:
-            self._clear_case()
+        elif on_screen:
+            self.case_view.clear()
+            self._refresh_title()
+        elif reference is None or any(c.object == "person_match" for c in changes.changes):
+            self.case_view.refresh_flags()  # settings or a match: the flags may differ
+        if any(c.object == "case_review" for c in changes.changes):
+            self._read_reviews()
         self.statusBar().showMessage(f"Saved: {changes.action}", 5000)
         self._update_actions()
 
-    def _clear_case(self) -> None:
-        self.reference, self.case, self.flags = None, None, []
-        self.model.set_case(None)
-        self.timeline.set_case(None)
-        self.people.set_case(None)
-        self.flags_panel.set_flags(None, [])
+    @staticmethod
+    def _case_removed(changes: OpChanges) -> bool:
+        """Whether the change took the whole case away (an import undone)."""
+        return any(c.object == "case_file" and c.after is None for c in changes.changes)
+
+    def _status_summary(self) -> None:
+        case = self.case
+        if case is None:
+            return
+        entries, people = len(case.entries), len(case.persons)
+        flags = self.case_view.open_flags()
+        status = (
+            "Closed case: flags as of its latest entry. " if case.case.status == "closed" else ""
+        )
+        self.statusBar().showMessage(
+            f"{entries} {'entry' if entries == 1 else 'entries'}, "
+            f"{people} {'person' if people == 1 else 'people'}, "
+            f"{flags} {'flag' if flags == 1 else 'flags'} to review. {status}"
+            f"Marking: {case.case.protective_marking}.{self._reviewed}"
+        )
+
+    def _table_menu(self, point: Any) -> None:
+        if not self.selected_entry_ids():
+            return
+        menu = QMenu(self)
+        for action in (
+            self.actions_.edit_entry,
+            self.actions_.entry_history,
+            self.actions_.withdraw_entry,
+            None,
+            self.actions_.show_withdrawn,
+        ):
+            menu.addSeparator() if action is None else menu.addAction(action)
+        menu.popup(self.case_view.table.viewport().mapToGlobal(point))
+
+    def _refresh_title(self) -> None:
+        case = self.case
+        if case is None:
+            self.setWindowTitle(f"Chronology: {self.service.workspace.path.name}")
+            return
+        closed = " (closed)" if case.case.status == "closed" else ""
+        review = " · Review mode (read only)" if self.in_review_mode() else ""
+        self.setWindowTitle(f"Chronology: {case.case.title} ({self.reference}){closed}{review}")
 
     def _update_actions(self) -> None:
+        if self.is_locked():
+            return
         for action in self.actions_.case_actions():
             action.setEnabled(self.case is not None)
         undo, redo = self.service.undo_name, self.service.redo_name
@@ -333,229 +413,25 @@ class MainWindow(QMainWindow):
         self.actions_.undo.setText(f"&Undo {undo}" if undo else "&Undo")
         self.actions_.redo.setEnabled(redo is not None)
         self.actions_.redo.setText(f"&Redo {redo}" if redo else "&Redo")
+        closed = self.case is not None and self.case.case.status == "closed"
+        self.actions_.close_case.setText("Re&open case…" if closed else "C&lose case…")
         read_only = self.in_review_mode()
+        self.case_view.show_review_banner(read_only, self.profile.role == "supervisor")
         if read_only:
             for action in self.actions_.editing_actions():
                 action.setEnabled(False)
         self.flags_panel.set_read_only(read_only)
+        self._refresh_title()
 
     def in_review_mode(self) -> bool:
         return self.actions_.review_mode.isChecked()
 
-    def mark_reviewed(self) -> None:
-        if self.reference is None:
-            return
-        reference = self.reference
-        earlier = self.service.case_reviews(reference)
-        history = "\n".join(f"{r.at:%d %b %Y} {r.by}: {r.comments}" for r in earlier[-3:])
-        prompt = "Comments on this review (kept in the audit trail):"
-        if history:
-            prompt = f"Earlier reviews:\n{history}\n\n{prompt}"
-        comments, ok = QInputDialog.getMultiLineText(self, "Mark case reviewed", prompt)
-        if ok:
-            self.ops.change(lambda: self.service.record_case_review(reference, comments))
+    # --- workspace -----------------------------------------------------------------------
 
-    # --- selection -----------------------------------------------------------------------
-
-    def selected_entry_ids(self) -> list[str]:
-        rows = self.table.selectionModel().selectedRows()
-        return [str(self.proxy.data(index, ENTRY_ID_ROLE)) for index in rows]
-
-    def select_entries(self, entry_ids: list[str], centre: bool = True) -> None:
-        selection = QItemSelection()
-        for entry_id in entry_ids:
-            row = self.model.row_of(entry_id)
-            if row is None:
-                continue
-            index = self.proxy.mapFromSource(self.model.index(row, 0))
-            if index.isValid():
-                selection.select(index, self.proxy.index(index.row(), self.proxy.columnCount() - 1))
-        flags = (
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows
-        )
-        self.table.selectionModel().select(selection, flags)
-        if not selection.isEmpty():
-            self.table.scrollTo(selection.indexes()[0])
-        if entry_ids:
-            self.timeline.select(entry_ids[0], centre=centre)
-
-    def show_evidence(self, entry_ids: list[str]) -> None:
-        """A flag's evidence link: select its entries, clearing the filters first if they hide
-        any of them (and saying so), so that a click never seems to do nothing."""
-        hidden = [entry_id for entry_id in entry_ids if self._hidden_by_filters(entry_id)]
-        if hidden:
-            self.filter_bar.clear()
-            shown = "entry" if len(hidden) == 1 else "entries"
-            self.statusBar().showMessage(
-                f"Filters cleared to show the flag's evidence ({len(hidden)} {shown} hidden).",
-                8000,
-            )
-        self.select_entries(entry_ids)
-
-    def _hidden_by_filters(self, entry_id: str) -> bool:
-        row = self.model.row_of(entry_id)
-        return row is not None and not self.proxy.mapFromSource(self.model.index(row, 0)).isValid()
-
-    def _table_selection(self) -> None:
-        ids = self.selected_entry_ids()
-        if ids:
-            self.timeline.select(ids[0])
-
-    # --- entries, persons, cases ---------------------------------------------------------
-
-    def new_entry(self) -> None:
-        if self.case is None or self.reference is None:
-            return
-        reference = self.reference
-        editor = EntryEditor(
-            self.case,
-            lambda entry, _reason: self.ops.change(
-                lambda: self.service.add_entry(reference, entry), inline_validation=True
-            ),
-            parent=self,
-            recorded_by=self.service.user,
-            ripa_contact=self.service.settings.ripa_contact,
-        )
-        editor.exec()
-
-    def edit_entry(self) -> None:
-        ids = self.selected_entry_ids()
-        if self.case is None or self.reference is None or not ids:
-            return
-        reference, entry_id = self.reference, ids[0]
-        document = self.service.document(reference)
-        original = next((e for e in document["entries"] if e["id"] == entry_id), None)
-        if original is None:
-            return
-        editor = EntryEditor(
-            self.case,
-            lambda entry, reason: self.ops.change(
-                lambda: self.service.edit_entry(reference, entry_id, entry, reason=reason),
-                inline_validation=True,
-            ),
-            entry=original,
-            parent=self,
-            ripa_contact=self.service.settings.ripa_contact,
-        )
-        editor.exec()
-
-    def withdraw_entry(self) -> None:
-        ids = self.selected_entry_ids()
-        if self.reference is None or not ids:
-            return
-        reference = self.reference
-        reason, ok = QInputDialog.getText(
-            self,
-            "Withdraw entry",
-            "Why is this entry being withdrawn? It is kept in the audit trail.",
-        )
-        if ok and reason.strip():
-            self.ops.change(lambda: self.service.withdraw_entry(reference, ids[0], reason.strip()))
-
-    def add_person(self) -> None:
-        if self.reference is None:
-            return
-        reference = self.reference
-        PersonDialog(
-            lambda values: self.ops.change(
-                lambda: self.service.add_person(reference, values), inline_validation=True
-            ),
-            self,
-        ).exec()
-
-    def add_relationship(self) -> None:
-        if self.reference is None or self.case is None:
-            return
-        reference = self.reference
-        persons = [(p.id, p.name) for p in self.case.persons]
-        RelationshipDialog(
-            persons,
-            lambda values: self.ops.change(
-                lambda: self.service.add_relationship(reference, values), inline_validation=True
-            ),
-            self,
-        ).exec()
-
-    def new_case(self) -> None:
-        dialog = CaseDialog(
-            lambda values: self.ops.change(
-                lambda: self.service.create_case(values), inline_validation=True
-            ),
-            self,
-        )
-        if dialog.exec():
-            self.open_case(dialog.reference.text().strip())
-
-    def _review_flag(self, item: ReviewedFlag, decision: str, reason: str) -> None:
-        if self.reference is None:
-            return
-        reference = self.reference
-        review = {
-            "rule": item.flag.rule,
-            "evidence": list(item.flag.entries),
-            "decision": decision,
-            "reason": reason,
-        }
-        self.ops.change(lambda: self.service.record_flag_review(reference, review))
-
-    # --- files ---------------------------------------------------------------------------
-
-    def import_case(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import case file", "", "Case files (*.json)")
-        if not path:
-            return
-
-        def work() -> OpChanges:
-            return self.service.import_case(casefile.read(path), Path(path).name)
-
-        self.ops.in_background("Importing the case file…", work, self.ops.changed.emit)
-
-    def export_case(self) -> None:
-        if self.reference is None:
-            return
-        answer = QMessageBox.warning(
-            self,
-            "Export case file",
-            "A case file is NOT encrypted. Keep it only on protected storage, send it only by "
-            "secure means, and delete it when it is no longer needed.",
-            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
-        )
-        if answer != QMessageBox.StandardButton.Ok:
-            return
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export case file", f"{self.reference}.json", "Case files (*.json)"
-        )
-        if path:
-            try:
-                casefile.write(self.service.document(self.reference), path)
-            except ChronologyError as error:
-                show_error(self, error)
-
-    def export_pdf(self) -> None:
-        from chronology_app.gui import report_printing  # PDF and Word libraries load on use
-
-        report_printing.export_report(self)
-
-    def print_report(self) -> None:
-        from chronology_app.gui import report_printing
-
-        report_printing.print_report(self)
-
-    def export_timeline(self) -> None:
-        from chronology_app.gui import report_printing
-
-        report_printing.export_timeline(self)
-
-    def check_workspace(self) -> None:
-        def done(found: dict[str, list[ReviewedFlag]]) -> None:
-            lines = [
-                f"{reference}: {sum(1 for f in flags if f.review is None)} to review"
-                for reference, flags in sorted(found.items())
-            ]
-            QMessageBox.information(self, "Flags in every case", "\n".join(lines) or "No cases.")
-
-        self.ops.in_background("Checking every case…", self.service.workspace_flags, done)
+    def close_workspace(self) -> None:
+        """Close this workspace and go back to the welcome screen."""
+        self.closing_workspace = True
+        self.close()
 
     def _other_workspace(self) -> None:
         QMessageBox.information(
@@ -574,83 +450,35 @@ class MainWindow(QMainWindow):
 
     # --- locking -------------------------------------------------------------------------
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in INPUT_EVENTS and self.stack.currentWidget() is not self.lock_screen:
-            self.idle.start()
-        return False
+    @property
+    def lock_screen(self) -> Any:
+        return self.locker.screen
+
+    @property
+    def idle(self) -> Any:
+        return self.locker.idle
 
     def lock(self) -> None:
-        if self.stack.currentWidget() is self.lock_screen:
-            return
-        self._docks_visible = [dock.isVisible() for dock in (self.cases_dock, self.flags_dock)]
-        for dock in (self.cases_dock, self.flags_dock):
-            dock.hide()
-        self.menuBar().setEnabled(False)
-        for action in self.actions_.all():
-            if action is not self.actions_.quit:
-                action.setEnabled(False)
-        self.stack.setCurrentWidget(self.lock_screen)
-        self._cover_dialogs()
-        self.setWindowTitle("Chronology (locked)")
-        self.statusBar().clearMessage()
-        self.lock_screen.reset()
-        log.info("workspace locked")
-
-    def _cover_dialogs(self) -> None:
-        """An open dialog (an entry being edited, a message) is covered by a lock screen of
-        its own: hiding it would end it and lose what was typed, and while it is modal the
-        window's own lock screen cannot be reached."""
-        self._covers: list[LockScreen] = []
-        for widget in QApplication.topLevelWidgets():
-            if widget is self or not isinstance(widget, QDialog) or not widget.isVisible():
-                continue
-            cover = LockScreen(self._check_passphrase, widget)
-            cover.setAutoFillBackground(True)
-            cover.setGeometry(widget.rect())
-            cover.unlocked.connect(self.unlock)
-            cover.show()
-            cover.raise_()
-            cover.reset()
-            self._covers.append(cover)
+        self.locker.lock()
 
     def unlock(self) -> None:
-        for cover in getattr(self, "_covers", []):
-            cover.hide()
-            cover.deleteLater()
-        self._covers = []
-        self.stack.setCurrentWidget(self.main_page)
-        for dock, visible in zip(
-            (self.cases_dock, self.flags_dock), self._docks_visible, strict=True
-        ):
-            dock.setVisible(visible)
-        self.menuBar().setEnabled(True)
-        for action in self.actions_.all():
-            action.setEnabled(True)
-        self._update_actions()
-        title = (
-            f"{self.case.case.title} ({self.reference})"
-            if self.case
-            else self.service.workspace.path.name
-        )
-        self.setWindowTitle(f"Chronology: {title}")
-        self.idle.start()
+        self.locker.unlock()
 
     def is_locked(self) -> bool:
-        return self.stack.currentWidget() is self.lock_screen
+        locker = getattr(self, "locker", None)
+        return locker is not None and locker.is_locked()
 
-    def _check_passphrase(self, passphrase: str) -> str | None:
-        try:
-            connect(self.service.workspace.path, passphrase).close()
-        except ChronologyError as error:
-            return str(error)
-        return None
+    def _after_unlock(self) -> None:
+        self._update_actions()
+        self._refresh_title()
 
     def closeEvent(self, event: Any) -> None:
         self.ops.wait()
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        self._save_layout()
+        self.locker.stop()
         super().closeEvent(event)
+        if self.closing_workspace:
+            self.workspace_closed.emit()
 
 
 def _import_wizard() -> Any:

@@ -1,9 +1,12 @@
 """Every change the GUI makes goes through here (Anki's CollectionOp, in small).
 
-`Operations.change` runs one service call, shows a typed error as a message the user can act
-on, and announces what changed so views refresh from it. `Operations.in_background` runs slow
-work (import, workspace-wide checks, reports) off the GUI thread with progress shown. An
-unexpected error is logged by type only (never case content) and the user's work is kept.
+`Operations.change` is the one door every change goes through: it runs one service call, shows
+a typed error as a message the user can act on, and announces what changed (`OpChanges`) so the
+views refresh from it. A change that can take time (an import, a restore) is given a `slow`
+label and runs off the GUI thread with progress shown; its announcement comes when it is done.
+`Operations.in_background` runs slow reading (flags, workspace-wide checks, reports) the same
+way. An unexpected error is logged by type only (never case content) and the user's work is
+kept.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from chronology_app.core.errors import ChronologyError, InvalidInput
@@ -73,17 +76,37 @@ class Operations(QObject):
         self.window = window
         self._pool = QThreadPool.globalInstance()
         self._running: set[_Task] = set()
+        self._soon: list[QTimer] = []
 
     def change(
-        self, call: Callable[[], OpChanges], *, inline_validation: bool = False
+        self,
+        call: Callable[[], OpChanges],
+        *,
+        inline_validation: bool = False,
+        inline_errors: bool = False,
+        slow: str | None = None,
+        then: Callable[[OpChanges], None] | None = None,
     ) -> OpChanges | None:
         """Run one change and announce it. With `inline_validation`, InvalidInput is raised
         to the caller (a dialog shows it next to its fields); every other error is shown here
-        and None returned."""
+        and None returned (with `inline_errors`, any ChronologyError is raised to the
+        dialog that asked, which shows it in place). With `slow` (what it is doing, for the
+        progress window), it runs off the GUI thread and returns None; `then` is called with
+        what changed once it is announced (also at once for a quick change)."""
+        if slow is not None:
+
+            def done(changes: OpChanges) -> None:
+                self.changed.emit(changes)
+                if then is not None:
+                    then(changes)
+
+            self.in_background(slow, call, done, on_error=self.refused.emit)
+            return None
         try:
             result = call()
-        except InvalidInput as error:
-            if inline_validation:
+        except ChronologyError as error:
+            if inline_errors or (inline_validation and isinstance(error, InvalidInput)):
+                self.refused.emit()
                 raise
             show_error(self.window, error)
             self.refused.emit()
@@ -93,6 +116,8 @@ class Operations(QObject):
             self.refused.emit()
             return None
         self.changed.emit(result)
+        if then is not None:
+            then(result)
         return result
 
     def in_background(
@@ -102,6 +127,7 @@ class Operations(QObject):
         done: Callable[[T], None],
         *,
         show_progress: bool = True,
+        on_error: Callable[[], None] | None = None,
     ) -> None:
         task = _Task(work)
         progress = None
@@ -123,6 +149,8 @@ class Operations(QObject):
         def on_failed(error: object) -> None:
             finish()
             show_error(self.window, error if isinstance(error, BaseException) else Exception())
+            if on_error is not None:
+                on_error()
 
         task.signals.done.connect(on_done)
         task.signals.failed.connect(on_failed)
@@ -130,7 +158,22 @@ class Operations(QObject):
         self._pool.start(task)
 
     def wait(self) -> None:
-        """Block until background work ends and its results are delivered (tests, shutdown)."""
-        while self._running:
+        """Block until background work ends and its results are delivered (tests, shutdown),
+        including work a view has scheduled to start in a moment (`soon`)."""
+        while self._running or any(timer.isActive() for timer in self._soon):
+            for timer in self._soon:
+                if timer.isActive():
+                    timer.stop()
+                    timer.timeout.emit()
             self._pool.waitForDone()
             QCoreApplication.processEvents()
+
+    def soon(self, milliseconds: int, work: Callable[[], None]) -> QTimer:
+        """A single-shot timer for work to start once the screen has caught up; restarting
+        it puts the work off again. `wait` runs it at once."""
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(milliseconds)
+        timer.timeout.connect(work)
+        self._soon.append(timer)
+        return timer

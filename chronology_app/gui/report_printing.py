@@ -57,6 +57,7 @@ def report_builder(
                 prepared_by=service.user,
                 report_date=clock.today(),
                 signed_off=service.shared_sign_offs(reference),
+                anchor=service.audit_fingerprint_line(),
             )
         except SharingRefused as refused:
             return refused
@@ -92,7 +93,7 @@ def review_findings(window: MainWindow, outcome: Report | SharingRefused) -> Rep
 
     def open_entry(entry_id: str) -> None:
         window.select_entries([entry_id])
-        window.edit_entry()
+        window.edits.edit_entry()
 
     def sign_off(entry_id: str) -> None:
         window.ops.change(lambda: window.service.sign_off_shared(reference, entry_id))

@@ -12,13 +12,20 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-from chronology_app.core.service import Service
+from chronology_app.core.settings import settings_document
 from chronology_app.gui.app import make_application, open_demo
 from chronology_app.gui.dialogs.entry_editor import EntryEditor
+from chronology_app.gui.dialogs.forms import CaseDialog, PersonDialog
+from chronology_app.gui.dialogs.help_dialog import HelpDialog
+from chronology_app.gui.dialogs.history_dialog import HistoryDialog
+from chronology_app.gui.dialogs.matches_dialog import MatchesDialog
+from chronology_app.gui.dialogs.settings_dialog import SettingsDialog
 from chronology_app.gui.dialogs.welcome import WelcomeDialog
+from chronology_app.gui.dialogs.workspace_care import WorkspaceCareDialog
 from chronology_app.gui.main_window import MainWindow
+from chronology_app.gui.user_profile import ProfileDialog
 
 
 def grab(widget: QWidget, path: Path) -> None:
@@ -29,24 +36,32 @@ def grab(widget: QWidget, path: Path) -> None:
     print(f"wrote {path}")
 
 
+def grab_dialog(dialog: QDialog, path: Path) -> None:
+    grab(dialog, path)
+    dialog.close()
+
+
 def main(argv: list[str]) -> int:
     target = Path(argv[0] if argv else "docs/screenshots")
     target.mkdir(parents=True, exist_ok=True)
     make_application()
     with tempfile.TemporaryDirectory() as folder:
-        workspace = open_demo(Path(folder) / "demo.chronology")
-        window = MainWindow(Service(workspace, "Demo Worker"), idle_minutes=60)
+        service = open_demo(Path(folder) / "demo.chronology", "Demo Worker")
+        window = MainWindow(service, idle_minutes=60)
         window.resize(1500, 900)
         references = [case.reference for case in window.service.cases()]
         window.open_case(references[0])
         window.ops.wait()
         grab(window, target / "main-window.png")
+        window.resize(1092, 574)  # 1366x768 at 125 % less a taskbar
+        grab(window, target / "main-window-small-laptop.png")
+        window.resize(1500, 900)
         window.filter_bar.search.setText("police")
         grab(window, target / "chronology-filtered.png")
         window.filter_bar.clear()
         window.select_entries([window.model.entry(12).id])
         grab(window.timeline, target / "timeline.png")
-        window.people.parentWidget().parentWidget().setCurrentWidget(window.people)  # type: ignore[union-attr]
+        window.case_view.tabs.setCurrentWidget(window.people)
         grab(window, target / "people-and-family.png")
         assert window.case is not None
         editor = EntryEditor(window.case, lambda entry, reason: None, parent=window)
@@ -59,12 +74,38 @@ def main(argv: list[str]) -> int:
         editor.try_save()
         grab(editor, target / "entry-editor.png")
         editor.close()
+        document = service.document(references[0])
+        person = PersonDialog(lambda values: None, window, person=document["persons"][0])
+        grab_dialog(person, target / "edit-person.png")
+        grab_dialog(
+            CaseDialog(lambda values: None, window, case=document["case"]),
+            target / "case-details.png",
+        )
+        grab_dialog(ProfileDialog(window), target / "who-is-working.png")
+        grab_dialog(
+            SettingsDialog(settings_document(service.authority_settings()), print, window),
+            target / "settings.png",
+        )
+        grab_dialog(
+            WorkspaceCareDialog(service, lambda old, new: None, lambda backup: False, window),
+            target / "workspace-care.png",
+        )
+        entry_id = document["entries"][0]["id"]
+        grab_dialog(
+            HistoryDialog("E0001", service.history(references[0], entry_id), window),
+            target / "entry-history.png",
+        )
+        grab_dialog(
+            MatchesDialog(service.match_suggestions(), lambda m, d, r: None, window),
+            target / "same-person.png",
+        )
+        grab_dialog(HelpDialog(window), target / "guide.png")
         grab(WelcomeDialog(), target / "welcome.png")
         _import_wizard(window, Path(folder), target)
         window.lock()
         grab(window, target / "locked.png")
         window.close()
-        workspace.close()
+        service.close()
     return 0
 
 

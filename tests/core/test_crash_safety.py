@@ -179,8 +179,14 @@ def test_a_full_disk_says_so_and_keeps_what_was_saved(path: Path) -> None:
         cursor.close()
 
     event.listen(workspace.engine, "connect", no_room)
-    big = "A fictional note long enough to need new pages. " * 2000
-    entry = {"date": "2022-01-05", "kind": "note", "summary": big, "source": {"agency": "Test"}}
+    big = ("A fictional note long enough to need new pages. " * 2000)[:20_000]  # the cap
+    entry = {
+        "date": "2022-01-05",
+        "kind": "note",
+        "summary": "A long note.",
+        "detail": big,
+        "source": {"agency": "Test"},
+    }
     with pytest.raises(WorkspaceError, match=r"the disk is full, so this change was not saved"):
         service.add_entry(REF, entry)
     assert service.undo_name is None  # nothing half-done to undo

@@ -105,6 +105,9 @@ def test_huge_numbers_and_strings_are_refused_or_kept_never_a_crash(service: Ser
     fz.import_document(service, document)
     document = minimal_case()
     document["entries"][1]["summary"] = "x" * 2_000_000
+    assert fz.import_document(service, document) == "refused"  # over what happened's cap
+    document = minimal_case()
+    document["persons"][0]["notes"] = "x" * 2_000_000  # a field with no cap: kept
     assert fz.import_document(service, document) == "imported"
 
 

@@ -239,3 +239,30 @@ def test_the_online_check_editor_says_whom_to_ask_about_authorisation(
     form = editor.attributes_form
     row, _ = form.getWidgetPosition(editor._attribute_widgets["authorisation"])
     assert form.itemAt(row + 1, form.ItemRole.FieldRole).widget() is editor.ripa_note
+
+
+def test_the_agency_suggestions_never_take_the_next_keystroke(family_b_service: Any) -> None:
+    from PySide6.QtWidgets import QCompleter
+
+    editor = EntryEditor(family_b_service.case_data("BD-2020-0193"), lambda e, r: None)
+    completer = editor.agency.completer()
+    assert completer is not None
+    assert completer.completionMode() == QCompleter.CompletionMode.InlineCompletion
+    assert editor.summary.maxLength() == 500
+
+
+def test_choosing_the_relationship_names_both_partners(family_b_service: Any) -> None:
+    case = family_b_service.case_data("BD-2020-0193")
+    relationship = next(r for r in case.relationships if r.kind == "intimate_partner")
+    saved: list[dict[str, Any]] = []
+    editor = EntryEditor(case, lambda entry, reason: saved.append(entry))
+    editor.kind.setCurrentIndex(editor.kind.findData("reconciliation"))
+    editor.date.setText("March 2022")
+    editor.agency.setText("School")
+    editor.summary.setText("Back together.")
+    index = editor.relationship.findData(relationship.id)
+    editor.relationship.setCurrentIndex(index)
+    editor.relationship.activated.emit(index)
+    assert editor.try_save()
+    (entry,) = saved
+    assert {p["person"] for p in entry["persons"]} >= set(relationship.persons)

@@ -110,7 +110,7 @@ def test_one_filter_keystroke_filters_the_table(qtbot: Any, window: MainWindow) 
 
 def test_reviewing_a_flag_keeps_it_with_the_decision(window: MainWindow) -> None:
     item = window.flags_panel.model.record(0)
-    window._review_flag(item, "acknowledged", "Risk assessment re-run on 20 April")
+    window.edits.review_flag(item, "acknowledged", "Risk assessment re-run on 20 April")
     window.ops.wait()
     reviewed = window.flags_panel.model.record(0)
     assert (
@@ -152,7 +152,7 @@ def test_keyboard_shortcuts_exist_for_the_daily_actions(window: MainWindow) -> N
 
 def test_withdrawing_asks_for_a_reason(qtbot: Any, window: MainWindow, monkeypatch: Any) -> None:
     monkeypatch.setattr(
-        "chronology_app.gui.main_window.QInputDialog.getText",
+        "chronology_app.gui.edit_commands.QInputDialog.getText",
         lambda *args, **kwargs: ("Entered on the wrong family's file", True),
     )
     window.select_entries(["e16"])
@@ -179,7 +179,7 @@ def test_review_mode_is_read_only_and_a_case_can_be_marked_reviewed(
         assert not action.isEnabled(), action.text()
     assert not window.flags_panel.acknowledge.isEnabled()
     monkeypatch.setattr(
-        "chronology_app.gui.main_window.QInputDialog.getMultiLineText",
+        "chronology_app.gui.edit_commands.QInputDialog.getMultiLineText",
         lambda *args, **kwargs: ("Seen in supervision: plan agreed.", True),
     )
     window.actions_.mark_reviewed.trigger()
@@ -206,11 +206,11 @@ def test_locking_covers_an_open_dialog_and_keeps_what_was_typed(
     editor.show()
     editor.summary.setText("Sensitive words typed before the lock")
     window.lock()
-    (cover,) = window._covers
+    (cover,) = window.locker.covers
     assert cover.isVisible() and cover.geometry() == editor.rect()
     cover.passphrase.setText(PASSPHRASE)
     assert cover.try_unlock() is True
-    assert not window.is_locked() and window._covers == []
+    assert not window.is_locked() and window.locker.covers == []
     assert editor.summary.text() == "Sensitive words typed before the lock"
 
 

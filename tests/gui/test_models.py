@@ -97,7 +97,7 @@ def test_people_and_flags_models(family_b_service: Service) -> None:
         flags.index(0, 1).data()
         == "A partner with a history of domestic abuse is back in the family"
     )
-    assert flags.index(0, 2).data() == "to review"
+    assert flags.index(0, 2).data() == "To review"
 
 
 @pytest.mark.parametrize(

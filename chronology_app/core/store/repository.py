@@ -201,10 +201,22 @@ def snapshot_relationship(session: Session, case_id: int, key: str) -> Snapshot 
     return _snapshot_doc(Relationship, session, case_id, key)
 
 
+def withdrawn_entries(session: Session, case_id: int) -> list[Snapshot]:
+    """The case's withdrawn entries (kept, with why), in file order."""
+    query = (
+        select(Entry)
+        .where(col(Entry.case_id) == case_id, col(Entry.withdrawn).is_(True))
+        .order_by(col(Entry.position))
+    )
+    return [_entry_snapshot(row) for row in session.scalars(query)]
+
+
 def snapshot_entry(session: Session, case_id: int, key: str) -> Snapshot | None:
     row = _one(session, Entry, case_id, key)
-    if row is None:
-        return None
+    return None if row is None else _entry_snapshot(row)
+
+
+def _entry_snapshot(row: Entry) -> Snapshot:
     withdrawn = None
     if row.withdrawn:
         withdrawn = {

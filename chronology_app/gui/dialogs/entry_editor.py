@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,6 +39,8 @@ from chronology_app.core.errors import InvalidDate, InvalidInput
 from chronology_app.core.model import vocabulary as words
 from chronology_app.core.records import CaseData
 from chronology_app.core.settings import RipaContact
+from chronology_app.core.validation import TEXT_CAPS
+from chronology_app.gui.widgets.fit import fit_on_screen
 
 MESSAGES = {
     "summary": "Say briefly what happened.",
@@ -138,7 +141,7 @@ class EntryEditor(QDialog):
         self._original = dict(entry or {})
         self._recorded_by = recorded_by
         self.setWindowTitle("Edit entry" if entry else "New entry")
-        self.resize(640, 720)
+        fit_on_screen(self, 640, 720)
         self._errors: dict[str, QLabel] = {}
         self._attribute_widgets: dict[str, QWidget] = {}
         self._person_rows: list[_PersonRow] = []
@@ -183,6 +186,7 @@ class EntryEditor(QDialog):
         self._error_label("date", form)
 
         self.summary = QLineEdit()
+        self.summary.setMaxLength(TEXT_CAPS["summary"])  # the core's cap (files obey it too)
         form.addRow("&What happened", self.summary)
         self._error_label("summary", form)
         self.detail = QPlainTextEdit()
@@ -195,7 +199,12 @@ class EntryEditor(QDialog):
         if agencies:
             from PySide6.QtWidgets import QCompleter
 
-            self.agency.setCompleter(QCompleter(agencies, self))
+            completer = QCompleter(agencies, self)
+            # Completed in the field itself: a popup list would take the next keystroke or
+            # click meant for the field after it.
+            completer.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            self.agency.setCompleter(completer)
         form.addRow("Source &agency", self.agency)
         self._error_label("source.agency", form)
         self.source_type = _combo(
@@ -232,6 +241,7 @@ class EntryEditor(QDialog):
         )
         form.addRow("Relationship", self.relationship)
         self._error_label("relationship", form)
+        self.relationship.activated.connect(self._name_the_partners)  # chosen by the user
 
         self.attributes_form = QFormLayout()
         attributes = QWidget()
@@ -406,6 +416,23 @@ class EntryEditor(QDialog):
         self._person_rows.append(row)
         self.people_box.insertWidget(self.people_box.count() - 1, row)
         self._update_perpetrator_note()
+
+    def _name_the_partners(self) -> None:
+        """A relationship entry is about both partners: choosing the relationship names them
+        on the entry (if not named already), so it shows in their lanes and person filters."""
+        if self.current_kind() not in words.RELATIONSHIP_ENTRY_KINDS:
+            return
+        relationship = self.case.relationship_by_id.get(self.relationship.currentData() or "")
+        if relationship is None:
+            return
+        named = {row.person.currentData() for row in self._person_rows}
+        for person in relationship.persons:
+            if person not in named and person in self.case.person_by_id:
+                empty = next((r for r in self._person_rows if not r.person.currentData()), None)
+                if empty is not None:
+                    empty.person.setCurrentIndex(max(empty.person.findData(person), 0))
+                else:
+                    self._add_person_row(person, "subject")
 
     def _remove_person_row(self, row: _PersonRow) -> None:
         self._person_rows.remove(row)

@@ -1,4 +1,5 @@
-"""Small forms: a new case, a new person. Problems show next to the field; input is kept."""
+"""Small forms: a case's details, a person, a relationship, new or edited. Problems show next
+to the field; input is kept. An edited record keeps whatever the form does not show."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QWidget,
 )
 
@@ -22,6 +24,15 @@ from chronology_app.core.errors import InvalidDate, InvalidInput
 from chronology_app.core.model import vocabulary as words
 
 ERROR_STYLE = "color: #b71c1c;"
+IMMIGRATION_LABELS = {
+    "not_checked": "Not checked",
+    "british": "British citizen",
+    "settled": "Settled status",
+    "limited_leave": "Limited leave to remain",
+    "nrpf": "No recourse to public funds",
+    "no_leave": "No leave to remain",
+    "other": "Other",
+}
 
 
 class _Form(QDialog):
@@ -88,20 +99,48 @@ class _Form(QDialog):
         return True
 
 
+def _merged(original: Mapping[str, Any], values: dict[str, Any], shown: set[str]) -> dict[str, Any]:
+    """The original record with the form's values: a field the form shows and the user
+    emptied is removed; fields the form does not show are kept as they were."""
+    kept = {k: v for k, v in original.items() if k not in shown}
+    return {**kept, **values}
+
+
 class CaseDialog(_Form):
+    """A new case, or (given `case`) its details edited; the reference cannot change."""
+
+    TEXT_FIELDS = (
+        ("local_authority", "Local authority"),
+        ("worker", "Allocated worker"),
+        ("team", "Team"),
+        ("protective_marking", "Protective marking"),
+    )
+
     def __init__(
-        self, save: Callable[[dict[str, Any]], object], parent: QWidget | None = None
+        self,
+        save: Callable[[dict[str, Any]], object],
+        parent: QWidget | None = None,
+        case: Mapping[str, Any] | None = None,
     ) -> None:
-        super().__init__("New case", save, parent)
-        self.reference = QLineEdit()
-        self.title = QLineEdit()
+        super().__init__("Case details" if case else "New case", save, parent)
+        self.original = dict(case or {})
+        self.reference = QLineEdit(str(self.original.get("reference", "")))
+        self.reference.setReadOnly(case is not None)
+        self.title = QLineEdit(str(self.original.get("title", "")))
         self.title.setPlaceholderText("how the family is known, e.g. Family G")
-        self.authority = QLineEdit()
-        self.worker = QLineEdit()
         self.add("reference", "Case reference", self.reference)
         self.add("title", "Family", self.title)
-        self.add("local_authority", "Local authority", self.authority)
-        self.add("worker", "Allocated worker", self.worker)
+        self.fields: dict[str, QLineEdit] = {}
+        for key, label in self.TEXT_FIELDS:
+            field = QLineEdit(str(self.original.get(key) or ""))
+            self.fields[key] = field
+            self.add(key, label, field)
+        self.authority, self.worker = self.fields["local_authority"], self.fields["worker"]
+        self.notes = QPlainTextEdit(str(self.original.get("notes") or ""))
+        self.notes.setTabChangesFocus(True)
+        self.notes.setMaximumHeight(90)
+        if case is not None:
+            self.add("notes", "Notes", self.notes)
         self.finish()
 
     def values(self) -> tuple[dict[str, Any], dict[str, str]]:
@@ -111,17 +150,26 @@ class CaseDialog(_Form):
         if not self.title.text().strip():
             problems["title"] = "Say how the family is known in the case."
         values = {"reference": self.reference.text().strip(), "title": self.title.text().strip()}
-        for key, field in (("local_authority", self.authority), ("worker", self.worker)):
+        for key, field in self.fields.items():
             if field.text().strip():
                 values[key] = field.text().strip()
-        return values, problems
+        if self.notes.toPlainText().strip():
+            values["notes"] = self.notes.toPlainText().strip()
+        shown = {"reference", "title", "notes", *self.fields}
+        return _merged(self.original, values, shown), problems
 
 
 class PersonDialog(_Form):
+    """A new person, or (given `person`) one edited."""
+
     def __init__(
-        self, save: Callable[[dict[str, Any]], object], parent: QWidget | None = None
+        self,
+        save: Callable[[dict[str, Any]], object],
+        parent: QWidget | None = None,
+        person: Mapping[str, Any] | None = None,
     ) -> None:
-        super().__init__("Add person", save, parent)
+        super().__init__("Edit person" if person else "Add person", save, parent)
+        self.original = dict(person or {})
         self.name = QLineEdit()
         self.aliases = QLineEdit()
         self.aliases.setPlaceholderText("other names and spellings, comma separated")
@@ -142,14 +190,34 @@ class PersonDialog(_Form):
             grid.addWidget(box, index // 4, index % 4)
             self.roles[role] = box
         self.restricted = QCheckBox("Identity not to be shared with the family")
+        self.immigration = QComboBox()
+        self.immigration.addItem("Not recorded", None)
+        for value in words.IMMIGRATION_STATUSES:
+            self.immigration.addItem(IMMIGRATION_LABELS.get(value, value.capitalize()), value)
         self.add("name", "Full name", self.name)
         self.add("aliases", "Also known as", self.aliases)
         self.add("date_of_birth", "Date of birth", self.date_of_birth)
         self.form.addRow("", self.dob_reading)
         self.add("sex", "Sex", self.sex)
         self.add("roles", "Roles", roles)
+        self.add("immigration_status", "Immigration status", self.immigration)
         self.add("restricted", "", self.restricted)
         self.finish()
+        self._fill(self.original)
+
+    def _fill(self, person: Mapping[str, Any]) -> None:
+        if not person:
+            return
+        self.name.setText(str(person.get("name", "")))
+        self.aliases.setText(", ".join(person.get("aliases") or ()))
+        self.date_of_birth.setText(str(person.get("date_of_birth") or ""))
+        self.sex.setCurrentIndex(max(self.sex.findData(person.get("sex") or "unknown"), 0))
+        for role, box in self.roles.items():
+            box.setChecked(role in (person.get("roles") or ()))
+        self.immigration.setCurrentIndex(
+            max(self.immigration.findData(person.get("immigration_status")), 0)
+        )
+        self.restricted.setChecked(bool(person.get("restricted")))
 
     def _read_dob(self, text: str) -> None:
         if not text.strip():
@@ -181,7 +249,11 @@ class PersonDialog(_Form):
             values["roles"] = roles
         if self.restricted.isChecked():
             values["restricted"] = True
-        return values, problems
+        if self.immigration.currentData():
+            values["immigration_status"] = self.immigration.currentData()
+        shown = {"name", "aliases", "date_of_birth", "sex", "roles", "restricted"}
+        shown.add("immigration_status")
+        return _merged(self.original, values, shown), problems
 
 
 class RelationshipDialog(_Form):

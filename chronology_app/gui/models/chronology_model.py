@@ -8,7 +8,9 @@ a tenth of a second because nothing is recomputed but the match.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from chronology_app.core.case_patch import Patched
 from chronology_app.core.dates import DateKind
 from chronology_app.core.model.vocabulary import ENTRY_KINDS
 from chronology_app.core.records import CaseData, EntryRecord
@@ -98,9 +101,14 @@ class _Row:
 
 
 class ChronologyModel(QAbstractTableModel):
+    """Rows are the case's entries in chronological order. What a row shows and what a filter
+    searches are worked out when first asked for (a 5,000-entry case opens without building
+    5,000 rows of text) and kept until the entry, or a person it names, changes."""
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[_Row] = []
+        self._entries: list[EntryRecord] = []
+        self._cache: dict[str, _Row] = {}
         self._row_of: dict[str, int] = {}
         self._flagged: set[str] = set()
         self._child_birth: dt.date | None = None
@@ -113,8 +121,14 @@ class ChronologyModel(QAbstractTableModel):
         self.beginResetModel()
         self.case = case
         self._flagged = set(flagged or ())
-        self._rows = [] if case is None else [self._row(case, e) for e in case.entries]
-        self._row_of = {row.entry.id: index for index, row in enumerate(self._rows)}
+        self._entries = [] if case is None else list(case.entries)
+        self._cache = {}
+        self._row_of = {entry.id: index for index, entry in enumerate(self._entries)}
+        self._choose_age_child()
+        self.endResetModel()
+
+    def _choose_age_child(self) -> None:
+        case = self.case
         children = [] if case is None else [p for p in case.persons if p.is_child]
         # The eldest child with an exact date of birth (an uncertain one gives no age to the
         # month); the heading says whose age it is.
@@ -126,12 +140,73 @@ class ChronologyModel(QAbstractTableModel):
         born = eldest.date_of_birth if eldest else None
         self._child_birth = born.earliest if born else None
         self._age_of = eldest.name.split()[0] if eldest else ""
-        self.endResetModel()
+
+    def apply(self, patched: Patched) -> None:
+        """Show the case after one change: removed rows go, changed rows are redrawn (moved
+        if their date moved them), new rows come in at their place, and the rows naming a
+        changed person are redrawn. Selection and filters stay."""
+        case = patched.case
+        if self.case is None:
+            self.set_case(case, self._flagged)
+            return
+        self.case = case
+        for entry_id in patched.removed:
+            row = self._row_of.get(entry_id)
+            if row is None:
+                continue
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._entries[row]
+            self._cache.pop(entry_id, None)
+            self._reindex(row)
+            self.endRemoveRows()
+        for entry_id in sorted(patched.entries):
+            self._place(case.entry_by_id[entry_id])
+        for entry_id in patched.naming:
+            self._cache.pop(entry_id, None)
+            row = self._row_of.get(entry_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        if patched.persons:
+            before = (self._child_birth, self._age_of)
+            self._choose_age_child()
+            if before != (self._child_birth, self._age_of) and self._entries:
+                self.headerDataChanged.emit(Qt.Orientation.Horizontal, AGE, AGE)
+                self.dataChanged.emit(self.index(0, AGE), self.index(len(self._entries) - 1, AGE))
+
+    def _place(self, entry: EntryRecord) -> None:
+        self._cache.pop(entry.id, None)
+        old = self._row_of.get(entry.id)
+        new = bisect.bisect_left(_Keys(self._entries, old), entry.sort_key)
+        last = len(COLUMNS) - 1
+        if old is None:
+            self.beginInsertRows(QModelIndex(), new, new)
+            self._entries.insert(new, entry)
+            self._reindex(new)
+            self.endInsertRows()
+        elif old == new:
+            self._entries[new] = entry
+            self.dataChanged.emit(self.index(new, 0), self.index(new, last))
+        else:
+            # Qt's move: the row goes before `destination`, counted before the move.
+            destination = new if new < old else new + 1
+            self.beginMoveRows(QModelIndex(), old, old, QModelIndex(), destination)
+            del self._entries[old]
+            self._entries.insert(new, entry)
+            self._reindex(min(old, new))
+            self.endMoveRows()
+            self.dataChanged.emit(self.index(new, 0), self.index(new, last))
+
+    def _reindex(self, start: int) -> None:
+        row_of = self._row_of
+        for entry_id in [e for e, row in row_of.items() if row >= start]:
+            del row_of[entry_id]
+        for row in range(start, len(self._entries)):
+            row_of[self._entries[row].id] = row
 
     def set_flagged(self, flagged: set[str]) -> None:
         self._flagged = set(flagged)
-        if self._rows:
-            self.dataChanged.emit(self.index(0, FLAGS), self.index(len(self._rows) - 1, FLAGS))
+        if self._entries:
+            self.dataChanged.emit(self.index(0, FLAGS), self.index(len(self._entries) - 1, FLAGS))
 
     def set_age_child(self, person_id: str | None) -> None:
         """Whose age the age column shows (default: the eldest child with a date of birth)."""
@@ -142,13 +217,24 @@ class ChronologyModel(QAbstractTableModel):
             self._child_birth = person.date_of_birth.earliest
             self._age_of = person.name.split()[0]
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, AGE, AGE)
-        if self._rows:
-            self.dataChanged.emit(self.index(0, AGE), self.index(len(self._rows) - 1, AGE))
+        if self._entries:
+            self.dataChanged.emit(self.index(0, AGE), self.index(len(self._entries) - 1, AGE))
+
+    def _row_at(self, row: int) -> _Row:
+        entry = self._entries[row]
+        cached = self._cache.get(entry.id)
+        if cached is None:
+            assert self.case is not None
+            cached = self._cache[entry.id] = self._row(self.case, entry)
+        return cached
 
     @staticmethod
     def _row(case: CaseData, entry: EntryRecord) -> _Row:
         names = [
-            case.person_by_id[p.person].name for p in entry.persons if p.person in case.person_by_id
+            name
+            for p in entry.persons
+            if p.person in case.person_by_id
+            for name in (case.person_by_id[p.person].name, *case.person_by_id[p.person].aliases)
         ]
         values = [
             entry.ref,
@@ -159,13 +245,14 @@ class ChronologyModel(QAbstractTableModel):
             entry.impact or "",
             entry.action or "",
         ]
-        blob = " ".join([*values, entry.detail or "", *names, *entry.tags]).casefold()
+        extra = [entry.date.expression, entry.detail or "", *names, *entry.tags]
+        blob = " ".join([*values, *extra]).casefold()
         return _Row(entry, blob, frozenset(p.person for p in entry.persons), values)
 
     # --- Qt model ------------------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._entries)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -180,9 +267,9 @@ class ChronologyModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not index.isValid() or not 0 <= index.row() < len(self._entries):
             return None
-        row = self._rows[index.row()]
+        row = self._row_at(index.row())
         entry, column = row.entry, index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
@@ -237,13 +324,13 @@ class ChronologyModel(QAbstractTableModel):
     # --- lookups -------------------------------------------------------------------------
 
     def entry(self, row: int) -> EntryRecord:
-        return self._rows[row].entry
+        return self._entries[row]
 
     def row_of(self, entry_id: str) -> int | None:
         return self._row_of.get(entry_id)
 
     def matches(self, row: int, filters: Filters, words: list[str]) -> bool:
-        item = self._rows[row]
+        item = self._row_at(row)
         entry = item.entry
         if filters.hide_restricted and entry.restricted:
             return False
@@ -264,6 +351,22 @@ class ChronologyModel(QAbstractTableModel):
         return all(word in item.blob for word in words)
 
 
+class _Keys(Sequence[tuple[Any, ...]]):
+    """The entries' sort keys, less the row at `skip`, as a sequence for bisection (no list
+    of 5,000 keys built for one edit)."""
+
+    def __init__(self, entries: list[EntryRecord], skip: int | None) -> None:
+        self._entries = entries
+        self._skip = len(entries) if skip is None else skip
+        self._length = len(entries) - (skip is not None)
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._entries[index + (index >= self._skip)].sort_key
+
+
 class ChronologyFilter(QSortFilterProxyModel):
     """Applies `Filters` to the chronology; sorting uses SORT_ROLE (chronological by default)."""
 
@@ -273,6 +376,7 @@ class ChronologyFilter(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
         self._source = source
         self._filters = Filters()
+        self._active = False
         self._words: list[str] = []
 
     @property
@@ -282,10 +386,11 @@ class ChronologyFilter(QSortFilterProxyModel):
     def set_filters(self, filters: Filters) -> None:
         self.beginFilterChange()
         self._filters = filters
+        self._active = filters.active()
         self._words = filters.text.casefold().split()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        if not self._filters.active():
+        if not self._active:
             return True
         return self._source.matches(source_row, self._filters, self._words)

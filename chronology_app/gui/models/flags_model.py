@@ -15,15 +15,15 @@ SEVERITY_COLOURS = {"high": "#c62828", "medium": "#ef6c00", "low": "#546e7a"}
 
 def _review(item: ReviewedFlag) -> str:
     if item.review is None:
-        return "to review"
-    return item.review.decision
+        return "To review"
+    return item.review.decision.capitalize()
 
 
 class FlagsModel(RecordTableModel[ReviewedFlag]):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(
             (
-                ("Severity", lambda r: r.flag.severity),
+                ("Severity", lambda r: r.flag.severity.capitalize()),
                 ("Flag", lambda r: r.flag.title),
                 ("Review", _review),
             ),

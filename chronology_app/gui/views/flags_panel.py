@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QListWidget,
     QPushButton,
     QSplitter,
     QTableView,
@@ -25,9 +26,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chronology_app.core.analysis import Analysis, ReviewedFlag
 from chronology_app.core.records import CaseData
-from chronology_app.core.service import ReviewedFlag
+from chronology_app.gui.dialogs.help_dialog import plain
 from chronology_app.gui.models.flags_model import SEVERITY_COLOURS, FlagsModel
+
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+def plural(count: int, noun: str) -> str:
+    """ "1 flag", "2 flags"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def describe(item: Any) -> str:
+    """One line for something due or answered (whatever the analysis gives: a title, a
+    summary, else its text)."""
+    for name in ("title", "summary", "explanation", "description"):
+        value = getattr(item, name, None)
+        if isinstance(value, str) and value:
+            due = getattr(item, "due", None) or getattr(item, "by", None)
+            return f"{value} (by {due:%d/%m/%Y})" if hasattr(due, "strftime") else value
+    return str(item)
 
 
 class FlagsPanel(QWidget):
@@ -42,6 +62,7 @@ class FlagsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.summary = QLabel("No case open.")
+        self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.table = QTableView()
@@ -49,7 +70,11 @@ class FlagsPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setWordWrap(True)
         self.table.selectionModel().currentRowChanged.connect(self._show_current)
         splitter.addWidget(self.table)
         self.details = QTextBrowser()
@@ -58,6 +83,18 @@ class FlagsPanel(QWidget):
         splitter.addWidget(self.details)
         splitter.setSizes([220, 320])
         layout.addWidget(splitter)
+        # What the analysis found due, and what was answered in time (shown when there is any).
+        self.due_label = QLabel("<b>Due</b>")
+        self.due = QListWidget()
+        self.due.setAccessibleName("Due")
+        self.answered_label = QLabel("<b>Answered in time</b>")
+        self.answered = QListWidget()
+        self.answered.setAccessibleName("Answered in time")
+        for widget in (self.due_label, self.due, self.answered_label, self.answered):
+            widget.hide()
+            layout.addWidget(widget)
+        self.table.setAccessibleName("Flags")
+        self.details.setAccessibleName("About the flag")
         buttons = QHBoxLayout()
         self.acknowledge = QPushButton("Acknowledge…")
         self.dismiss = QPushButton("Dismiss…")
@@ -68,15 +105,30 @@ class FlagsPanel(QWidget):
         layout.addLayout(buttons)
         self._set_buttons(False)
 
+    def set_analysis(self, case: CaseData, analysis: Analysis) -> None:
+        self.set_flags(case, list(analysis.flags))
+        for label, widget, items in (
+            (self.due_label, self.due, analysis.due),
+            (self.answered_label, self.answered, analysis.answered),
+        ):
+            widget.clear()
+            widget.addItems([describe(item) for item in items])
+            label.setVisible(bool(items))
+            widget.setVisible(bool(items))
+
     def set_flags(self, case: CaseData | None, flags: list[ReviewedFlag]) -> None:
         self.case = case
+        flags = sorted(flags, key=lambda f: SEVERITY_ORDER.get(f.flag.severity, 9))
         self.model.set_records(flags)
+        if case is None:
+            for widget in (self.due_label, self.due, self.answered_label, self.answered):
+                widget.hide()
         open_flags = sum(1 for f in flags if f.review is None)
         if case is None:
             self.summary.setText("No case open.")
         else:
             self.summary.setText(
-                f"{len(flags)} flag{'s' if len(flags) != 1 else ''}, {open_flags} to review. "
+                f"{plural(len(flags), 'flag')}, {open_flags} to review. "
                 "Flags are prompts for professional judgement, not scores."
             )
         self.details.clear()
@@ -112,12 +164,11 @@ class FlagsPanel(QWidget):
         colour = SEVERITY_COLOURS.get(flag.severity, "#000")
         parts = [
             f"<h3>{html.escape(flag.title)}</h3>",
-            f'<p><b style="color:{colour}">{flag.severity.upper()}</b> · '
-            f"{html.escape(flag.rule)}</p>",
+            f'<p><b style="color:{colour}">{flag.severity.capitalize()}</b></p>',
             f"<p>{html.escape(flag.explanation)}</p>",
-            f"<p><b>Consider:</b> {html.escape(flag.suggested_action)}</p>",
+            f"<p><b>Consider:</b> {html.escape(plain(flag.suggested_action))}</p>",
             f'<p><b>Evidence:</b> {", ".join(refs)} (<a href="all:">select all</a>)</p>',
-            f"<p><b>Basis:</b> {html.escape(flag.basis)}</p>",
+            f"<p><b>Basis:</b> {html.escape(plain(flag.basis))}</p>",
         ]
         if review is not None:
             parts.append(

@@ -119,5 +119,15 @@ class PeopleView(QWidget):
         layout.addWidget(splitter)
 
     def set_case(self, case: CaseData | None) -> None:
+        chosen = self.selected_person()
         self.model.set_records(list(case.persons) if case else [])
         self.diagram.set_case(case)
+        if chosen is not None:
+            for row, person in enumerate(self.model.records()):
+                if person.id == chosen:
+                    self.table.selectRow(row)
+
+    def selected_person(self) -> str | None:
+        """The id of the person chosen in the table, if any."""
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.record(rows[0].row()).id if rows else None

@@ -14,53 +14,40 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QIODevice, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QWheelEvent
+from PySide6.QtCore import QBuffer, QEvent, QIODevice, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFontMetrics,
+    QHelpEvent,
+    QImage,
+    QPainter,
+    QPen,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsScene,
     QGraphicsSceneMouseEvent,
     QGraphicsView,
     QStyleOptionGraphicsItem,
+    QToolTip,
     QWidget,
 )
 
+from chronology_app.core.case_patch import Patched
 from chronology_app.core.errors import ChronologyError
 from chronology_app.core.files import write_atomically
 from chronology_app.core.model.vocabulary import RELATIONSHIP_ENTRY_KINDS
 from chronology_app.core.records import CaseData, EntryRecord
+from chronology_app.gui.views.timeline_marks import COLOURS, category, marker_tooltip
 
-LABEL_WIDTH = 170.0
+LABEL_WIDTH = 170.0  # the least room for lane names; widened to fit the longest
+MAX_LABEL_WIDTH = 280.0
+GAP = 14.0  # between the names and the first marker
 LANE_HEIGHT = 26.0
 AXIS_HEIGHT = 24.0
 MARKER = 5.0
-DA_KINDS = frozenset({"incident", "disclosure", "police_action", "injury"})
-RESPONSE_KINDS = frozenset(
-    {
-        "referral",
-        "risk_assessment",
-        "marac_referral",
-        "marac_meeting",
-        "dvds",
-        "safety_plan",
-        "court_order",
-        "conference",
-        "assessment",
-        "information_shared",
-        "information_request",
-    }
-)
-COLOURS = {"da": "#c62828", "relationship": "#6a1b9a", "response": "#1565c0", "other": "#78909c"}
-
-
-def category(entry: EntryRecord) -> str:
-    if entry.kind in DA_KINDS:
-        return "da"
-    if entry.kind in RELATIONSHIP_ENTRY_KINDS:
-        return "relationship"
-    if entry.kind in RESPONSE_KINDS:
-        return "response"
-    return "other"
 
 
 @dataclass(frozen=True)
@@ -103,14 +90,26 @@ def relationship_periods(case: CaseData, start: dt.date, end: dt.date) -> list[P
     return periods
 
 
+def _lane_key(entry: EntryRecord) -> tuple[dt.date, str]:
+    return (entry.date.earliest, entry.id)
+
+
 class _Lane(QGraphicsItem):
     def __init__(
-        self, timeline: TimelineView, label: str, entries: list[EntryRecord], y: float
+        self,
+        timeline: TimelineView,
+        person: str | None,
+        label: str,
+        entries: list[EntryRecord],
+        y: float,
     ) -> None:
         super().__init__()
         self.timeline = timeline
+        self.person = person  # None: the lane of entries that name no one
         self.label = label
-        self.entries = sorted(entries, key=lambda e: (e.date.earliest, e.id))
+        self.entries = sorted(entries, key=_lane_key)
+        # paint() is told the exposed part, so it draws only the markers there.
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
         self.top = y
         self.xs: list[float] = []
 
@@ -127,7 +126,9 @@ class _Lane(QGraphicsItem):
         exposed = option.exposedRect
         middle = self.top + LANE_HEIGHT / 2
         painter.setPen(QPen(QColor("#eceff1")))
-        painter.drawLine(QPointF(LABEL_WIDTH, middle), QPointF(self.timeline.scene_width, middle))
+        painter.drawLine(
+            QPointF(self.timeline.label_width, middle), QPointF(self.timeline.scene_width, middle)
+        )
         first = bisect.bisect_left(self.xs, exposed.left() - 200)
         last = bisect.bisect_right(self.xs, exposed.right() + MARKER)
         selected = self.timeline.selected
@@ -189,13 +190,23 @@ class TimelineView(QGraphicsView):
         self.scene_width = 1000.0
         self._lanes: list[_Lane] = []
         self._case: CaseData | None = None
+        self.label_width = LABEL_WIDTH
+        self.setAccessibleName("Timeline")
+        self.setToolTip("")  # tooltips come from the marker under the pointer (see event)
 
     # --- building ------------------------------------------------------------------------
 
-    def set_case(self, case: CaseData | None, flagged: set[str] | None = None) -> None:
+    def set_case(
+        self, case: CaseData | None, flagged: set[str] | None = None, *, keep_view: bool = False
+    ) -> None:
+        """Draw a case. With `keep_view` (the same case after a change) the zoom, the place
+        the view is panned to and the selection stay."""
+        centre = self.mapToScene(self.viewport().rect().center())
+        scale, selected = self.pixels_per_day, self.selected
         self._case = case
-        self.flagged = set(flagged or ())
-        self.selected = None
+        if flagged is not None or not keep_view:
+            self.flagged = set(flagged or ())
+        self.selected = selected if keep_view else None
         self.scene().clear()
         self._lanes = []
         if case is None or not case.entries:
@@ -205,7 +216,7 @@ class TimelineView(QGraphicsView):
         self.start = (min(days) if days else dt.date(2000, 1, 1)).replace(month=1, day=1)
         self.end = max([*lates, *days, self.start])
         span = max((self.end - self.start).days, 30)
-        self.pixels_per_day = max(900.0 / span, 0.05)
+        self.pixels_per_day = scale if keep_view else max(900.0 / span, 0.05)
         by_person: dict[str, list[EntryRecord]] = {p.id: [] for p in case.persons}
         nobody: list[EntryRecord] = []
         for entry in case.entries:
@@ -215,22 +226,82 @@ class TimelineView(QGraphicsView):
             if not named:
                 nobody.append(entry)
         y = AXIS_HEIGHT
-        lanes = [("Case (no one named)", nobody)] + [
-            (f"{p.name}{' (restricted)' if p.restricted else ''}", by_person[p.id])
+        lanes: list[tuple[str | None, str, list[EntryRecord]]] = [
+            (None, "Case (no one named)", nobody)
+        ] + [
+            (p.id, f"{p.name}{' (restricted)' if p.restricted else ''}", by_person[p.id])
             for p in sorted(case.persons, key=_lane_order)
         ]
-        for label, entries in lanes:
-            lane = _Lane(self, label, entries, y)
+        metrics = QFontMetrics(self.font())
+        widest = max(metrics.horizontalAdvance(label) for _, label, _ in lanes)
+        self.label_width = min(max(LABEL_WIDTH, widest + 16.0), MAX_LABEL_WIDTH)
+        for owner, label, entries in lanes:
+            lane = _Lane(self, owner, label, entries, y)
             self.scene().addItem(lane)
             self._lanes.append(lane)
             y += LANE_HEIGHT
         self._relationships_top = y
         self._relayout()
+        if keep_view:
+            self.centerOn(centre)
+
+    def apply(self, patched: Patched) -> None:
+        """The same case after one change: only the lanes holding a changed entry are laid out
+        again; persons changed, or a date beyond the axis, redraw it keeping the view."""
+        case = patched.case
+        old = self._case
+        moved = patched.entries | patched.removed
+        if old is None or not self._lanes or patched.people_changed:
+            self.set_case(case, keep_view=old is not None)
+            return
+        self._case = case
+        if not moved:
+            return
+        changed = [case.entry_by_id[e] for e in patched.entries]
+        if any(not self._on_axis(entry) for entry in changed):
+            self.set_case(case, keep_view=True)
+            return
+        lanes = {lane.person: lane for lane in self._lanes}
+        touched: set[_Lane] = set()
+        spots: list[tuple[_Lane, float]] = []  # where a marker was or now is: redrawn
+        for lane in self._lanes:
+            kept = [e for e in lane.entries if e.id not in moved]
+            if len(kept) != len(lane.entries):
+                spots += [
+                    (lane, x) for e, x in zip(lane.entries, lane.xs, strict=True) if e.id in moved
+                ]
+                lane.entries = kept
+                touched.add(lane)
+        for entry in changed:
+            named: list[str | None] = [p.person for p in entry.persons if p.person in lanes]
+            for person in named or [None]:
+                lane = lanes[person]
+                bisect.insort(lane.entries, entry, key=_lane_key)
+                touched.add(lane)
+        for lane in touched:
+            lane.layout()
+            spots += [
+                (lane, x) for e, x in zip(lane.entries, lane.xs, strict=True) if e.id in moved
+            ]
+        previous = [old.entry_by_id.get(e) for e in moved]
+        if any(e is not None and e.kind in RELATIONSHIP_ENTRY_KINDS for e in (*changed, *previous)):
+            self._relayout()  # relationship bars follow these entries
+            return
+        for lane, x in spots:  # only the markers that moved or changed are painted again
+            lane.update(QRectF(x - 4 * MARKER, lane.top, 8 * MARKER, LANE_HEIGHT))
+
+    def _on_axis(self, entry: EntryRecord) -> bool:
+        earliest, latest = entry.date.earliest, entry.date.latest
+        return (earliest == dt.date.min or earliest >= self.start) and (
+            latest == dt.date.max or latest <= self.end
+        )
 
     def _relayout(self) -> None:
         if self._case is None:
             return
-        self.scene_width = LABEL_WIDTH + (self.end - self.start).days * self.pixels_per_day + 60
+        self.scene_width = (
+            self.label_width + GAP + (self.end - self.start).days * self.pixels_per_day + 60
+        )
         for lane in self._lanes:
             lane.layout()
         for item in list(self.scene().items()):
@@ -288,7 +359,7 @@ class TimelineView(QGraphicsView):
             day = self.end
         if day == dt.date.min:
             day = self.start
-        return LABEL_WIDTH + (day - self.start).days * self.pixels_per_day
+        return self.label_width + GAP + (day - self.start).days * self.pixels_per_day
 
     def zoom(self, factor: float) -> None:
         centre_day = self._day_at(self.mapToScene(self.viewport().rect().center()).x())
@@ -299,7 +370,7 @@ class TimelineView(QGraphicsView):
         )
 
     def _day_at(self, x: float) -> dt.date:
-        days = int((x - LABEL_WIDTH) / self.pixels_per_day) if self.pixels_per_day else 0
+        days = int((x - self.label_width - GAP) / self.pixels_per_day) if self.pixels_per_day else 0
         return min(max(self.start + dt.timedelta(days=days), self.start), self.end)
 
     def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
@@ -307,11 +378,37 @@ class TimelineView(QGraphicsView):
         left = self.mapToScene(0, 0).x()
         painter.setPen(QPen(QColor("#263238")))
         for lane in self._lanes:
-            box = QRectF(left, lane.top, LABEL_WIDTH - 6, LANE_HEIGHT)
+            box = QRectF(left, lane.top, self.label_width - 6, LANE_HEIGHT)
             if not box.intersects(QRectF(rect)):
                 continue
             painter.fillRect(box, QColor(250, 250, 250, 235))
             painter.drawText(box.adjusted(6, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter, lane.label)
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        """The lane names stay put while the rest scrolls: the strip they were copied into
+        is painted again, so no ghost of them is left behind."""
+        super().scrollContentsBy(dx, dy)
+        strip = int(self.label_width) + abs(dx) + 2
+        self.viewport().update(QRect(0, 0, strip, self.viewport().height()))
+
+    def entry_at(self, point: QPointF) -> EntryRecord | None:
+        """The entry whose marker is at a scene point, if any."""
+        for lane in self._lanes:
+            if lane.top <= point.y() < lane.top + LANE_HEIGHT:
+                if point.x() < self.mapToScene(0, 0).x() + self.label_width:
+                    return None  # over the lane's name
+                return lane.entry_at(point.x())
+        return None
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            entry = self.entry_at(self.mapToScene(event.pos()))
+            if entry is None:
+                QToolTip.hideText()
+            else:
+                QToolTip.showText(event.globalPos(), marker_tooltip(entry), self)
+            return True
+        return super().event(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         self.zoom(1.25 if event.angleDelta().y() > 0 else 0.8)

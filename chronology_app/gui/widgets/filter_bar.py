@@ -47,6 +47,25 @@ class FilterBar(QWidget):
         self.date_problem.setStyleSheet("color: #b71c1c;")
         clear = QPushButton("Clear")
         clear.clicked.connect(self.clear)
+        for combo in (self.person, self.kind, self.agency, self.tag, self.significance):
+            # A long name or agency must not make the window wider than a small laptop.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(5)
+        for line in (self.date_from, self.date_to):
+            line.setMinimumWidth(60)
+        for widget, name in (
+            (self.search, "Search the chronology"),
+            (self.person, "Person"),
+            (self.kind, "Kind of entry"),
+            (self.agency, "Agency"),
+            (self.tag, "Tag"),
+            (self.significance, "Significance"),
+            (self.date_from, "From date"),
+            (self.date_to, "To date"),
+        ):
+            widget.setAccessibleName(name)
         grid.addWidget(self.search, 0, 0, 1, 3)
         grid.addWidget(self.person, 0, 3)
         grid.addWidget(self.kind, 0, 4)

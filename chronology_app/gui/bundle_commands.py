@@ -1,0 +1,176 @@
+"""Moving a case between workspaces: export it as an encrypted bundle, and import a bundle (the
+Import dialog offers case files and bundles alike; the file itself says which it is).
+
+The bundle's passphrase is asked on the GUI thread; sealing and opening (scrypt, deliberately
+slow) and the import run off it, through the one door.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from chronology_app.core import bundle, casefile
+from chronology_app.core.errors import ChronologyError
+from chronology_app.core.service import OpChanges
+from chronology_app.gui.dialogs.welcome import strength_hint
+from chronology_app.gui.operations import show_error
+
+if TYPE_CHECKING:
+    from chronology_app.gui.main_window import MainWindow
+
+OPEN_FILTER = (
+    "Case files and bundles (*.json *.bundle);;Case bundles (*.bundle);;Case files (*.json)"
+)
+MIN_PASSPHRASE = 12
+ERROR_STYLE = "color: #b71c1c;"
+
+
+class BundlePassphraseDialog(QDialog):
+    """A new passphrase for a bundle, typed twice; it must not be the workspace's."""
+
+    def __init__(self, is_workspace_passphrase: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Passphrase for the bundle")
+        self._is_workspace = is_workspace_passphrase
+        form = QFormLayout(self)
+        note = QLabel(
+            "Whoever receives the case needs this passphrase. Give it to them separately "
+            "(by phone, not in the same email). It must differ from this workspace's."
+        )
+        note.setWordWrap(True)
+        form.addRow(note)
+        self.first, self.second = QLineEdit(), QLineEdit()
+        for field, label in ((self.first, "Passphrase"), (self.second, "Type it again")):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+            field.setAccessibleName(label)
+            form.addRow(label, field)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.first.textChanged.connect(lambda text: self.hint.setText(strength_hint(text)))
+        form.addRow("", self.hint)
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        form.addRow("", self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.try_accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def problem(self) -> str:
+        text = self.first.text()
+        if len(text) < MIN_PASSPHRASE:
+            return f"Use at least {MIN_PASSPHRASE} characters."
+        if text != self.second.text():
+            return "The two passphrases differ; type them again."
+        if self._is_workspace(text):
+            return "Choose a passphrase different from the workspace's."
+        return ""
+
+    def try_accept(self) -> bool:
+        problem = self.problem()
+        self.error.setText(problem)
+        if problem:
+            return False
+        self.accept()
+        return True
+
+
+class BundleCommands:
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+
+    def _is_workspace_passphrase(self, passphrase: str) -> bool:
+        try:
+            self.window.service.check_passphrase(passphrase)
+        except ChronologyError:
+            return False
+        return True
+
+    def export_bundle(self, path: str | None = None, passphrase: str | None = None) -> None:
+        window = self.window
+        reference = window.reference
+        if reference is None:
+            return
+        if passphrase is None:
+            dialog = BundlePassphraseDialog(self._is_workspace_passphrase, window)
+            if not dialog.exec():
+                return
+            passphrase = dialog.first.text()
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                window, "Export encrypted bundle", f"{reference}.bundle", "Case bundles (*.bundle)"
+            )
+        if not path:
+            return
+        document = window.service.document(reference)
+        chosen, secret = Path(path), passphrase
+
+        def done(_: None) -> None:
+            window.statusBar().showMessage(
+                f"Exported {reference} to {chosen.name}, encrypted. Send the passphrase "
+                "separately.",
+                10000,
+            )
+
+        window.ops.in_background(
+            "Sealing the bundle…", lambda: bundle.write(document, chosen, secret), done
+        )
+
+    def import_file(self, path: str | None = None, passphrase: str | None = None) -> None:
+        """Import a case file or a bundle (asking a bundle's passphrase first)."""
+        window = self.window
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(window, "Import a case", "", OPEN_FILTER)
+        if not path:
+            return
+        name = Path(path).name
+        try:
+            with open(path, "rb") as handle:
+                value = casefile.parse_json(handle.read(casefile.MAX_FILE_BYTES + 1), name)
+        except OSError as error:
+            show_error(window, ChronologyError(f"{path}: cannot read the file ({error.strerror})"))
+            return
+        except ChronologyError as error:
+            show_error(window, error)
+            return
+        if bundle.is_bundle(value):
+            if passphrase is None:
+                text, ok = QInputDialog.getText(
+                    window,
+                    "Import a bundle",
+                    f"The passphrase of {name} (from whoever sent it):",
+                    QLineEdit.EchoMode.Password,
+                )
+                if not ok:
+                    return
+                passphrase = text
+            secret = passphrase
+
+            def work() -> OpChanges:
+                return window.service.import_case(bundle.open_bundle(value, secret, name), name)
+
+        else:
+
+            def work() -> OpChanges:
+                return window.service.import_case(value, name)
+
+        def opened(changes: OpChanges) -> None:
+            if changes.case_reference:
+                window.open_case(changes.case_reference)
+
+        window.ops.change(work, slow=f"Importing {name}…", then=opened)
