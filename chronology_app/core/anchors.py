@@ -16,7 +16,6 @@ never a name, a reference or any case content.
 from __future__ import annotations
 
 import contextlib
-import datetime
 import json
 import logging
 import os
@@ -24,6 +23,8 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from chronology_app.core import clock
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ def remember(workspace_id: str, anchor: Anchor) -> None:
     anchors[workspace_id] = {
         "head": anchor.head,
         "records": anchor.records,
-        "seen_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "seen_at": clock.now_utc().isoformat(timespec="seconds"),
     }
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ import datetime as dt
 from chronology_app.core.dates import DateKind, PartialDate, format_day
 from chronology_app.core.records import EntryRecord
 
-__all__ = ["age", "child_age", "date_shown", "day", "entry_date", "entry_point"]
+__all__ = ["age", "age_from_day", "child_age", "date_shown", "day", "entry_date", "entry_point"]
 
 
 def day(when: dt.date) -> str:
@@ -73,7 +73,13 @@ def child_age(date_of_birth: PartialDate | None, on: dt.date) -> str:
     '2y 3m') when the date of birth is an exact day; otherwise as `age` says it."""
     if date_of_birth is None or not date_of_birth.is_exact or date_of_birth.earliest > on:
         return age(date_of_birth, on)
-    born = date_of_birth.earliest
+    return age_from_day(date_of_birth.earliest, on)
+
+
+def age_from_day(born: dt.date, on: dt.date) -> str:
+    """`child_age` for a date of birth known to the day."""
+    if born > on:
+        return "not yet born"
     days = (on - born).days
     if days < 7 * 8:
         if days >= 14:

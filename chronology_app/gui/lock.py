@@ -79,7 +79,9 @@ class Locker(QObject):
             app.installEventFilter(self)
 
     def set_idle_minutes(self, minutes: int) -> None:
-        self.idle.setInterval(max(minutes, 1) * 60_000)
+        """Never off and never more than two hours, whatever is asked."""
+        kept = min(max(minutes, stored_settings.IDLE_MIN), stored_settings.IDLE_MAX)
+        self.idle.setInterval(kept * 60_000)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in INPUT_EVENTS and not self.is_locked():

@@ -109,7 +109,7 @@ def test_a_family_facing_timeline_picture_is_drawn_from_shared_entries(
     monkeypatch.setattr(
         printing.QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), "")
     )
-    window.export_timeline()
+    window.files.export_timeline()
     window.ops.wait()
     image = QImage(str(target))
     assert not image.isNull() and image.width() > 1000

@@ -15,9 +15,11 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from chronology_app.core import clock
+
 
 def _utcnow() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC)
+    return clock.now_utc()
 
 
 class Case(SQLModel, table=True):

@@ -29,6 +29,7 @@ from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
+from chronology_app.core import clock
 from chronology_app.core.errors import BackupError, WrongPassphrase
 from chronology_app.core.store.engine import connect, create_private_file, rekey
 
@@ -84,7 +85,7 @@ def list_backups(workspace: Path) -> list[Backup]:
 
 
 def backup_name(label: str, state: str, now: datetime.datetime | None = None) -> str:
-    stamp = (now or datetime.datetime.now(datetime.UTC)).strftime(_STAMP)
+    stamp = (now or clock.now_utc()).strftime(_STAMP)
     return f"{stamp}_{label}_{state[:STATE_DIGITS]}{SUFFIX}"
 
 

@@ -10,7 +10,6 @@ program takes it over.
 from __future__ import annotations
 
 import contextlib
-import datetime
 import errno
 import os
 import socket
@@ -18,6 +17,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from chronology_app.core import clock
 from chronology_app.core.errors import WorkspaceError, WorkspaceLocked
 from chronology_app.core.store.engine import FILE_MODE
 
@@ -159,7 +159,7 @@ _HOLDER_AT = 1  # the holder's note starts after the byte Windows locks
 
 def _write_holder(descriptor: int) -> None:
     """Which process has the workspace open, for the message another one shows (no names)."""
-    since = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    since = clock.now_utc().strftime("%Y-%m-%d %H:%M UTC")
     note = f"\n{os.getpid()}\t{socket.gethostname()}\t{since}\n".encode()
     with contextlib.suppress(OSError):
         os.ftruncate(descriptor, 0)

@@ -11,7 +11,6 @@ passphrase) or removes them (when the user confirms), and says exactly which was
 
 from __future__ import annotations
 
-import datetime
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import sqlcipher3.dbapi2 as sqlcipher
 
+from chronology_app.core import clock
 from chronology_app.core.errors import BackupError, WrongPassphrase
 from chronology_app.core.store import backup as copies
 from chronology_app.core.store.engine import connect, rekey
@@ -91,7 +91,7 @@ def _count(paths: tuple[Path, ...]) -> str:
 
 
 def mark(workspace: Workspace) -> None:
-    now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    now = clock.now_utc().isoformat(timespec="seconds")
     workspace.set_meta(KEY, {"started_at": now})
 
 

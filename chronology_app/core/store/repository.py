@@ -17,6 +17,7 @@ from sqlalchemy import String, delete, func, insert, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import col
 
+from chronology_app.core import clock
 from chronology_app.core.crosscase import PersonRef, parse_pair_key
 from chronology_app.core.dates import parse_expression
 from chronology_app.core.errors import Conflict, NotFound
@@ -49,7 +50,7 @@ SPEC_TOP_LEVEL = (
 
 
 def now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC)
+    return clock.now_utc()
 
 
 def pk(row: Any) -> int:

@@ -17,7 +17,7 @@ from typing import Any
 
 from chronology_app.core.dates import PartialDate, parse_practitioner_date
 from chronology_app.core.errors import InvalidDate
-from chronology_app.core.model.vocabulary import ENTRY_KINDS, RELATIONSHIP_ENTRY_KINDS
+from chronology_app.core.model.vocabulary import ENTRY_KINDS, RELATIONSHIP_ENTRY_KINDS, reading
 from chronology_app.core.tables_import.headings import normalise
 from chronology_app.core.tables_import.source import Cell
 
@@ -35,7 +35,7 @@ _KIND_WORDS: dict[str, str] = {
     "change of address": "move", "home visit": "note", "other": "note",
 }  # fmt: skip
 _KINDS = {
-    **{normalise(kind.replace("_", " ")): kind for kind in ENTRY_KINDS},
+    **{normalise(reading(kind)): kind for kind in ENTRY_KINDS},
     **{normalise(label): kind for kind, label in ENTRY_KINDS.items()},
     **_KIND_WORDS,
 }

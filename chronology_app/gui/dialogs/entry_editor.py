@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chronology_app.core import clock
 from chronology_app.core.dates import parse_practitioner_date
 from chronology_app.core.errors import InvalidDate, InvalidInput
 from chronology_app.core.model import vocabulary as words
@@ -91,7 +92,7 @@ def _combo(items: list[tuple[str, str]], current: str | None = None) -> QComboBo
 
 
 def _label(text: str) -> str:
-    return text.replace("_", " ").capitalize()
+    return words.label(text)
 
 
 class _PersonRow(QWidget):
@@ -458,7 +459,7 @@ class EntryEditor(QDialog):
             self.date_reading.setStyleSheet(ERROR_STYLE)
             self.date_reading.setText(str(err))
             return
-        check = _implausible(reading.earliest, reading.latest, dt.date.today())
+        check = _implausible(reading.earliest, reading.latest, clock.today())
         self.date_reading.setStyleSheet(WARNING_STYLE if check else "color: #1b5e20;")
         self.date_reading.setText(f"Read as: {reading.describe()}{check}")
 
@@ -562,7 +563,7 @@ class EntryEditor(QDialog):
         if attributes:
             entry["attributes"] = attributes
         if not self._original and self._recorded_by:
-            entry["recorded"] = {"by": self._recorded_by, "on": dt.date.today().isoformat()}
+            entry["recorded"] = {"by": self._recorded_by, "on": clock.today().isoformat()}
         return (None if problems else entry), problems
 
     def try_save(self) -> bool:

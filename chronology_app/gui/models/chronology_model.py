@@ -24,9 +24,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from chronology_app.core.case_patch import Patched
-from chronology_app.core.dates import DateKind
 from chronology_app.core.model.vocabulary import ENTRY_KINDS
 from chronology_app.core.records import CaseData, EntryRecord
+from chronology_app.core.wording import age_from_day, entry_date
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -48,30 +48,9 @@ RESTRICTED_TINT = QColor("#fbe9e7")
 FLAGGED_TINT = QColor("#fff4d6")
 
 
-def shown_date(entry: EntryRecord) -> str:
-    """The date as the practitioner wrote it, else a UK-style rendering of the expression."""
-    if entry.date_text:
-        return entry.date_text
-    date = entry.date
-    if date.kind == DateKind.MINUTE and date.minute is not None:
-        return f"{date.earliest:%d/%m/%Y} {date.minute:%H:%M}"
-    if date.kind == DateKind.DAY and not date.approximate:
-        return f"{date.earliest:%d/%m/%Y}"
-    if date.kind == DateKind.MONTH and not date.approximate:
-        return f"{date.earliest:%B %Y}"
-    return date.expression
-
-
-def age_at(born: dt.date, when: dt.date) -> str:
-    """A child's age on a day, as a social worker writes it ("2y 3m", "5 weeks")."""
-    if when < born:
-        return "unborn"
-    days = (when - born).days
-    if days < 7 * 8:
-        return f"{days // 7} weeks" if days >= 14 else f"{days} days"
-    months = (when.year - born.year) * 12 + when.month - born.month - (when.day < born.day)
-    years, months = divmod(months, 12)
-    return f"{years}y {months}m" if years else f"{months}m"
+# How an entry's date and a child's age read: the one wording (core/wording.py).
+shown_date = entry_date
+age_at = age_from_day
 
 
 @dataclass

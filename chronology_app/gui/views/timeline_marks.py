@@ -7,25 +7,11 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel
 
-from chronology_app.core.model.vocabulary import ENTRY_KINDS, RELATIONSHIP_ENTRY_KINDS
+from chronology_app.core.model.vocabulary import ENTRY_KINDS, RELATIONSHIP_ENTRY_KINDS, kinds_in
 from chronology_app.core.records import EntryRecord
 
-DA_KINDS = frozenset({"incident", "disclosure", "police_action", "injury"})
-RESPONSE_KINDS = frozenset(
-    {
-        "referral",
-        "risk_assessment",
-        "marac_referral",
-        "marac_meeting",
-        "dvds",
-        "safety_plan",
-        "court_order",
-        "conference",
-        "assessment",
-        "information_shared",
-        "information_request",
-    }
-)
+DA_KINDS = kinds_in("harm")
+RESPONSE_KINDS = kinds_in("response")
 COLOURS = {"da": "#c62828", "relationship": "#6a1b9a", "response": "#1565c0", "other": "#78909c"}
 
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from chronology_app.core.dates import parse_practitioner_date
 from chronology_app.core.errors import InvalidDate
-from chronology_app.core.model.vocabulary import ENTRY_KINDS
+from chronology_app.core.model.vocabulary import ENTRY_KINDS, reading
 from chronology_app.core.records import CaseData
 from chronology_app.gui.models.chronology_model import Filters
 
@@ -109,7 +109,7 @@ class FilterBar(QWidget):
         fill(
             self.tag,
             "Any tag",
-            [(t, t.replace("_", " ")) for t in sorted({t for e in entries for t in e.tags})],
+            [(t, reading(t)) for t in sorted({t for e in entries for t in e.tags})],
         )
         fill(
             self.significance,
