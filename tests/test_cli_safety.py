@@ -171,7 +171,7 @@ def test_restore_over_a_workspace_needs_replace(ws: str) -> None:
 def test_backup_to_a_chosen_file(ws: str, tmp_path: Path) -> None:
     target = tmp_path / "copy.chronology-backup"
     assert run("backup", ws, "-o", str(target))[0] == 0
-    assert backup.check(target, PASSPHRASE) == "0003"
+    assert backup.check(target, PASSPHRASE) == "0004"
 
 
 def test_no_backups_yet(tmp_path: Path) -> None:

@@ -65,7 +65,7 @@ def test_a_backup_is_encrypted_and_opens_only_with_the_passphrase(path: Path) ->
     assert not data.startswith(b"SQLite format 3")
     for secret in (b"Ann Test", b"Cal pushed", REF.encode()):
         assert secret not in data
-    assert backup.check(found.path, PASSPHRASE) == "0003"
+    assert backup.check(found.path, PASSPHRASE) == "0004"
     with pytest.raises(WrongPassphrase, match="does not open the backup"):
         backup.check(found.path, "not the passphrase")
     assert not backup.sidecars(found.path)[0].exists()  # a standalone file, no -wal beside it
@@ -132,7 +132,7 @@ def test_a_backup_to_a_chosen_file_never_overwrites(path: Path, tmp_path: Path) 
         assert workspace.backup(target=target) == target
         with pytest.raises(BackupError, match="already there"):
             workspace.backup(target=target)
-    assert backup.check(target, PASSPHRASE) == "0003"
+    assert backup.check(target, PASSPHRASE) == "0004"
 
 
 # --- restoring --------------------------------------------------------------------------------
@@ -230,7 +230,7 @@ def test_a_new_passphrase_re_encrypts_the_workspace_and_its_backups(path: Path) 
         Workspace.open(path, PASSPHRASE)
     assert summary_in(path, NEW_PASSPHRASE) == "Police called: Cal pushed Ann."
     for found in backup.list_backups(path):
-        assert backup.check(found.path, NEW_PASSPHRASE) == "0003"
+        assert backup.check(found.path, NEW_PASSPHRASE) == "0004"
         with pytest.raises(WrongPassphrase):
             backup.check(found.path, PASSPHRASE)
     with Workspace.open(path, NEW_PASSPHRASE) as workspace:

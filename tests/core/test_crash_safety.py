@@ -110,7 +110,7 @@ def test_a_writer_killed_at_any_moment_loses_nothing_it_committed(path: Path) ->
     assert report.intact, f"seed {seed}: {report.problems}"
     assert report.records == 1 + len(present - {"e1", "e2"})  # one record per committed entry
     for found in backup.list_backups(path):
-        assert backup.check(found.path, PASSPHRASE) == "0003"
+        assert backup.check(found.path, PASSPHRASE) == "0004"
     print(f"seed {seed}: {len(committed)} committed entries over {KILLS} kills, none lost")
 
 
