@@ -105,6 +105,7 @@ HOLIDAY_WINDOWS = [
     ("northern_ireland", "2024-07-10", "2024-07-18", True),  # 12 July
     ("england_wales", "2024-07-10", "2024-07-18", False),
     ("northern_ireland", "2024-03-14", "2024-03-22", True),  # St Patrick's Day observed
+    ("northern_ireland", "2024-08-01", "2024-08-09", False),  # Scotland's 5 August is not NI's
     ("scotland", "2024-03-14", "2024-03-22", False),
 ]
 

@@ -52,8 +52,8 @@ class InterventionOnly(Rule):
                 continue
             text = (
                 f"After the domestic-abuse event {list_entries([event])}, the only responses "
-                f"recorded within {days} days are interventions, {list_entries(responses)}, "
-                "and no safety plan, risk assessment, referral, MARAC referral or DVDS."
+                f"recorded within {days} days are interventions: {list_entries(responses)}. "
+                "There is no safety plan, risk assessment, referral, MARAC referral or DVDS."
             )
             people = [*event.persons_in("victim"), *event.persons_in("alleged_perpetrator")]
             yield self.flag(text, [event, *responses], people)
