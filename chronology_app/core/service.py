@@ -13,7 +13,7 @@ import logging
 import os
 import secrets
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -35,6 +35,7 @@ from chronology_app.core.changes import (
     refuse,
 )
 from chronology_app.core.crosscase import PersonRef
+from chronology_app.core.edit_conflicts import check_based_on
 from chronology_app.core.errors import (
     Conflict,
     InvalidCaseFile,
@@ -50,7 +51,11 @@ from chronology_app.core.settings import Settings, parse_settings
 from chronology_app.core.store import objects
 from chronology_app.core.store import repository as repo
 from chronology_app.core.store.engine import connect
+from chronology_app.core.store.location import open_workspace
 from chronology_app.core.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from chronology_app.core.store.server import ServerWorkspace
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +67,11 @@ SETTINGS_KEY = "authority_settings"
 class Service:
     """Use cases over one open workspace, on behalf of one user (named in the audit trail)."""
 
-    def __init__(self, workspace: Workspace, user: str, settings: Settings | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace | ServerWorkspace, user: str, settings: Settings | None = None
+    ) -> None:
+        # On a team server the user is the database's: who signed in, not a desktop setting.
+        user = getattr(workspace, "login", user)
         if not encodes(user):  # e.g. bytes in an environment variable that are not UTF-8
             raise InvalidInput({"user": "the user's name is not valid text; set it again"})
         self.workspace = workspace
@@ -81,10 +90,12 @@ class Service:
         settings: Settings | None = None,
         backup_on_open: bool = True,
     ) -> Service:
-        """Open the workspace at `path` for `user` (front ends never open the store
-        themselves). `settings` override the workspace's own, for this session only."""
+        """Open the workspace at `path` (a file, or a team server's postgresql:// URL, where
+        the passphrase is the database password if one is needed and the user is who signs
+        in) for `user` (front ends never open the store themselves). `settings` override the
+        workspace's own, for this session only."""
         keep = (settings or Settings()).backups_kept
-        workspace = Workspace.open(
+        workspace = open_workspace(
             path, passphrase, keep_backups=keep, backup_on_open=backup_on_open
         )
         try:
@@ -104,7 +115,12 @@ class Service:
     def check_passphrase(self, passphrase: str) -> None:
         """Raise `WrongPassphrase` (or another `WorkspaceError`) unless `passphrase` opens this
         workspace (the lock screen asks this; nothing is kept)."""
-        connect(self.workspace.path, passphrase).close()
+        if isinstance(self.workspace, Workspace):
+            connect(self.workspace.path, passphrase).close()
+        else:
+            from chronology_app.core.store.server import connect as connect_server
+
+            connect_server(self.workspace.url, passphrase or None).close()
 
     @property
     def rules(self) -> list[Rule]:
@@ -289,13 +305,18 @@ class Service:
 
         return self._run(action, reference, body)
 
-    def update_case(self, reference: str, case: Mapping[str, Any]) -> OpChanges:
+    def update_case(
+        self, reference: str, case: Mapping[str, Any], based_on: Mapping[str, Any] | None = None
+    ) -> OpChanges:
+        """`based_on`: the details as the user opened them (see core/edit_conflicts.py)."""
         doc = copy_input(case)
         refuse(validation.check_case(doc, ""))
         if doc["reference"] != reference:
             raise InvalidInput({"reference": "a case's reference cannot be changed"})
 
         def body(session: Session) -> list[Change]:
+            stored = self._existing(repo.snapshot_case(session, reference), "case")
+            check_based_on("case's details", based_on, stored["doc"], doc)
             return [self._apply(session, None, "case", reference, {"doc": doc})]
 
         return self._run("Edit case details", reference, body)
@@ -317,7 +338,14 @@ class Service:
 
         return self._run("Add person", reference, body)
 
-    def edit_person(self, reference: str, person_id: str, person: Mapping[str, Any]) -> OpChanges:
+    def edit_person(
+        self,
+        reference: str,
+        person_id: str,
+        person: Mapping[str, Any],
+        based_on: Mapping[str, Any] | None = None,
+    ) -> OpChanges:
+        """`based_on`: the person as the user opened them (see core/edit_conflicts.py)."""
         doc = {**copy_input(person), "id": person_id}
         refuse(validation.check_person(doc, ""))
 
@@ -326,6 +354,7 @@ class Service:
             before = self._existing(
                 repo.snapshot_person(session, repo.pk(case), person_id), "person"
             )
+            check_based_on("person", based_on, before["doc"], doc)
             state = {**before, "doc": doc}
             return [self._apply(session, case, "person", person_id, state)]
 
@@ -375,13 +404,20 @@ class Service:
         return self._run(f"Add {lower_first(kind)}", reference, body)
 
     def edit_entry(
-        self, reference: str, entry_id: str, entry: Mapping[str, Any], reason: str | None = None
+        self,
+        reference: str,
+        entry_id: str,
+        entry: Mapping[str, Any],
+        reason: str | None = None,
+        based_on: Mapping[str, Any] | None = None,
     ) -> OpChanges:
+        """`based_on`: the entry as the user opened it (see core/edit_conflicts.py)."""
         doc = {**copy_input(entry), "id": entry_id}
 
         def body(session: Session) -> list[Change]:
             case = repo.case_row(session, reference)
             before = self._live_entry(session, case, entry_id)
+            check_based_on("entry", based_on, before["doc"], doc)
             self._check_entry(session, case, doc)
             self._reason_for_old_entry(session, case, entry_id, reason)
             return [self._apply(session, case, "entry", entry_id, {**before, "doc": doc})]
@@ -604,7 +640,9 @@ class Service:
             case_reference=reference,
             reason=reason,
             changes=[change.as_json() for change in changes],
-            prev_hash=audit.head(session),
+            prev_hash=audit.chain_head(session, reference)
+            if getattr(self.workspace, "per_case_chains", False)
+            else audit.head(session),
             hash="",
         )
         row.at = repo.now()

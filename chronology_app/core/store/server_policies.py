@@ -1,0 +1,278 @@
+"""Who sees what on a team server, enforced by PostgreSQL's row-level security.
+
+Every table has row-level security enabled and FORCED (so the tables' owner is bound too). The
+tables belong to `chronology_owner`, a group nobody signs in as; the groups people belong to
+(`chronology_practitioner`, `chronology_supervisor`, `chronology_admin`) own nothing and never
+bypass row-level security. A case belongs to one team (`case_record.team`, set to the creator's
+team when the case is made, moved by `chronology_allocate`); practitioners and supervisors see
+the cases of the teams they belong to, and an access-limited case only its named people.
+
+The checks are small SECURITY DEFINER functions with a fixed search_path, owned by
+`chronology_owner` (whose policies let it read the membership tables); each one answers a yes or
+no about one row, or, for cross-case matching, only the dates of a person's DA history and the
+team to contact.
+"""
+
+from __future__ import annotations
+
+OWNER = "chronology_owner"
+PRACTITIONER = "chronology_practitioner"
+SUPERVISOR = "chronology_supervisor"
+ADMIN = "chronology_admin"
+GROUPS = (PRACTITIONER, SUPERVISOR, ADMIN)
+WORKERS = f"{PRACTITIONER}, {SUPERVISOR}"
+DEFINER = "SECURITY DEFINER SET search_path = pg_catalog, public"
+
+# Tables holding one case's rows, by the column that leads to the case.
+BY_CASE = ("person", "relationship", "entry", "flag_review", "case_review")
+BY_PERSON = ("person_alias", "person_name_key")
+BY_ENTRY = ("entry_person", "entry_tag")
+
+TABLES = """
+CREATE TABLE IF NOT EXISTS chronology_team_member (
+    role_name text NOT NULL,
+    team text NOT NULL,
+    kind text NOT NULL CHECK (kind IN ('practitioner', 'supervisor')),
+    PRIMARY KEY (role_name, team)
+);
+CREATE INDEX IF NOT EXISTS ix_team_member_team ON chronology_team_member (team);
+CREATE TABLE IF NOT EXISTS chronology_access_limit (
+    case_id integer NOT NULL REFERENCES case_record (id) ON DELETE CASCADE,
+    role_name text NOT NULL,
+    PRIMARY KEY (case_id, role_name)
+);
+"""
+
+CASE_TEAM = """
+ALTER TABLE case_record ADD COLUMN IF NOT EXISTS team text;
+ALTER TABLE case_record ALTER COLUMN team SET DEFAULT chronology_default_team();
+CREATE INDEX IF NOT EXISTS ix_case_record_team ON case_record (team);
+-- One hash chain per case: a record can follow only one record of its case.
+CREATE UNIQUE INDEX IF NOT EXISTS ix_audit_chain_link
+    ON audit_record ((coalesce(case_reference, '')), prev_hash);
+CREATE INDEX IF NOT EXISTS ix_audit_case_reference ON audit_record (case_reference, id);
+CREATE INDEX IF NOT EXISTS ix_person_name_trgm ON person USING gin (lower(name) gin_trgm_ops);
+"""
+
+# The default-team function: after the membership table, before the column default.
+FIRST_FUNCTIONS = f"""
+CREATE OR REPLACE FUNCTION chronology_default_team() RETURNS text
+LANGUAGE sql STABLE {DEFINER} AS $$
+    SELECT min(team) FROM chronology_team_member WHERE role_name = session_user
+$$;
+"""
+
+FUNCTIONS = f"""
+CREATE OR REPLACE FUNCTION chronology_may_see(the_case integer, the_team text) RETURNS boolean
+LANGUAGE sql STABLE {DEFINER} AS $$
+    SELECT CASE
+        WHEN EXISTS (SELECT 1 FROM chronology_access_limit l WHERE l.case_id = the_case)
+        THEN EXISTS (SELECT 1 FROM chronology_access_limit l
+                     WHERE l.case_id = the_case AND l.role_name = session_user)
+        ELSE EXISTS (SELECT 1 FROM chronology_team_member m
+                     WHERE m.team = the_team AND m.role_name = session_user)
+    END
+$$;
+
+CREATE OR REPLACE FUNCTION chronology_case_visible(the_case integer) RETURNS boolean
+LANGUAGE sql STABLE {DEFINER} AS $$
+    SELECT coalesce(
+        (SELECT chronology_may_see(c.id, c.team) FROM case_record c WHERE c.id = the_case),
+        false)
+$$;
+
+CREATE OR REPLACE FUNCTION chronology_person_visible(the_person integer) RETURNS boolean
+LANGUAGE sql STABLE {DEFINER} AS $$
+    SELECT coalesce(
+        (SELECT chronology_case_visible(p.case_id) FROM person p WHERE p.id = the_person), false)
+$$;
+
+CREATE OR REPLACE FUNCTION chronology_entry_visible(the_entry integer) RETURNS boolean
+LANGUAGE sql STABLE {DEFINER} AS $$
+    SELECT coalesce(
+        (SELECT chronology_case_visible(e.case_id) FROM entry e WHERE e.id = the_entry), false)
+$$;
+
+-- The newest hash of a case's chain, even when earlier records belong to a removed case the
+-- caller can no longer see (a hash says nothing about the case).
+CREATE OR REPLACE FUNCTION chronology_chain_head(the_reference text) RETURNS text
+LANGUAGE sql STABLE {DEFINER} AS $$
+    SELECT hash FROM audit_record
+    WHERE coalesce(case_reference, '') = coalesce(the_reference, '')
+    ORDER BY id DESC LIMIT 1
+$$;
+
+-- Who made a change is the database user, set here, whatever the client sent.
+CREATE OR REPLACE FUNCTION chronology_audit_who() RETURNS trigger
+LANGUAGE plpgsql {DEFINER} AS $$
+BEGIN
+    NEW.who := session_user;
+    RETURN NEW;
+END
+$$;
+DROP TRIGGER IF EXISTS audit_who ON audit_record;
+CREATE TRIGGER audit_who BEFORE INSERT ON audit_record
+    FOR EACH ROW EXECUTE FUNCTION chronology_audit_who();
+
+CREATE OR REPLACE FUNCTION chronology_allocate(the_reference text, the_team text)
+RETURNS void LANGUAGE plpgsql {DEFINER} AS $$
+BEGIN
+    UPDATE case_record SET team = the_team WHERE reference = the_reference;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no case with reference %', the_reference USING ERRCODE = 'P0002';
+    END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION chronology_limit(the_reference text, the_users text[])
+RETURNS void LANGUAGE plpgsql {DEFINER} AS $$
+DECLARE
+    the_case integer;
+BEGIN
+    SELECT id INTO the_case FROM case_record WHERE reference = the_reference;
+    IF the_case IS NULL THEN
+        RAISE EXCEPTION 'no case with reference %', the_reference USING ERRCODE = 'P0002';
+    END IF;
+    DELETE FROM chronology_access_limit WHERE case_id = the_case;
+    INSERT INTO chronology_access_limit (case_id, role_name)
+        SELECT the_case, u FROM unnest(the_users) AS u;
+END
+$$;
+
+-- Cross-case matching over the whole authority. For each person of a case the caller can
+-- see, persons in OTHER cases filed under a shared name key (an indexed equality join) or
+-- with a trigram-similar name (pg_trgm), with only what a cross-case rule needs: the dates of
+-- that person's DA history (as alleged perpetrator, or subject of a police action or court
+-- order) and the team to contact. Never the other case's reference, family or entries.
+CREATE OR REPLACE FUNCTION chronology_authority_matches(the_reference text)
+RETURNS TABLE (person_key text, other_person integer, other_name text, other_dob text,
+               team text, history_dates text[])
+LANGUAGE plpgsql STABLE {DEFINER} AS $$
+DECLARE
+    the_case integer;
+BEGIN
+    SELECT c.id INTO the_case FROM case_record c WHERE c.reference = the_reference;
+    IF the_case IS NULL OR NOT chronology_case_visible(the_case) THEN
+        RETURN;
+    END IF;
+    RETURN QUERY
+    WITH mine AS (SELECT p.id, p.key, p.name FROM person p WHERE p.case_id = the_case),
+    candidates AS (
+        SELECT DISTINCT m.key AS mine_key, o.id AS other_id
+        FROM mine m
+        JOIN person_name_key km ON km.person_id = m.id
+        JOIN person_name_key ko ON ko.key = km.key AND ko.person_id <> m.id
+        JOIN person o ON o.id = ko.person_id AND o.case_id <> the_case
+        UNION
+        SELECT m.key, o.id
+        FROM mine m
+        JOIN person o ON lower(o.name) % lower(m.name) AND o.case_id <> the_case
+    )
+    SELECT cand.mine_key, o.id, o.name, o.doc ->> 'date_of_birth', c.team,
+        ARRAY(SELECT DISTINCT e.date FROM entry e JOIN entry_person ep ON ep.entry_id = e.id
+              WHERE ep.person_id = o.id AND e.withdrawn = false
+                AND (ep.role = 'alleged_perpetrator'
+                     OR (e.kind IN ('police_action', 'court_order') AND ep.role = 'subject'))
+              ORDER BY e.date)
+    FROM candidates cand
+    JOIN person o ON o.id = cand.other_id
+    JOIN case_record c ON c.id = o.case_id;
+END
+$$;
+"""
+
+PRIVATE_FUNCTIONS = ("chronology_allocate(text, text)", "chronology_limit(text, text[])")
+PUBLIC_FUNCTIONS = (
+    "chronology_default_team()",
+    "chronology_may_see(integer, text)",
+    "chronology_case_visible(integer)",
+    "chronology_person_visible(integer)",
+    "chronology_entry_visible(integer)",
+    "chronology_chain_head(text)",
+    "chronology_authority_matches(text)",
+)
+
+
+def policies(tables: list[str]) -> list[str]:
+    """The statements that switch row-level security on (and force it) for every table and
+    give each group what it may see and do."""
+    statements = []
+    for table in tables:
+        statements += [
+            f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+            f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
+            f"DROP POLICY IF EXISTS owner_all ON {table}",
+            # The owner group: migrations and the definer functions above. Nobody signs in as it.
+            f"CREATE POLICY owner_all ON {table} TO {OWNER} USING (true) WITH CHECK (true)",
+            f"DROP POLICY IF EXISTS workers ON {table}",
+            f"DROP POLICY IF EXISTS admins ON {table}",
+            f"DROP POLICY IF EXISTS supervisors ON {table}",
+            f"REVOKE ALL ON {table} FROM {PRACTITIONER}, {SUPERVISOR}, {ADMIN}, PUBLIC",
+        ]
+    write = "SELECT, INSERT, UPDATE, DELETE"
+
+    def workers(table: str, check: str) -> list[str]:
+        return [
+            f"GRANT {write} ON {table} TO {WORKERS}",
+            f"CREATE POLICY workers ON {table} TO {WORKERS} USING ({check}) WITH CHECK ({check})",
+        ]
+
+    statements += [
+        f"GRANT SELECT, INSERT, DELETE ON case_record TO {WORKERS}",
+        f"CREATE POLICY workers ON case_record TO {WORKERS} "
+        "USING (chronology_may_see(id, team)) WITH CHECK (chronology_may_see(id, team))",
+    ]
+    for table in BY_CASE:
+        statements += workers(table, "chronology_case_visible(case_id)")
+    for table in BY_PERSON:
+        statements += workers(table, "chronology_person_visible(person_id)")
+    for table in BY_ENTRY:
+        statements += workers(table, "chronology_entry_visible(entry_id)")
+    statements += workers(
+        "person_match",
+        "chronology_person_visible(person_a_id) AND chronology_person_visible(person_b_id)",
+    )
+    # Case reviews are a supervisor's: practitioners read them, supervisors write them.
+    statements += [
+        "DROP POLICY IF EXISTS workers ON case_review",
+        f"GRANT SELECT ON case_review TO {PRACTITIONER}",
+        f"CREATE POLICY workers ON case_review FOR SELECT TO {WORKERS} "
+        "USING (chronology_case_visible(case_id))",
+        f"CREATE POLICY supervisors ON case_review TO {SUPERVISOR} "
+        "USING (chronology_case_visible(case_id)) WITH CHECK (chronology_case_visible(case_id))",
+        f"REVOKE INSERT, UPDATE, DELETE ON case_review FROM {PRACTITIONER}",
+        # The audit trail: appended to and read, never changed (no UPDATE or DELETE grant).
+        f"GRANT SELECT, INSERT ON audit_record TO {WORKERS}",
+        f"CREATE POLICY workers ON audit_record TO {WORKERS} "
+        "USING (case_id IS NULL OR chronology_case_visible(case_id)) "
+        "WITH CHECK (case_id IS NULL OR chronology_case_visible(case_id))",
+        # The authority's settings: read by everyone, changed by supervisors and admins.
+        f"GRANT SELECT ON workspace_meta TO {WORKERS}, {ADMIN}",
+        f"GRANT INSERT, UPDATE, DELETE ON workspace_meta TO {SUPERVISOR}, {ADMIN}",
+        f"CREATE POLICY workers ON workspace_meta FOR SELECT TO {WORKERS}, {ADMIN} USING (true)",
+        f"CREATE POLICY supervisors ON workspace_meta TO {SUPERVISOR}, {ADMIN} "
+        "USING (true) WITH CHECK (true)",
+        f"GRANT SELECT ON alembic_version TO {WORKERS}, {ADMIN}",
+        f"CREATE POLICY workers ON alembic_version FOR SELECT TO {WORKERS}, {ADMIN} "
+        "USING (true)",
+        # Memberships and limits: each person reads their own; admins manage them.
+        f"GRANT SELECT ON chronology_team_member, chronology_access_limit TO {WORKERS}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON chronology_team_member, "
+        f"chronology_access_limit TO {ADMIN}",
+        f"CREATE POLICY workers ON chronology_team_member FOR SELECT TO {WORKERS} "
+        "USING (role_name = session_user)",
+        f"CREATE POLICY admins ON chronology_team_member TO {ADMIN} USING (true) "
+        "WITH CHECK (true)",
+        f"CREATE POLICY workers ON chronology_access_limit FOR SELECT TO {WORKERS} "
+        "USING (role_name = session_user)",
+        f"CREATE POLICY admins ON chronology_access_limit TO {ADMIN} USING (true) "
+        "WITH CHECK (true)",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {WORKERS}",
+    ]
+    for function in (*PRIVATE_FUNCTIONS, *PUBLIC_FUNCTIONS):
+        statements.append(f"REVOKE ALL ON FUNCTION {function} FROM PUBLIC")
+    for function in PRIVATE_FUNCTIONS:
+        statements.append(f"GRANT EXECUTE ON FUNCTION {function} TO {ADMIN}")
+    for function in PUBLIC_FUNCTIONS:
+        statements.append(f"GRANT EXECUTE ON FUNCTION {function} TO {WORKERS}")
+    return statements
