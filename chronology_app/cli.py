@@ -17,14 +17,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from chronology_app import __version__, cli_reports, cli_safety, resources
+from chronology_app import __version__, cli_reports, cli_safety, cli_server, resources
 from chronology_app.cli_safety import BUNDLE_PASSPHRASE_ENV, bundle_passphrase
 from chronology_app.cli_support import (
     EXIT_ERROR,
     PASSPHRASE_ENV,
     USER_ENV,
     CliContext,
+    file_only,
     is_case_file,
+    open_server,
 )
 from chronology_app.core import bundle, casefile
 from chronology_app.core.crosscase import PersonRef
@@ -33,12 +35,14 @@ from chronology_app.core.reports import flag_report
 from chronology_app.core.service import Service
 from chronology_app.core.settings import Settings, load_settings, settings_document
 from chronology_app.core.store.engine import check_new_passphrase
+from chronology_app.core.store.location import is_server
 from chronology_app.core.store.workspace import Workspace
 
 log = logging.getLogger("chronology_app.cli")
 
 
 def _init(ctx: CliContext) -> int:
+    file_only(ctx.args.workspace, "chronology init (use `chronology server init` for a server)")
     passphrase = ctx.passphrase(confirm=True)
     check_new_passphrase(passphrase)  # as the app asks: real case data is kept under it
     workspace = Workspace.create(ctx.args.workspace, passphrase)
@@ -58,8 +62,14 @@ def _import(ctx: CliContext) -> int:
 
 
 def _export(ctx: CliContext) -> int:
-    workspace_passphrase = ctx.passphrase()  # asked once: a bundle's must differ from it
-    service = Service(Workspace.open(ctx.args.workspace, workspace_passphrase), ctx.user())
+    server = is_server(ctx.args.workspace)
+    workspace_passphrase = "" if server else ctx.passphrase()  # a bundle's must differ from it
+    workspace = (
+        open_server(ctx.args.workspace)
+        if server
+        else Workspace.open(ctx.args.workspace, workspace_passphrase)
+    )
+    service = Service(workspace, ctx.user())
     try:
         document = service.document(ctx.args.reference)
     finally:
@@ -199,6 +209,7 @@ def _settings(ctx: CliContext) -> int:
 
 
 def _demo(ctx: CliContext) -> int:
+    file_only(ctx.args.workspace, "chronology demo")
     target = Path(ctx.args.workspace)
     workspace = Workspace.create(target, ctx.passphrase(confirm=True))
     service = Service(workspace, ctx.user())
@@ -272,6 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--load", metavar="FILE", help="replace them with a settings file's")
     cli_reports.register(command)
     cli_safety.register(command)
+    cli_server.register(command)
     command("demo", _demo, "create a demo workspace with fictional families").add_argument(
         "workspace"
     )

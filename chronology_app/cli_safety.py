@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from chronology_app.cli_support import PASSPHRASE_ENV, CliContext, Register
+from chronology_app.cli_support import PASSPHRASE_ENV, CliContext, Register, file_only
 from chronology_app.core import audit
 from chronology_app.core.errors import WorkspaceError
 from chronology_app.core.service import Service
@@ -56,7 +56,7 @@ def _verify(ctx: CliContext) -> int:
         service.workspace.reading() as session,
     ):
         report = audit.verify(session, ctx.args.anchor or ())
-    name = Path(ctx.args.workspace).name
+    name = getattr(service.workspace, "location", Path(ctx.args.workspace).name)
     if ctx.args.json:
         output = {
             "intact": report.intact,
@@ -74,6 +74,9 @@ def _verify(ctx: CliContext) -> int:
             f"Fingerprint of the newest record: {report.fingerprint}",
             file=ctx.out,
         )
+        for chain, head in report.heads.items():  # a team server: one chain per case
+            shown = chain or "(the workspace as a whole)"
+            print(f"  {shown}: fingerprint {head[: audit.FINGERPRINT_LENGTH]}", file=ctx.out)
     else:
         count = len(report.problems)
         print(
@@ -134,6 +137,7 @@ def _item_json(item: audit.HistoryItem) -> dict[str, Any]:
 
 
 def _backup(ctx: CliContext) -> int:
+    file_only(ctx.args.workspace, "chronology backup")
     workspace = Workspace.open(ctx.args.workspace, ctx.passphrase(), backup_on_open=False)
     try:
         if ctx.args.list:
@@ -159,6 +163,7 @@ def _backup(ctx: CliContext) -> int:
 
 
 def _restore(ctx: CliContext) -> int:
+    file_only(ctx.args.workspace, "chronology restore")
     workspace, kept = Workspace.restore(
         ctx.args.backup, ctx.args.workspace, ctx.passphrase(), replace=ctx.args.replace
     )
@@ -175,6 +180,7 @@ def _restore(ctx: CliContext) -> int:
 
 
 def _passphrase(ctx: CliContext) -> int:
+    file_only(ctx.args.workspace, "chronology passphrase")
     old = secret(PASSPHRASE_ENV, "Current passphrase: ")
     service = Service(Workspace.open(ctx.args.workspace, old), ctx.user())
     try:

@@ -8,11 +8,12 @@ import getpass
 import os
 import sys
 from collections.abc import Callable, Iterator
-from typing import TextIO
+from typing import Any, TextIO
 
 from chronology_app.core.errors import WorkspaceError
 from chronology_app.core.service import Service
 from chronology_app.core.settings import Settings
+from chronology_app.core.store.location import is_server
 from chronology_app.core.store.workspace import Workspace
 
 PASSPHRASE_ENV = "CHRONOLOGY_PASSPHRASE"
@@ -53,13 +54,39 @@ class CliContext:
         Commands that only look pass `backup_on_open=False`: nothing will change."""
         # `settings` (from --settings) override the workspace's own for this command.
         keep = (settings or Settings()).backups_kept
-        workspace = Workspace.open(
-            path, self.passphrase(), keep_backups=keep, backup_on_open=backup_on_open
-        )
+        workspace: Any
+        if is_server(path):
+            workspace = open_server(path)
+        else:
+            workspace = Workspace.open(
+                path, self.passphrase(), keep_backups=keep, backup_on_open=backup_on_open
+            )
         try:
             yield Service(workspace, self.user(), settings)
         finally:
             workspace.close()
+
+
+def open_server(url: str) -> Any:
+    """A team server, signed in the way libpq finds (PGPASSWORD, ~/.pgpass, a certificate),
+    or with a password typed at the terminal when the server asks for one."""
+    from chronology_app.core.store.server import ServerWorkspace
+
+    try:
+        return ServerWorkspace.open(url)
+    except WorkspaceError as err:
+        if "no password supplied" not in str(err) or not sys.stdin.isatty():
+            raise
+    return ServerWorkspace.open(url, getpass.getpass("Database password: "))
+
+
+def file_only(location: str, what: str) -> None:
+    """Refuse, with the reason, a command that only a workspace file has."""
+    if is_server(location):
+        raise WorkspaceError(
+            f"{what} is for a workspace file; a team server is looked after by the authority's "
+            "database administrator with PostgreSQL's own tools (see docs/team-server.md)."
+        )
 
 
 def is_case_file(path: str) -> bool:

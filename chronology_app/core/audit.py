@@ -119,7 +119,9 @@ def _raw_rows(session: Session, reference: str | None = None) -> Iterator[Any]:
 
 def _as_record(raw: Any) -> AuditRecord | None:
     try:
-        at = raw.at if isinstance(raw.at, datetime.datetime) else datetime.datetime.fromisoformat(raw.at)
+        at = raw.at  # a server gives a datetime, a file its text
+        if not isinstance(at, datetime.datetime):
+            at = datetime.datetime.fromisoformat(at)
         changes = json.loads(raw.changes)
     except (TypeError, ValueError):
         return None
@@ -152,7 +154,7 @@ def verify(session: Session, anchors: Iterable[str] = ()) -> ChainReport:
     seen: dict[str, int] = {GENESIS_HASH: 0}  # hash -> id of the record that has it
     if not _on_server(session):
         problems, count, last = _walk(_raw_rows(session), seen, numbered=True)
-        heads = {}
+        heads: dict[str, str] = {}
     else:
         chains: dict[str, list[Any]] = {}
         for raw in _raw_rows(session):

@@ -542,6 +542,28 @@ class Service:
         self.settings = settings
         return result
 
+    # --- several objects at once (check-in of offline work) ---------------------------------
+
+    def apply_states(
+        self,
+        action: str,
+        reference: str,
+        plan: Callable[[Session], list[tuple[str, str, dict[str, Any] | None]]],
+    ) -> OpChanges:
+        """Put (object type, key, state) for each object of one case, in one transaction and
+        one audit record (`case_file` creates the case). `plan(session)` says what to put,
+        reading the store in the same transaction, and refuses by raising (core/checkout.py
+        checks there what changed on the server since a check-out)."""
+
+        def body(session: Session) -> list[Change]:
+            done = []
+            for kind, key, state in plan(session):
+                case = None if kind == "case_file" else repo.case_row(session, reference)
+                done.append(self._apply(session, case, kind, key, state))
+            return done
+
+        return self._run(action, reference, body)
+
     # --- undo and redo ------------------------------------------------------------------
 
     @property

@@ -17,7 +17,6 @@ import shutil
 import socket
 import subprocess
 import tempfile
-
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,7 +105,6 @@ def running() -> Iterator[Cluster]:
     folder.chmod(0o755)
     _chown(folder)
     cluster = Cluster(folder, _free_port(), bin_dir)
-    run = {"check": True, "capture_output": True, "text": True}
     try:
         subprocess.run(
             _as_server_user(
@@ -121,7 +119,9 @@ def running() -> Iterator[Cluster]:
                     "--locale=C.UTF-8",
                 ]
             ),
-            **run,  # type: ignore[call-overload]
+            check=True,
+            capture_output=True,
+            text=True,
         )
         options = (
             f"-c listen_addresses=127.0.0.1 -p {cluster.port} "
@@ -144,7 +144,9 @@ def running() -> Iterator[Cluster]:
                     "start",
                 ]
             ),
-            **run,  # type: ignore[call-overload]
+            check=True,
+            capture_output=True,
+            text=True,
         )
         yield cluster
     except subprocess.CalledProcessError as err:
@@ -161,5 +163,3 @@ def running() -> Iterator[Cluster]:
                 capture_output=True,
             )
         shutil.rmtree(folder, ignore_errors=True)
-
-

@@ -628,7 +628,9 @@ def _insert_returning(session: Session, table: Any, rows: list[dict[str, Any]]) 
         name = table.__tablename__
         ids = list(
             session.scalars(
-                text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+                text(
+                    "SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"
+                ),
                 {"t": name, "n": len(rows)},
             )
         )

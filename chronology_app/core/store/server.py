@@ -183,6 +183,11 @@ class ServerWorkspace:
     def name(self) -> str:
         return self.location
 
+    @property
+    def path(self) -> Path:
+        """The location as a path, whose `.name` is the database's name (window titles)."""
+        return Path(self.location)
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -205,9 +210,12 @@ class ServerWorkspace:
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
-        with _translated(self.location), Session(self.engine, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
+        with (
+            _translated(self.location),
+            Session(self.engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            yield session
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Session]:
@@ -215,9 +223,9 @@ class ServerWorkspace:
         with (
             _translated(self.location),
             Session(self._write_engine, expire_on_commit=False) as session,
+            session.begin(),
         ):
-            with session.begin():
-                yield session
+            yield session
 
     # What a file workspace offers and a server leaves to the authority's own tools.
 

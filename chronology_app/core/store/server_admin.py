@@ -31,12 +31,15 @@ def _run(url: str, work: Any) -> Any:
     from sqlalchemy.exc import DBAPIError
     from sqlalchemy.pool import NullPool
 
-    engine = create_engine("postgresql+psycopg://", creator=lambda: connect(url), poolclass=NullPool)
+    engine = create_engine(
+        "postgresql+psycopg://", creator=lambda: connect(url), poolclass=NullPool
+    )
     try:
         with engine.begin() as bound:
             return work(bound.connection.driver_connection, bound)
     except DBAPIError as err:
-        raise WorkspaceError(f"{shown(url)}: {_reason(err.orig or err)}; nothing was changed.") from None
+        reason = _reason(err.orig or err)
+        raise WorkspaceError(f"{shown(url)}: {reason}; nothing was changed.") from None
     except pg_errors.InsufficientPrivilege as err:
         raise WorkspaceError(
             f"{shown(url)}: your database account may not do that ({_reason(err)}). "
@@ -137,7 +140,7 @@ def _check_name(name: str, what: str) -> None:
         raise InvalidInput(
             {
                 what: f'"{name}" cannot be used: use lower-case letters, digits, ".", "-" or '
-                "\"_\", starting with a letter (at most 63 characters)"
+                '"_", starting with a letter (at most 63 characters)'
             }
         )
 
@@ -156,15 +159,11 @@ def add_user(url: str, name: str, role: str, teams: Sequence[str]) -> None:
         raise InvalidInput({"team": "give the person's team (--team)"})
 
     def work(connection: psycopg.Connection[Any], _bound: Any) -> None:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)
-        ).fetchone()
+        exists = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone()
         if not exists:
             connection.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(name)))
         connection.execute(
-            sql.SQL("GRANT {} TO {}").format(
-                sql.Identifier(ROLE_KINDS[role]), sql.Identifier(name)
-            )
+            sql.SQL("GRANT {} TO {}").format(sql.Identifier(ROLE_KINDS[role]), sql.Identifier(name))
         )
         for team in teams:
             connection.execute(

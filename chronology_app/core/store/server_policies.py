@@ -253,16 +253,14 @@ def policies(tables: list[str]) -> list[str]:
         f"CREATE POLICY supervisors ON workspace_meta TO {SUPERVISOR}, {ADMIN} "
         "USING (true) WITH CHECK (true)",
         f"GRANT SELECT ON alembic_version TO {WORKERS}, {ADMIN}",
-        f"CREATE POLICY workers ON alembic_version FOR SELECT TO {WORKERS}, {ADMIN} "
-        "USING (true)",
+        f"CREATE POLICY workers ON alembic_version FOR SELECT TO {WORKERS}, {ADMIN} USING (true)",
         # Memberships and limits: each person reads their own; admins manage them.
         f"GRANT SELECT ON chronology_team_member, chronology_access_limit TO {WORKERS}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON chronology_team_member, "
         f"chronology_access_limit TO {ADMIN}",
         f"CREATE POLICY workers ON chronology_team_member FOR SELECT TO {WORKERS} "
         "USING (role_name = session_user)",
-        f"CREATE POLICY admins ON chronology_team_member TO {ADMIN} USING (true) "
-        "WITH CHECK (true)",
+        f"CREATE POLICY admins ON chronology_team_member TO {ADMIN} USING (true) WITH CHECK (true)",
         f"CREATE POLICY workers ON chronology_access_limit FOR SELECT TO {WORKERS} "
         "USING (role_name = session_user)",
         f"CREATE POLICY admins ON chronology_access_limit TO {ADMIN} USING (true) "
