@@ -41,7 +41,8 @@ def cases(service_as: Callable[[str], Any], team_db: Callable[[str], str]) -> No
     sam = service_as("sam")
     sam.record_case_review("N-1", "Reviewed in supervision.")
     sam.record_case_review("S-1", "Reviewed in supervision.")
-    alice.record_flag_review("N-1", {"rule": "R1", "evidence": ["e2"], "decision": "acknowledged", "reason": "Seen."})
+    review = {"rule": "R1", "evidence": ["e2"], "decision": "acknowledged", "reason": "Seen."}
+    alice.record_flag_review("N-1", review)
     server_admin.limit(team_db(), "N-2", ["ann"])
 
 
@@ -83,19 +84,20 @@ def test_each_person_reads_only_their_cases(
 
 def test_an_admin_reads_no_case_content(cases: None, as_user: Callable[[str], Any]) -> None:
     ada = as_user("ada")
-    for table in CASE_TABLES:
+    for table, column in CASE_TABLES.items():
         with pytest.raises(errors.InsufficientPrivilege):
-            ada.execute(f"SELECT {CASE_TABLES[table]} FROM {table}")
+            ada.execute(f"SELECT {column} FROM {table}")
 
 
 def _case_of_rows(owner: psycopg.Connection[Any], table: str, ids: set[int]) -> set[str]:
     """The cases that rows of `table` belong to, as the superuser sees them."""
+    by_person = "JOIN person p ON p.id = t.person_id JOIN case_record c ON c.id = p.case_id"
+    by_entry = "JOIN entry e ON e.id = t.entry_id JOIN case_record c ON c.id = e.case_id"
     paths = {
-        "person_alias": "JOIN person p ON p.id = t.person_id JOIN case_record c ON c.id = p.case_id",
-        "person_name_key": "JOIN person p ON p.id = t.person_id "
-        "JOIN case_record c ON c.id = p.case_id",
-        "entry_person": "JOIN entry e ON e.id = t.entry_id JOIN case_record c ON c.id = e.case_id",
-        "entry_tag": "JOIN entry e ON e.id = t.entry_id JOIN case_record c ON c.id = e.case_id",
+        "person_alias": by_person,
+        "person_name_key": by_person,
+        "entry_person": by_entry,
+        "entry_tag": by_entry,
         "case_record": "JOIN case_record c ON c.id = t.id",
         "audit_record": "JOIN case_record c ON c.id = t.case_id",
     }
