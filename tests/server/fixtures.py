@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import psycopg
 import pytest
@@ -61,3 +62,21 @@ def team_db(pg_cluster: Cluster) -> Iterator[Callable[[str], str]]:
     yield url
     with psycopg.connect(pg_cluster.url(), autocommit=True) as connection:
         connection.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["file", "server"])
+def backend_workspace(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Any]:
+    """A fresh workspace on each backend: an encrypted file, and a team server signed in as
+    the supervisor `sam` (who may do everything a practitioner may, and review cases).
+    A test module runs on both by overriding its `workspace` fixture with this one."""
+    if request.param == "file":
+        from chronology_app.core.store.workspace import Workspace
+
+        workspace: Any = Workspace.create(tmp_path / "test.chronology", "correct horse battery")
+    else:
+        from chronology_app.core.store.server import ServerWorkspace
+
+        url = request.getfixturevalue("team_db")
+        workspace = ServerWorkspace.open(url("sam"))
+    yield workspace
+    workspace.close()

@@ -235,12 +235,14 @@ def policies(tables: list[str]) -> list[str]:
     # Case reviews are a supervisor's: practitioners read them, supervisors write them.
     statements += [
         "DROP POLICY IF EXISTS workers ON case_review",
-        f"GRANT SELECT ON case_review TO {PRACTITIONER}",
+        # DELETE is granted so that removing a whole case (undo of its import) can run; no
+        # policy lets a practitioner delete a review row itself (their DELETE matches none).
+        f"GRANT SELECT, DELETE ON case_review TO {PRACTITIONER}",
         f"CREATE POLICY workers ON case_review FOR SELECT TO {WORKERS} "
         "USING (chronology_case_visible(case_id))",
         f"CREATE POLICY supervisors ON case_review TO {SUPERVISOR} "
         "USING (chronology_case_visible(case_id)) WITH CHECK (chronology_case_visible(case_id))",
-        f"REVOKE INSERT, UPDATE, DELETE ON case_review FROM {PRACTITIONER}",
+        f"REVOKE INSERT, UPDATE ON case_review FROM {PRACTITIONER}",
         # The audit trail: appended to and read, never changed (no UPDATE or DELETE grant).
         f"GRANT SELECT, INSERT ON audit_record TO {WORKERS}",
         f"CREATE POLICY workers ON audit_record TO {WORKERS} "
