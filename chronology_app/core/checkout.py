@@ -47,9 +47,13 @@ class Clash:
 
     kind: str
     key: str
-    fields: tuple[str, ...]
-    theirs: Snapshot | None  # on the server now
-    yours: Snapshot | None  # on the laptop
+    fields: tuple[str, ...]  # paths into the documents (an entry's: "doc.summary")
+    theirs: Any  # on the server now (its document, or None if removed there)
+    yours: Any  # on the laptop
+
+    @property
+    def shown_fields(self) -> tuple[str, ...]:
+        return tuple(path.removeprefix("doc.") for path in self.fields)
 
 
 class CheckinConflict(Conflict):
@@ -57,11 +61,12 @@ class CheckinConflict(Conflict):
         self.clashes = clashes
         lines = []
         for clash in clashes:
-            lines.append(f"  {clash.kind} {clash.key}: {', '.join(clash.fields) or 'removed'}")
-            for path in clash.fields[:5]:
+            shown = ", ".join(clash.shown_fields) or "removed"
+            lines.append(f"  {clash.kind} {clash.key}: {shown}")
+            for path, name in list(zip(clash.fields, clash.shown_fields, strict=True))[:5]:
                 theirs = _at(clash.theirs, path)
                 yours = _at(clash.yours, path)
-                lines.append(f"      {path}: on the server {theirs!r}; yours {yours!r}")
+                lines.append(f"      {name}: on the server {theirs!r}; yours {yours!r}")
         super().__init__(
             "Nothing was checked in: these were also changed on the team server since you "
             "checked the case out, differently from your changes. Your laptop copy is kept as "
@@ -70,8 +75,8 @@ class CheckinConflict(Conflict):
         )
 
 
-def _at(snapshot: Snapshot | None, path: str) -> Any:
-    value: Any = (snapshot or {}).get("doc", snapshot)
+def _at(essence: Any, path: str) -> Any:
+    value = essence
     for part in path.replace("]", "").replace("[", ".").split("."):
         if isinstance(value, dict):
             value = value.get(part)
@@ -229,8 +234,9 @@ def _clashes(
         now = theirs.get(kind, {}).get(key)
         if _essence(kind, now) in (start, _essence(kind, yours)):
             continue
-        paths = tuple(c.path for c in _diff(start or {}, _essence(kind, now) or {}, ""))
-        found.append(Clash(kind, key, paths, now, yours))
+        theirs = _essence(kind, now)
+        paths = tuple(c.path for c in _diff(start or {}, theirs or {}, ""))
+        found.append(Clash(kind, key, paths, theirs, _essence(kind, yours)))
     return found
 
 
