@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from chronology_app.core import audit, casefile, clock, crosscase, records, validation
+from chronology_app.core import audit, authority, casefile, clock, crosscase, records, validation
 from chronology_app.core.analysis import Analysis, ReviewedFlag, analyse_case, as_of_day
 from chronology_app.core.audit import GENESIS_HASH, audit_hash  # noqa: F401 (kept importable)
+from chronology_app.core.authority import AuthorityNote
 from chronology_app.core.changes import (
     CaseReviewRecord,
     CaseSummary,
@@ -215,6 +216,11 @@ class Service:
     ) -> Analysis:
         data = cases[reference]
         history = crosscase.external_history(reference, confirmed, cases)
+        if getattr(self.workspace, "per_case_chains", False):  # a team server
+            for person, found in authority.external_history(
+                self.authority_notes(reference)
+            ).items():
+                history[person] = [*history.get(person, ()), *found]
         as_of = as_of_day(data.case, clock.today(), in_workspace=True)
         return analyse_case(data, self.settings, as_of=as_of, external_history=history)
 
@@ -229,6 +235,15 @@ class Service:
             for ref_a, doc_a, ref_b, doc_b in rows
         )
         return crosscase.suggest_from_pairs(candidates, decided)
+
+    def authority_notes(self, reference: str) -> list[AuthorityNote]:
+        """On a team server: persons of this case that another case in the authority, one the
+        user may not see, may record, with only the team to contact and the dates of their DA
+        history there (core/authority.py). A file workspace has none (it holds every case)."""
+        if not getattr(self.workspace, "per_case_chains", False):
+            return []
+        with self.workspace.reading() as session:
+            return authority.notes(session, reference)
 
     def look_alikes(
         self, reference: str, person: Mapping[str, Any]

@@ -6,7 +6,13 @@ from collections.abc import Iterator, Sequence
 
 from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
-from chronology_app.core.rules.facts import Facts, list_entries, surely_precedes, uncertainty_note
+from chronology_app.core.rules.facts import (
+    Facts,
+    in_cases,
+    list_entries,
+    surely_precedes,
+    uncertainty_note,
+)
 
 
 def joined_verb(joinings: Sequence[EntryRecord]) -> str:
@@ -48,7 +54,7 @@ class ReturningPerpetrator(Rule):
                 cases = sorted({found.case_reference for found in back.elsewhere})
                 text += (
                     f" {person} is confirmed as the same person as someone with a domestic-abuse "
-                    f"history in case {', '.join(cases)}."
+                    f"history in {in_cases(cases)}."
                 )
             last = back.joinings[-1]
             if not all(surely_precedes(h, last) for h in back.history):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from chronology_app.core.records import EntryRecord
 from chronology_app.core.rules.base import Flag, Rule
-from chronology_app.core.rules.facts import Facts, list_entries
+from chronology_app.core.rules.facts import Facts, in_cases, list_entries
 
 KINDS = frozenset({"incident", "disclosure", "police_action", "court_order"})
 SUBJECT_IS_PERPETRATOR = frozenset({"police_action", "court_order"})
@@ -57,7 +57,7 @@ class SerialPerpetrator(Rule):
             if outside:
                 cases = sorted({found.case_reference for found in elsewhere})
                 text += (
-                    f" {len(outside)} more in case {', '.join(cases)}, where "
+                    f" {len(outside)} more in {in_cases(cases)}, where "
                     f"{facts.name(perpetrator)} is confirmed as the same person."
                 )
             evidence = [entry for entries in by_victim.values() for entry in entries]

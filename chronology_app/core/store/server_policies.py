@@ -140,14 +140,16 @@ END
 $$;
 
 -- Cross-case matching over the whole authority. For each person of a case the caller can
--- see, persons in OTHER cases filed under a shared name key (an indexed equality join) or
--- with a trigram-similar name (pg_trgm), with only what a cross-case rule needs: the dates of
--- that person's DA history (as alleged perpetrator, or subject of a police action or court
--- order) and the team to contact. Never the other case's reference, family or entries.
-CREATE OR REPLACE FUNCTION chronology_authority_matches(the_reference text)
-RETURNS TABLE (person_key text, other_person integer, other_name text, other_dob text,
-               team text, history_dates text[])
-LANGUAGE plpgsql STABLE {DEFINER} AS $$
+-- see, persons in cases the caller can NOT see, filed under a shared name key (an indexed
+-- equality join) or with a trigram-similar name (pg_trgm's index), whose dates of birth do
+-- not rule them out: only what a cross-case rule needs, the dates of that person's DA history
+-- (as alleged perpetrator, or subject of a police action or court order), the team to
+-- contact, and whether a supervisor with access to both has confirmed the match. Never the
+-- other case's reference, family, names or entries.
+DROP FUNCTION IF EXISTS chronology_authority_matches(text);
+CREATE FUNCTION chronology_authority_matches(the_reference text)
+RETURNS TABLE (person_key text, team text, history_dates text[], confirmed boolean)
+LANGUAGE plpgsql STABLE {DEFINER} SET pg_trgm.similarity_threshold = 0.6 AS $$
 DECLARE
     the_case integer;
 BEGIN
@@ -156,27 +158,36 @@ BEGIN
         RETURN;
     END IF;
     RETURN QUERY
-    WITH mine AS (SELECT p.id, p.key, p.name FROM person p WHERE p.case_id = the_case),
+    WITH mine AS (
+        SELECT p.id, p.key, lower(p.name) AS name, p.doc ->> 'date_of_birth' AS dob
+        FROM person p WHERE p.case_id = the_case
+    ),
     candidates AS (
-        SELECT DISTINCT m.key AS mine_key, o.id AS other_id
+        SELECT m.id AS mine_id, m.key AS mine_key, m.dob, ko.person_id AS other_id
         FROM mine m
         JOIN person_name_key km ON km.person_id = m.id
         JOIN person_name_key ko ON ko.key = km.key AND ko.person_id <> m.id
-        JOIN person o ON o.id = ko.person_id AND o.case_id <> the_case
         UNION
-        SELECT m.key, o.id
-        FROM mine m
-        JOIN person o ON lower(o.name) % lower(m.name) AND o.case_id <> the_case
+        SELECT m.id, m.key, m.dob, o.id
+        FROM mine m JOIN person o ON lower(o.name) % m.name
     )
-    SELECT cand.mine_key, o.id, o.name, o.doc ->> 'date_of_birth', c.team,
-        ARRAY(SELECT DISTINCT e.date FROM entry e JOIN entry_person ep ON ep.entry_id = e.id
+    SELECT cand.mine_key::text, c.team::text,
+        ARRAY(SELECT DISTINCT e.date::text FROM entry e JOIN entry_person ep ON ep.entry_id = e.id
               WHERE ep.person_id = o.id AND e.withdrawn = false
                 AND (ep.role = 'alleged_perpetrator'
                      OR (e.kind IN ('police_action', 'court_order') AND ep.role = 'subject'))
-              ORDER BY e.date)
-    FROM candidates cand
+              ORDER BY e.date::text),
+        EXISTS (SELECT 1 FROM person_match pm WHERE pm.decision = 'confirmed'
+                AND ((pm.person_a_id = cand.mine_id AND pm.person_b_id = o.id)
+                  OR (pm.person_b_id = cand.mine_id AND pm.person_a_id = o.id)))
+    FROM (SELECT DISTINCT * FROM candidates) cand
     JOIN person o ON o.id = cand.other_id
-    JOIN case_record c ON c.id = o.case_id;
+    JOIN case_record c ON c.id = o.case_id
+    WHERE o.case_id <> the_case
+      AND NOT chronology_may_see(c.id, c.team)
+      -- two full dates of birth that differ rule a match out; a missing one does not
+      AND NOT coalesce(length(cand.dob) = 10 AND length(o.doc ->> 'date_of_birth') = 10
+                       AND cand.dob <> o.doc ->> 'date_of_birth', false);
 END
 $$;
 """
