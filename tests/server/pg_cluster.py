@@ -163,3 +163,13 @@ def running() -> Iterator[Cluster]:
                 capture_output=True,
             )
         shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":  # `make pg-server`: find (or install) the server programs, or say how
+    import sys
+
+    try:
+        print(f"PostgreSQL server programs for the team-server tests: {find_or_install()}")
+    except ServerUnavailable as err:
+        print(err, file=sys.stderr)
+        sys.exit(1)
