@@ -102,7 +102,9 @@ def load(cluster: Cluster, clients: int, seconds: float) -> None:
     p50 = statistics.median(every) * 1000
     p95 = every[int(len(every) * 0.95) - 1] * 1000
     print(f"load: {clients} clients for {seconds:.0f} s: {saves} saves, {saves / seconds:.0f}/s")
-    print(f"  save latency p50 {p50:.1f} ms, p95 {p95:.1f} ms; refused as conflicts: {sum(refused)}")
+    print(
+        f"  save latency p50 {p50:.1f} ms, p95 {p95:.1f} ms; refused as conflicts: {sum(refused)}"
+    )
     check(cluster, services, told)
     for service in services:
         service.close()

@@ -47,7 +47,8 @@ def test_an_authority_sets_up_a_server_and_practitioners_work_on_it(
     code, out, err = run("server", "init", admin)
     assert code == 0, err
     assert "row-level security forced on every table" in out
-    assert run("server", "init", admin)[0] == 0  # again, after an upgrade: nothing breaks
+    code, _, err = run("server", "init", admin)  # again, after an upgrade: nothing breaks
+    assert code == 0, err
     for name, role, team in (("carol", "practitioner", "east"), ("dave", "practitioner", "west")):
         code, out, err = run("server", "add-user", admin, name, "--role", role, "--team", team)
         assert code == 0, err

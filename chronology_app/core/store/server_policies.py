@@ -149,7 +149,7 @@ $$;
 DROP FUNCTION IF EXISTS chronology_authority_matches(text);
 CREATE FUNCTION chronology_authority_matches(the_reference text)
 RETURNS TABLE (person_key text, team text, history_dates text[], confirmed boolean)
-LANGUAGE plpgsql STABLE {DEFINER} SET pg_trgm.similarity_threshold = 0.6 AS $$
+LANGUAGE plpgsql STABLE {DEFINER} AS $$
 DECLARE
     the_case integer;
 BEGIN
@@ -169,7 +169,9 @@ BEGIN
         JOIN person_name_key ko ON ko.key = km.key AND ko.person_id <> m.id
         UNION
         SELECT m.id, m.key, m.dob, o.id
+        -- `%` finds candidates by the trigram index; the closer limit is checked after
         FROM mine m JOIN person o ON lower(o.name) % m.name
+        WHERE similarity(lower(o.name), m.name) >= 0.6
     )
     SELECT cand.mine_key::text, c.team::text,
         ARRAY(SELECT DISTINCT e.date::text FROM entry e JOIN entry_person ep ON ep.entry_id = e.id
