@@ -28,7 +28,6 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import psycopg
 
@@ -159,7 +158,7 @@ def matching(cluster: Cluster, persons: int) -> None:
             repo.insert_document(session, document)
     with psycopg.connect(cluster.url("bench"), autocommit=True) as connection:
         connection.execute(
-            "UPDATE case_record SET team = 'team' || (id % %s) WHERE reference LIKE 'BM-%%'",
+            "UPDATE case_record SET team = 'team' || (id %% %s) WHERE reference LIKE 'BM-%%'",
             (TEAMS,),
         )
         connection.execute("ANALYZE")

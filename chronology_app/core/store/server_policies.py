@@ -21,6 +21,8 @@ SUPERVISOR = "chronology_supervisor"
 ADMIN = "chronology_admin"
 GROUPS = (PRACTITIONER, SUPERVISOR, ADMIN)
 WORKERS = f"{PRACTITIONER}, {SUPERVISOR}"
+# A row of a case the caller may see (the set is worked out once per statement).
+VISIBLE = "{} IN (SELECT chronology_visible_cases())"
 DEFINER = "SECURITY DEFINER SET search_path = pg_catalog, public"
 
 # Tables holding one case's rows, by the column that leads to the case.
@@ -44,6 +46,7 @@ CREATE TABLE IF NOT EXISTS chronology_access_limit (
 """
 
 CASE_TEAM = """
+CREATE INDEX IF NOT EXISTS ix_access_limit_role ON chronology_access_limit (role_name);
 ALTER TABLE case_record ADD COLUMN IF NOT EXISTS team text;
 ALTER TABLE case_record ALTER COLUMN team SET DEFAULT chronology_default_team();
 CREATE INDEX IF NOT EXISTS ix_case_record_team ON case_record (team);
@@ -79,6 +82,17 @@ LANGUAGE sql STABLE {DEFINER} AS $$
     SELECT coalesce(
         (SELECT chronology_may_see(c.id, c.team) FROM case_record c WHERE c.id = the_case),
         false)
+$$;
+
+-- Every case the caller may see, once per statement (policies ask for it as a hashed
+-- subquery, so a scan costs one probe a row, never a function call a row).
+CREATE OR REPLACE FUNCTION chronology_visible_cases() RETURNS SETOF integer
+LANGUAGE sql STABLE {DEFINER} ROWS 500 AS $$
+    SELECT c.id FROM case_record c
+    JOIN chronology_team_member m ON m.team = c.team AND m.role_name = session_user
+    WHERE NOT EXISTS (SELECT 1 FROM chronology_access_limit l WHERE l.case_id = c.id)
+    UNION
+    SELECT l.case_id FROM chronology_access_limit l WHERE l.role_name = session_user
 $$;
 
 CREATE OR REPLACE FUNCTION chronology_person_visible(the_person integer) RETURNS boolean
@@ -199,6 +213,7 @@ PUBLIC_FUNCTIONS = (
     "chronology_default_team()",
     "chronology_may_see(integer, text)",
     "chronology_case_visible(integer)",
+    "chronology_visible_cases()",
     "chronology_person_visible(integer)",
     "chronology_entry_visible(integer)",
     "chronology_chain_head(text)",
@@ -232,18 +247,24 @@ def policies(tables: list[str]) -> list[str]:
 
     statements += [
         f"GRANT SELECT, INSERT, DELETE ON case_record TO {WORKERS}",
-        f"CREATE POLICY workers ON case_record TO {WORKERS} "
-        "USING (chronology_may_see(id, team)) WITH CHECK (chronology_may_see(id, team))",
+        # A case just made (not yet in the statement's set of visible cases) is checked row
+        # by row, and only when it is in one of the caller's teams.
+        f"CREATE POLICY workers ON case_record TO {WORKERS} USING ({VISIBLE.format('id')} "
+        "OR (team IN (SELECT m.team FROM chronology_team_member m "
+        "WHERE m.role_name = session_user) AND chronology_may_see(id, team))) "
+        "WITH CHECK (chronology_may_see(id, team))",
     ]
     for table in BY_CASE:
-        statements += workers(table, "chronology_case_visible(case_id)")
+        statements += workers(table, VISIBLE.format("case_id"))
+    # Rows of a person or an entry: visible with it (its table's own policy decides).
     for table in BY_PERSON:
-        statements += workers(table, "chronology_person_visible(person_id)")
+        statements += workers(table, "EXISTS (SELECT 1 FROM person p WHERE p.id = person_id)")
     for table in BY_ENTRY:
-        statements += workers(table, "chronology_entry_visible(entry_id)")
+        statements += workers(table, "EXISTS (SELECT 1 FROM entry e WHERE e.id = entry_id)")
     statements += workers(
         "person_match",
-        "chronology_person_visible(person_a_id) AND chronology_person_visible(person_b_id)",
+        "EXISTS (SELECT 1 FROM person p WHERE p.id = person_a_id) "
+        "AND EXISTS (SELECT 1 FROM person p WHERE p.id = person_b_id)",
     )
     # Case reviews are a supervisor's: practitioners read them, supervisors write them.
     statements += [
@@ -252,15 +273,15 @@ def policies(tables: list[str]) -> list[str]:
         # policy lets a practitioner delete a review row itself (their DELETE matches none).
         f"GRANT SELECT, DELETE ON case_review TO {PRACTITIONER}",
         f"CREATE POLICY workers ON case_review FOR SELECT TO {WORKERS} "
-        "USING (chronology_case_visible(case_id))",
+        f"USING ({VISIBLE.format('case_id')})",
         f"CREATE POLICY supervisors ON case_review TO {SUPERVISOR} "
-        "USING (chronology_case_visible(case_id)) WITH CHECK (chronology_case_visible(case_id))",
+        f"USING ({VISIBLE.format('case_id')}) WITH CHECK ({VISIBLE.format('case_id')})",
         f"REVOKE INSERT, UPDATE ON case_review FROM {PRACTITIONER}",
         # The audit trail: appended to and read, never changed (no UPDATE or DELETE grant).
         f"GRANT SELECT, INSERT ON audit_record TO {WORKERS}",
         f"CREATE POLICY workers ON audit_record TO {WORKERS} "
-        "USING (case_id IS NULL OR chronology_case_visible(case_id)) "
-        "WITH CHECK (case_id IS NULL OR chronology_case_visible(case_id))",
+        f"USING (case_id IS NULL OR {VISIBLE.format('case_id')}) "
+        f"WITH CHECK (case_id IS NULL OR {VISIBLE.format('case_id')})",
         # The authority's settings: read by everyone, changed by supervisors and admins.
         f"GRANT SELECT ON workspace_meta TO {WORKERS}, {ADMIN}",
         f"GRANT INSERT, UPDATE, DELETE ON workspace_meta TO {SUPERVISOR}, {ADMIN}",
