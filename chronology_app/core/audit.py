@@ -162,7 +162,9 @@ def verify(session: Session, anchors: Iterable[str] = ()) -> ChainReport:
         problems, count, heads = [], 0, {}
         for chain, rows in sorted(chains.items()):
             # ids come from one sequence shared by every case: gaps are other cases' records.
-            found, counted, heads[chain] = _walk(iter(rows), seen, numbered=False)
+            found, counted, heads[chain] = _walk(
+                iter(rows), seen, numbered=False, start=_start_of_chain(session, rows[0])
+            )
             problems += found
             count += counted
         last = max(
@@ -176,13 +178,26 @@ def verify(session: Session, anchors: Iterable[str] = ()) -> ChainReport:
     return ChainReport(count, last, tuple(problems), heads)
 
 
+def _start_of_chain(session: Session, first: Any) -> str:
+    """Where a case's chain may start for this reader: the genesis, or (on a server) a record
+    of an earlier case of the same reference that the reader may not see, if it is there."""
+    if first.prev_hash == GENESIS_HASH:
+        return GENESIS_HASH
+    known = session.scalar(text("SELECT chronology_hash_known(:h)"), {"h": first.prev_hash})
+    return str(first.prev_hash) if known else GENESIS_HASH
+
+
 def _walk(
-    rows: Iterator[Any], seen: dict[str, int], *, numbered: bool
+    rows: Iterator[Any],
+    seen: dict[str, int],
+    *,
+    numbered: bool,
+    start: str = GENESIS_HASH,
 ) -> tuple[list[ChainProblem], int, str]:
     """Check one chain: each record's hash, and that it follows the one before (and, where
     records are numbered one after another, that none is missing)."""
     problems: list[ChainProblem] = []
-    previous_id, previous_hash, count = 0, GENESIS_HASH, 0
+    previous_id, previous_hash, count = 0, start, 0
     for raw in rows:
         count += 1
         row_id = int(raw.id)

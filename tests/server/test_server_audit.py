@@ -131,14 +131,37 @@ def test_verify_covers_only_the_cases_the_user_may_see(
     assert set(verify(service_as("sam")).heads) == {N1, "S-1"}
 
 
-def test_a_case_removed_and_imported_again_continues_its_chain(
-    service_as: Callable[[str], Any],
+def test_a_removed_case_stays_hidden_and_its_chain_goes_on(
+    service_as: Callable[[str], Any], as_user: Callable[[str], Any]
 ) -> None:
     alice = service_as("alice")
     alice.import_case(case_for(N1))
-    alice.undo()
-    alice.import_case(case_for(N1))  # its earlier records are hidden, its chain is not lost
-    assert alice.cases()[0].reference == N1
+    alice.undo()  # the removal's record carries the whole case: only alice reads it
+    for name in ("bob", "ann", "sam"):
+        actions = [row[0] for row in as_user(name).execute("SELECT action FROM audit_record")]
+        assert actions == [], name
+    alice.import_case(case_for(N1))  # the chain goes on after the records others cannot see
+    for name in ("alice", "ann", "sam"):
+        report = verify(service_as(name))
+        assert report.intact, (name, report.problems)
+        assert set(report.heads) == {N1}
+
+
+def test_no_one_writes_into_the_chain_of_a_case_they_cannot_see(
+    service_as: Callable[[str], Any], as_user: Callable[[str], Any]
+) -> None:
+    service_as("alice").import_case(case_for(N1))
+    service_as("bob").import_case(case_for("S-1"))
+    bob = as_user("bob")
+    mine = bob.execute("SELECT id FROM case_record").fetchone()[0]
+    insert = (
+        "INSERT INTO audit_record (at, who, action, case_id, case_reference, changes, "
+        "prev_hash, hash) VALUES (now(), '', 'Forged', %s, %s, '[]', 'x', 'y')"
+    )
+    for case_id, reference in ((None, N1), (mine, N1), (None, "S-1")):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            bob.execute(insert, (case_id, reference))
+    assert verify(service_as("sam")).intact
 
 
 def test_plain_sql_cannot_forge_a_chain_fork(as_user: Callable[[str], Any]) -> None:

@@ -54,6 +54,7 @@ CREATE INDEX IF NOT EXISTS ix_case_record_team ON case_record (team);
 CREATE UNIQUE INDEX IF NOT EXISTS ix_audit_chain_link
     ON audit_record ((coalesce(case_reference, '')), prev_hash);
 CREATE INDEX IF NOT EXISTS ix_audit_case_reference ON audit_record (case_reference, id);
+CREATE INDEX IF NOT EXISTS ix_audit_hash ON audit_record (hash);
 CREATE INDEX IF NOT EXISTS ix_person_name_trgm ON person USING gin (lower(name) gin_trgm_ops);
 """
 
@@ -114,6 +115,20 @@ LANGUAGE sql STABLE {DEFINER} AS $$
     SELECT hash FROM audit_record
     WHERE coalesce(case_reference, '') = coalesce(the_reference, '')
     ORDER BY id DESC LIMIT 1
+$$;
+
+-- Whether a case with this reference is on the server (seen or not): a record of a removed
+-- case may not be written into the chain of a case that is there.
+CREATE OR REPLACE FUNCTION chronology_reference_taken(the_reference text) RETURNS boolean
+LANGUAGE sql STABLE {DEFINER} AS $$
+    SELECT EXISTS (SELECT 1 FROM case_record WHERE reference = the_reference)
+$$;
+
+-- Whether a hash is in the trail: a case's chain may start, for a reader, after records of an
+-- earlier case of the same reference that they cannot see.
+CREATE OR REPLACE FUNCTION chronology_hash_known(the_hash text) RETURNS boolean
+LANGUAGE sql STABLE {DEFINER} AS $$
+    SELECT EXISTS (SELECT 1 FROM audit_record WHERE hash = the_hash)
 $$;
 
 -- Who made a change is the database user, set here, whatever the client sent.
@@ -217,6 +232,8 @@ PUBLIC_FUNCTIONS = (
     "chronology_person_visible(integer)",
     "chronology_entry_visible(integer)",
     "chronology_chain_head(text)",
+    "chronology_reference_taken(text)",
+    "chronology_hash_known(text)",
     "chronology_authority_matches(text)",
 )
 
@@ -279,9 +296,17 @@ def policies(tables: list[str]) -> list[str]:
         f"REVOKE INSERT, UPDATE ON case_review FROM {PRACTITIONER}",
         # The audit trail: appended to and read, never changed (no UPDATE or DELETE grant).
         f"GRANT SELECT, INSERT ON audit_record TO {WORKERS}",
+        # Read: the workspace's own records, those of the cases the caller sees, and the
+        # records of a case's removal (case_id gone) only by whoever removed it (they carry
+        # the case's content). Written: only into the chain of a case the caller sees (its
+        # reference must be that case's), or of a case no longer there.
         f"CREATE POLICY workers ON audit_record TO {WORKERS} "
-        f"USING (case_id IS NULL OR {VISIBLE.format('case_id')}) "
-        f"WITH CHECK (case_id IS NULL OR {VISIBLE.format('case_id')})",
+        f"USING (case_reference IS NULL OR {VISIBLE.format('case_id')} "
+        "OR (case_id IS NULL AND who = session_user)) "
+        f"WITH CHECK (CASE WHEN case_id IS NULL "
+        "THEN case_reference IS NULL OR NOT chronology_reference_taken(case_reference) "
+        f"ELSE {VISIBLE.format('case_id')} AND case_reference = "
+        "(SELECT c.reference FROM case_record c WHERE c.id = case_id) END)",
         # The authority's settings: read by everyone, changed by supervisors and admins.
         f"GRANT SELECT ON workspace_meta TO {WORKERS}, {ADMIN}",
         f"GRANT INSERT, UPDATE, DELETE ON workspace_meta TO {SUPERVISOR}, {ADMIN}",
