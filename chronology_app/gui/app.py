@@ -17,6 +17,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -64,7 +65,12 @@ def open_demo(path: Path) -> Workspace:
     return workspace
 
 
-def open_choice(choice: Choice) -> Workspace:
+def open_choice(choice: Choice) -> Any:
+    """The workspace chosen on the welcome screen (a file, or a team server)."""
+    if choice.url:
+        from chronology_app.core.store.server import ServerWorkspace
+
+        return ServerWorkspace.open(choice.url, choice.passphrase or None)
     if choice.demo:
         return open_demo(choice.path)
     if choice.create:
@@ -140,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app = make_application()
-    workspace: Workspace | None = None
+    workspace: Any = None  # a Workspace, or a team server's ServerWorkspace
     try:
         if args.demo:
             workspace = open_demo(Path(args.workspace) if args.workspace else default_demo_path())
