@@ -43,6 +43,7 @@ from chronology_app.core.errors import (
     InvalidInput,
     NotFound,
     NothingToUndo,
+    WrongPassphrase,
 )
 from chronology_app.core.model.tables import AuditRecord, Case, Entry, Person
 from chronology_app.core.model.vocabulary import ENTRY_KINDS
@@ -121,7 +122,9 @@ class Service:
         else:
             from chronology_app.core.store.server import connect as connect_server
 
-            connect_server(self.workspace.url, passphrase or None).close()
+            if not passphrase:  # never let a stored password (~/.pgpass) unlock on its own
+                raise WrongPassphrase("Type your password for the team server.")
+            connect_server(self.workspace.url, passphrase).close()
 
     @property
     def rules(self) -> list[Rule]:

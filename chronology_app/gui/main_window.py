@@ -43,7 +43,6 @@ from chronology_app.core import casefile
 from chronology_app.core.errors import ChronologyError
 from chronology_app.core.records import CaseData
 from chronology_app.core.service import OpChanges, ReviewedFlag, Service
-from chronology_app.core.store.engine import connect
 from chronology_app.gui.actions import Actions, build_menus, create_actions
 from chronology_app.gui.dialogs.entry_editor import EntryEditor
 from chronology_app.gui.dialogs.forms import CaseDialog, PersonDialog, RelationshipDialog
@@ -653,7 +652,7 @@ class MainWindow(QMainWindow):
 
     def _check_passphrase(self, passphrase: str) -> str | None:
         try:
-            connect(self.service.workspace.path, passphrase).close()
+            self.service.check_passphrase(passphrase)  # a file's passphrase, a server's password
         except ChronologyError as error:
             return str(error)
         return None

@@ -136,3 +136,12 @@ def test_without_server_programs_set_up_stops_with_the_command_that_installs_the
     assert str(caught.value).endswith(
         "Install them with: sudo apt-get install -y postgresql postgresql-contrib"
     )
+
+
+def test_unlocking_a_server_session_needs_a_typed_password(
+    service_as: Callable[[str], Any],
+) -> None:
+    from chronology_app.core.errors import WrongPassphrase
+
+    with pytest.raises(WrongPassphrase, match="Type your password"):
+        service_as("alice").check_passphrase("")
