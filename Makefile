@@ -55,3 +55,12 @@ fuzz: $(STAMP)
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .pytest_cache .ruff_cache build *.egg-info
+
+# --- Team-server tests (issue 18) -------------------------------------------------------------
+# The tests start a throwaway PostgreSQL server (tests/server/pg_cluster.py). This finds its
+# programs (Debian: /usr/lib/postgresql/<version>/bin), installs them as root with apt-get where
+# the machine allows it, and otherwise stops with the one command that installs them.
+.PHONY: pg-server
+pg-server: $(STAMP)
+	$(BIN)/python -m tests.server.pg_cluster
+pytest: pg-server

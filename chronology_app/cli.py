@@ -17,14 +17,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from chronology_app import __version__, cli_import, cli_reports, cli_safety
+from chronology_app import __version__, cli_import, cli_reports, cli_safety, cli_server
 from chronology_app.cli_safety import BUNDLE_PASSPHRASE_ENV, bundle_passphrase
 from chronology_app.cli_support import (
     EXIT_ERROR,
     PASSPHRASE_ENV,
     USER_ENV,
     CliContext,
+    file_only,
     is_case_file,
+    open_server,
 )
 from chronology_app.core.errors import ChronologyError, InvalidCaseFile
 from chronology_app.core.hardening import harden_process
@@ -43,6 +45,7 @@ def _init(ctx: CliContext) -> int:
     from chronology_app.core.store.engine import check_new_passphrase
     from chronology_app.core.store.workspace import Workspace
 
+    file_only(ctx.args.workspace, "chronology init (use `chronology server init` for a server)")
     passphrase = ctx.passphrase(confirm=True)
     check_new_passphrase(passphrase)  # as the app asks: real case data is kept under it
     workspace = Workspace.create(ctx.args.workspace, passphrase)
@@ -66,10 +69,17 @@ def _import(ctx: CliContext) -> int:
 def _export(ctx: CliContext) -> int:
     from chronology_app.core import bundle, casefile
     from chronology_app.core.service import Service
+    from chronology_app.core.store.location import is_server
     from chronology_app.core.store.workspace import Workspace
 
-    workspace_passphrase = ctx.passphrase()  # asked once: a bundle's must differ from it
-    service = Service(Workspace.open(ctx.args.workspace, workspace_passphrase), ctx.user())
+    server = is_server(ctx.args.workspace)
+    workspace_passphrase = "" if server else ctx.passphrase()  # a bundle's must differ from it
+    workspace = (
+        open_server(ctx.args.workspace)
+        if server
+        else Workspace.open(ctx.args.workspace, workspace_passphrase)
+    )
+    service = Service(workspace, ctx.user())
     try:
         document = service.document(ctx.args.reference)
     finally:
@@ -225,6 +235,7 @@ def _demo(ctx: CliContext) -> int:
     from chronology_app.core.store.engine import check_new_passphrase
     from chronology_app.core.store.workspace import Workspace
 
+    file_only(ctx.args.workspace, "chronology demo")
     target = Path(ctx.args.workspace)
     passphrase = ctx.passphrase(confirm=True)
     check_new_passphrase(passphrase)  # the same policy as init: a demo may end up holding cases
@@ -306,6 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_reports.register(command)
     cli_safety.register(command)
     cli_import.register(command)
+    cli_server.register(command)
     command("demo", _demo, "create a demo workspace with fictional families").add_argument(
         "workspace"
     )

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from chronology_app.cli_support import EXIT_ERROR, PASSPHRASE_ENV, CliContext, Register
+from chronology_app.cli_support import EXIT_ERROR, PASSPHRASE_ENV, CliContext, Register, file_only
 from chronology_app.core.errors import WorkspaceError
 
 if TYPE_CHECKING:
@@ -61,11 +61,22 @@ def _verify(ctx: CliContext) -> int:
     trail against the anchor this computer kept (and any given with --anchor)."""
     from chronology_app.core import audit
     from chronology_app.core.store import health
+    from chronology_app.core.store.location import is_server
+    from chronology_app.core.store.workspace import Workspace
 
+    if is_server(ctx.args.workspace):  # the server's own chains, per case the user may see
+        with (
+            ctx.service(ctx.args.workspace, backup_on_open=False) as service,
+            service.workspace.reading() as session,
+        ):
+            report = audit.verify(session, ctx.args.anchor or ())
+        name = getattr(service.workspace, "location", ctx.args.workspace)
+        return _verify_answer(ctx, name, report, list(report.problems), "")
     name = Path(ctx.args.workspace).name
     try:
         with ctx.service(ctx.args.workspace, backup_on_open=False) as service:
             workspace = service.workspace
+            assert isinstance(workspace, Workspace)  # a file (a server took the branch above)
             damage = workspace.integrity_problems()
             with workspace.reading() as session:
                 report = audit.verify(session, ctx.args.anchor or ())
@@ -88,6 +99,12 @@ def _verify(ctx: CliContext) -> int:
     except health.WorkspaceDamaged as err:
         print(f"{name}: {err}", file=ctx.out)
         return EXIT_TAMPERED
+    return _verify_answer(ctx, name, report, problems, advice)
+
+
+def _verify_answer(
+    ctx: CliContext, name: str, report: audit.ChainReport, problems: list[Any], advice: str
+) -> int:
     if ctx.args.json:
         output = {
             "intact": not problems,
@@ -105,6 +122,9 @@ def _verify(ctx: CliContext) -> int:
             f"Fingerprint of the newest record: {report.fingerprint}",
             file=ctx.out,
         )
+        for chain, head in report.heads.items():  # a team server: one chain per case
+            shown = chain or "(the workspace as a whole)"
+            print(f"  {shown}: fingerprint {head[: audit.FINGERPRINT_LENGTH]}", file=ctx.out)
     else:
         count = len(problems)
         print(
@@ -170,6 +190,7 @@ def _item_json(item: audit.HistoryItem) -> dict[str, Any]:
 def _backup(ctx: CliContext) -> int:
     from chronology_app.core.store.workspace import Workspace
 
+    file_only(ctx.args.workspace, "chronology backup")
     workspace = Workspace.open(ctx.args.workspace, ctx.passphrase(), backup_on_open=False)
     try:
         ctx.show_notes(workspace)
@@ -199,6 +220,7 @@ def _restore(ctx: CliContext) -> int:
     from chronology_app.core.service import Service
     from chronology_app.core.store.workspace import Workspace
 
+    file_only(ctx.args.workspace, "chronology restore")
     workspace, kept = Workspace.restore(
         ctx.args.backup, ctx.args.workspace, ctx.passphrase(), replace=ctx.args.replace
     )
@@ -218,11 +240,12 @@ def _passphrase(ctx: CliContext) -> int:
     from chronology_app.core.service import Service
     from chronology_app.core.store.workspace import Workspace
 
+    file_only(ctx.args.workspace, "chronology passphrase")
     old = secret(PASSPHRASE_ENV, "Current passphrase: ")
-    service = Service(Workspace.open(ctx.args.workspace, old), ctx.user())
+    workspace = Workspace.open(ctx.args.workspace, old)
+    service = Service(workspace, ctx.user())
     name = Path(ctx.args.workspace).name
     try:
-        workspace = service.workspace
         if workspace.backup_problem:
             print(f"chronology: warning: {workspace.backup_problem}", file=ctx.err)
         if workspace.unfinished_passphrase_change is not None:
@@ -254,7 +277,10 @@ def _passphrase(ctx: CliContext) -> int:
 
 def _finish_change(ctx: CliContext, service: Service, unfinished: Any) -> int:
     """An earlier change was interrupted: back up, then re-encrypt or (confirmed) remove."""
+    from chronology_app.core.store.workspace import Workspace
+
     workspace = service.workspace
+    assert isinstance(workspace, Workspace)  # a passphrase is a workspace file's
     print(unfinished.describe(workspace.path), file=ctx.err)
     earlier = os.environ.get(OLD_PASSPHRASE_ENV)
     if not earlier and not ctx.args.remove_old_backups and sys.stdin.isatty():

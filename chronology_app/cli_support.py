@@ -12,14 +12,13 @@ import getpass
 import os
 import sys
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from chronology_app.core.errors import WorkspaceError
 
 if TYPE_CHECKING:
     from chronology_app.core.service import Service
     from chronology_app.core.settings import Settings
-    from chronology_app.core.store.workspace import Workspace
 
 PASSPHRASE_ENV = "CHRONOLOGY_PASSPHRASE"
 USER_ENV = "CHRONOLOGY_USER"
@@ -57,24 +56,57 @@ class CliContext:
     ) -> Iterator[Service]:
         """The workspace at `path`, opened for the length of one command and closed after.
         Commands that only look pass `backup_on_open=False`: nothing will change."""
-        from chronology_app.core.service import Service
-
         # `settings` (from --settings) override the workspace's own for this command.
-        service = Service.open(
-            path, self.passphrase(), self.user(), settings=settings, backup_on_open=backup_on_open
-        )
+        from chronology_app.core.service import Service
+        from chronology_app.core.store.location import is_server
+
+        if is_server(path):  # signed in the way libpq finds, or with a password asked for
+            service = Service(open_server(path), self.user(), settings)
+        else:
+            service = Service.open(
+                path,
+                self.passphrase(),
+                self.user(),
+                settings=settings,
+                backup_on_open=backup_on_open,
+            )
         try:
             self.show_notes(service.workspace)
             yield service
         finally:
             service.close()
 
-    def show_notes(self, workspace: Workspace) -> None:
+    def show_notes(self, workspace: Any) -> None:
         """What opening found that the user must know, in words, on stderr: a backup that
         could not be made, an audit trail shorter than this computer last saw, a passphrase
-        change left unfinished."""
-        for note in workspace.notes():
+        change left unfinished (a team server keeps none of these on the laptop)."""
+        notes = getattr(workspace, "notes", None)
+        for note in notes() if notes is not None else ():
             print(f"chronology: warning: {note}", file=self.err)
+
+
+def open_server(url: str) -> Any:
+    """A team server, signed in the way libpq finds (PGPASSWORD, ~/.pgpass, a certificate),
+    or with a password typed at the terminal when the server asks for one."""
+    from chronology_app.core.store.server import ServerWorkspace
+
+    try:
+        return ServerWorkspace.open(url)
+    except WorkspaceError as err:
+        if "no password supplied" not in str(err) or not sys.stdin.isatty():
+            raise
+    return ServerWorkspace.open(url, getpass.getpass("Database password: "))
+
+
+def file_only(location: str, what: str) -> None:
+    """Refuse, with the reason, a command that only a workspace file has."""
+    from chronology_app.core.store.location import is_server
+
+    if is_server(location):
+        raise WorkspaceError(
+            f"{what} is for a workspace file; a team server is looked after by the authority's "
+            "database administrator with PostgreSQL's own tools (see docs/team-server.md)."
+        )
 
 
 def is_case_file(path: str) -> bool:

@@ -96,3 +96,7 @@ def minimal_case(reference: str = "TS-2024-0001") -> dict[str, Any]:
             ],
         }
     )
+
+
+# The throwaway PostgreSQL server for the team-server tests (started only when asked for).
+from tests.server.fixtures import backend_workspace, pg_cluster, team_db  # noqa: E402, F401

@@ -17,10 +17,10 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -59,6 +59,18 @@ def head(session: Session) -> str:
     return latest or GENESIS_HASH
 
 
+def chain_head(session: Session, reference: str | None) -> str:
+    """On a team server, one chain per case: the hash of the case's newest record (records of
+    the workspace as a whole form their own chain). The server's own function reads it, as a
+    case's earlier records may belong to a removed case the user can no longer see."""
+    latest = session.scalar(text("SELECT chronology_chain_head(:r)"), {"r": reference})
+    return latest or GENESIS_HASH
+
+
+def _on_server(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
 # --- checking the chain ---------------------------------------------------------------------
 
 
@@ -74,6 +86,7 @@ class ChainReport:
     records: int
     head: str
     problems: tuple[ChainProblem, ...]
+    heads: dict[str, str] = field(default_factory=dict)  # a server's chains: case -> hash
 
     @property
     def intact(self) -> bool:
@@ -90,19 +103,25 @@ _RAW = (
 )
 
 
+_RAW_SERVER = _RAW.replace("changes,", "CAST(changes AS TEXT) AS changes,")
+
+
 def _raw_rows(session: Session, reference: str | None = None) -> Iterator[Any]:
     # The stored text, not the ORM's conversion: a record altered into something the ORM
     # cannot read must be reported, not end the check with a traceback.
+    raw = _RAW_SERVER if _on_server(session) else _RAW
     if reference is None:
-        yield from session.connection().exec_driver_sql(_RAW + " ORDER BY id")
+        yield from session.execute(text(raw + " ORDER BY id"))
     else:
-        query = _RAW + " WHERE case_reference = ? ORDER BY id"
-        yield from session.connection().exec_driver_sql(query, (reference,))
+        query = raw + " WHERE case_reference = :reference ORDER BY id"
+        yield from session.execute(text(query), {"reference": reference})
 
 
 def _as_record(raw: Any) -> AuditRecord | None:
     try:
-        at = datetime.datetime.fromisoformat(raw.at)
+        at = raw.at  # a server gives a datetime, a file its text
+        if not isinstance(at, datetime.datetime):
+            at = datetime.datetime.fromisoformat(at)
         changes = json.loads(raw.changes)
     except (TypeError, ValueError):
         return None
@@ -129,11 +148,57 @@ def _span(first: int, last: int) -> str:
 def verify(session: Session, anchors: Iterable[str] = ()) -> ChainReport:
     """Walk the whole trail and report every record that breaks the chain.
 
-    `anchors` are fingerprints noted earlier; each must still be the hash of some record."""
-    problems: list[ChainProblem] = []
+    `anchors` are fingerprints noted earlier; each must still be the hash of some record.
+    On a team server each case has its own chain (see `chain_head`): each is walked on its
+    own, over the records the user may see, and `heads` holds each case's newest hash."""
     seen: dict[str, int] = {GENESIS_HASH: 0}  # hash -> id of the record that has it
-    previous_id, previous_hash, count = 0, GENESIS_HASH, 0
-    for raw in _raw_rows(session):
+    if not _on_server(session):
+        problems, count, last = _walk(_raw_rows(session), seen, numbered=True)
+        heads: dict[str, str] = {}
+    else:
+        chains: dict[str, list[Any]] = {}
+        for raw in _raw_rows(session):
+            chains.setdefault(raw.case_reference or "", []).append(raw)
+        problems, count, heads = [], 0, {}
+        for chain, rows in sorted(chains.items()):
+            # ids come from one sequence shared by every case: gaps are other cases' records.
+            found, counted, heads[chain] = _walk(
+                iter(rows), seen, numbered=False, start=_start_of_chain(session, rows[0])
+            )
+            problems += found
+            count += counted
+        last = max(
+            ((raw.id, raw.hash) for rows in chains.values() for raw in rows[-1:]),
+            default=(0, GENESIS_HASH),
+        )[1]
+    for anchor in anchors:
+        problems.extend(_check_anchor(anchor.strip().lower(), seen))
+    if problems:
+        log.warning("the audit trail has %d problems", len(problems))
+    return ChainReport(count, last, tuple(problems), heads)
+
+
+def _start_of_chain(session: Session, first: Any) -> str:
+    """Where a case's chain may start for this reader: the genesis, or (on a server) a record
+    of an earlier case of the same reference that the reader may not see, if it is there."""
+    if first.prev_hash == GENESIS_HASH:
+        return GENESIS_HASH
+    known = session.scalar(text("SELECT chronology_hash_known(:h)"), {"h": first.prev_hash})
+    return str(first.prev_hash) if known else GENESIS_HASH
+
+
+def _walk(
+    rows: Iterator[Any],
+    seen: dict[str, int],
+    *,
+    numbered: bool,
+    start: str = GENESIS_HASH,
+) -> tuple[list[ChainProblem], int, str]:
+    """Check one chain: each record's hash, and that it follows the one before (and, where
+    records are numbered one after another, that none is missing)."""
+    problems: list[ChainProblem] = []
+    previous_id, previous_hash, count = 0, start, 0
+    for raw in rows:
         count += 1
         row_id = int(raw.id)
         record = _as_record(raw)
@@ -155,16 +220,31 @@ def verify(session: Session, anchors: Iterable[str] = ()) -> ChainReport:
                 )
             )
         if raw.prev_hash != previous_hash:
-            problems.append(_break(raw.prev_hash, seen, previous_id, row_id))
-        elif row_id != previous_id + 1:
+            if numbered:
+                problems.append(_break(raw.prev_hash, seen, previous_id, row_id))
+            else:
+                problems.append(_unlinked(raw, previous_id))
+        elif numbered and row_id != previous_id + 1:
             problems.append(_removed(previous_id, row_id))
         seen[str(raw.hash)] = row_id
         previous_id, previous_hash = row_id, str(raw.hash)
-    for anchor in anchors:
-        problems.extend(_check_anchor(anchor.strip().lower(), seen))
-    if problems:
-        log.warning("the audit trail has %d problems", len(problems))
-    return ChainReport(count, previous_hash, tuple(problems))
+    return problems, count, previous_hash
+
+
+def _unlinked(raw: Any, previous_id: int) -> ChainProblem:
+    chain = f"case {raw.case_reference}" if raw.case_reference else "the workspace"
+    if previous_id == 0:
+        message = (
+            f"record {raw.id} does not start the chain of {chain}: records before it were "
+            "removed, or it was edited and its hash recomputed"
+        )
+        return ChainProblem("broken", (int(raw.id),), message)
+    return ChainProblem(
+        "broken",
+        (previous_id, int(raw.id)),
+        f"in the chain of {chain}, record {raw.id} does not follow record {previous_id}: "
+        "records were removed or inserted, or one was edited and its hash recomputed",
+    )
 
 
 def _break(prev_hash: Any, seen: dict[str, int], previous_id: int, row_id: int) -> ChainProblem:

@@ -66,3 +66,21 @@ class InvalidBundle(ChronologyError):
 
 class BackupError(WorkspaceError):
     """A backup could not be made, read or restored."""
+
+
+class NotAllowed(WorkspaceError):
+    """The team server refused: the user has no access to that case or that action."""
+
+
+class EditConflict(Conflict):
+    """A save refused because someone else changed the same thing since the user started.
+    `theirs` is what is stored now, `yours` what the user typed (kept, never lost), `changed`
+    the fields that differ between the version the user started from and `theirs`."""
+
+    def __init__(
+        self, message: str, theirs: object, yours: object, changed: tuple[str, ...]
+    ) -> None:
+        self.theirs = theirs
+        self.yours = yours
+        self.changed = changed
+        super().__init__(message)

@@ -14,14 +14,15 @@ import os
 import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from chronology_app.core import audit, casefile, clock, crosscase, records, validation
+from chronology_app.core import audit, authority, casefile, clock, crosscase, records, validation
 from chronology_app.core.analysis import Analysis, ReviewedFlag, analyse_case, as_of_day
 from chronology_app.core.audit import GENESIS_HASH, audit_hash  # noqa: F401 (kept importable)
+from chronology_app.core.authority import AuthorityNote
 from chronology_app.core.changes import (
     CaseReviewRecord,
     CaseSummary,
@@ -36,12 +37,14 @@ from chronology_app.core.changes import (
     refuse,
 )
 from chronology_app.core.crosscase import PersonRef
+from chronology_app.core.edit_conflicts import check_based_on
 from chronology_app.core.errors import (
     Conflict,
     InvalidCaseFile,
     InvalidInput,
     NotFound,
     NothingToUndo,
+    WrongPassphrase,
 )
 from chronology_app.core.model.tables import AuditRecord, Case, Entry, Person
 from chronology_app.core.model.vocabulary import ENTRY_KINDS
@@ -51,7 +54,11 @@ from chronology_app.core.store import objects
 from chronology_app.core.store import repository as repo
 from chronology_app.core.store.backup import Backup
 from chronology_app.core.store.engine import connect
+from chronology_app.core.store.location import open_workspace
 from chronology_app.core.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from chronology_app.core.store.server import ServerWorkspace
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +70,11 @@ SETTINGS_KEY = "authority_settings"
 class Service:
     """Use cases over one open workspace, on behalf of one user (named in the audit trail)."""
 
-    def __init__(self, workspace: Workspace, user: str, settings: Settings | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace | ServerWorkspace, user: str, settings: Settings | None = None
+    ) -> None:
+        # On a team server the user is the database's: who signed in, not a desktop setting.
+        user = getattr(workspace, "login", user)
         if not encodes(user):  # e.g. bytes in an environment variable that are not UTF-8
             raise InvalidInput({"user": "the user's name is not valid text; set it again"})
         self.workspace = workspace
@@ -82,10 +93,12 @@ class Service:
         settings: Settings | None = None,
         backup_on_open: bool = True,
     ) -> Service:
-        """Open the workspace at `path` for `user` (front ends never open the store
-        themselves). `settings` override the workspace's own, for this session only."""
+        """Open the workspace at `path` (a file, or a team server's postgresql:// URL, where
+        the passphrase is the database password if one is needed and the user is who signs
+        in) for `user` (front ends never open the store themselves). `settings` override the
+        workspace's own, for this session only."""
         keep = (settings or Settings()).backups_kept
-        workspace = Workspace.open(
+        workspace = open_workspace(
             path, passphrase, keep_backups=keep, backup_on_open=backup_on_open
         )
         try:
@@ -105,7 +118,14 @@ class Service:
     def check_passphrase(self, passphrase: str) -> None:
         """Raise `WrongPassphrase` (or another `WorkspaceError`) unless `passphrase` opens this
         workspace (the lock screen asks this; nothing is kept)."""
-        connect(self.workspace.path, passphrase).close()
+        if isinstance(self.workspace, Workspace):
+            connect(self.workspace.path, passphrase).close()
+        else:
+            from chronology_app.core.store.server import connect as connect_server
+
+            if not passphrase:  # never let a stored password (~/.pgpass) unlock on its own
+                raise WrongPassphrase("Type your password for the team server.")
+            connect_server(self.workspace.url, passphrase).close()
 
     @property
     def rules(self) -> list[Rule]:
@@ -207,6 +227,11 @@ class Service:
     ) -> Analysis:
         data = cases[reference]
         history = crosscase.external_history(reference, confirmed, cases)
+        if getattr(self.workspace, "per_case_chains", False):  # a team server
+            for person, found in authority.external_history(
+                self.authority_notes(reference)
+            ).items():
+                history[person] = [*history.get(person, ()), *found]
         as_of = as_of_day(data.case, clock.today(), in_workspace=True)
         return analyse_case(data, self.settings, as_of=as_of, external_history=history)
 
@@ -221,6 +246,15 @@ class Service:
             for ref_a, doc_a, ref_b, doc_b in rows
         )
         return crosscase.suggest_from_pairs(candidates, decided)
+
+    def authority_notes(self, reference: str) -> list[AuthorityNote]:
+        """On a team server: persons of this case that another case in the authority, one the
+        user may not see, may record, with only the team to contact and the dates of their DA
+        history there (core/authority.py). A file workspace has none (it holds every case)."""
+        if not getattr(self.workspace, "per_case_chains", False):
+            return []
+        with self.workspace.reading() as session:
+            return authority.notes(session, reference)
 
     def look_alikes(
         self, reference: str, person: Mapping[str, Any]
@@ -297,13 +331,18 @@ class Service:
 
         return self._run(action, reference, body)
 
-    def update_case(self, reference: str, case: Mapping[str, Any]) -> OpChanges:
+    def update_case(
+        self, reference: str, case: Mapping[str, Any], based_on: Mapping[str, Any] | None = None
+    ) -> OpChanges:
+        """`based_on`: the details as the user opened them (see core/edit_conflicts.py)."""
         doc = copy_input(case)
         refuse(validation.check_case(doc, ""))
         if doc["reference"] != reference:
             raise InvalidInput({"reference": "a case's reference cannot be changed"})
 
         def body(session: Session) -> list[Change]:
+            stored = self._existing(repo.snapshot_case(session, reference), "case")
+            check_based_on("case's details", based_on, stored["doc"], doc)
             return [self._apply(session, None, "case", reference, {"doc": doc})]
 
         return self._run("Edit case details", reference, body)
@@ -325,7 +364,14 @@ class Service:
 
         return self._run("Add person", reference, body)
 
-    def edit_person(self, reference: str, person_id: str, person: Mapping[str, Any]) -> OpChanges:
+    def edit_person(
+        self,
+        reference: str,
+        person_id: str,
+        person: Mapping[str, Any],
+        based_on: Mapping[str, Any] | None = None,
+    ) -> OpChanges:
+        """`based_on`: the person as the user opened them (see core/edit_conflicts.py)."""
         doc = {**copy_input(person), "id": person_id}
         refuse(validation.check_person(doc, ""))
 
@@ -334,6 +380,7 @@ class Service:
             before = self._existing(
                 repo.snapshot_person(session, repo.pk(case), person_id), "person"
             )
+            check_based_on("person", based_on, before["doc"], doc)
             state = {**before, "doc": doc}
             return [self._apply(session, case, "person", person_id, state)]
 
@@ -383,13 +430,20 @@ class Service:
         return self._run(f"Add {lower_first(kind)}", reference, body)
 
     def edit_entry(
-        self, reference: str, entry_id: str, entry: Mapping[str, Any], reason: str | None = None
+        self,
+        reference: str,
+        entry_id: str,
+        entry: Mapping[str, Any],
+        reason: str | None = None,
+        based_on: Mapping[str, Any] | None = None,
     ) -> OpChanges:
+        """`based_on`: the entry as the user opened it (see core/edit_conflicts.py)."""
         doc = {**copy_input(entry), "id": entry_id}
 
         def body(session: Session) -> list[Change]:
             case = repo.case_row(session, reference)
             before = self._live_entry(session, case, entry_id)
+            check_based_on("entry", based_on, before["doc"], doc)
             self._check_entry(session, case, doc)
             self._reason_for_old_entry(session, case, entry_id, reason)
             return [self._apply(session, case, "entry", entry_id, {**before, "doc": doc})]
@@ -485,9 +539,12 @@ class Service:
         """An encrypted copy of the workspace as it is now, in its backup folder."""
         return self.workspace.backup("manual")
 
-    def audit_fingerprint_line(self) -> str:
+    def audit_fingerprint_line(self) -> str | None:
         """The audit trail's newest fingerprint and length, for a report's footer ("audit
-        fingerprint 884be954… (after record 5)"), so the printed page anchors the trail too."""
+        fingerprint 884be954… (after record 5)"), so the printed page anchors the trail too.
+        None on a team server, where each case has its own chain."""
+        if not isinstance(self.workspace, Workspace):
+            return None
         anchor = self.workspace.trail_anchor()
         return f"{anchor.fingerprint} (after record {anchor.records})"
 
@@ -553,6 +610,28 @@ class Service:
         result = self._run("Change authority settings", None, body)
         self.settings = settings
         return result
+
+    # --- several objects at once (check-in of offline work) ---------------------------------
+
+    def apply_states(
+        self,
+        action: str,
+        reference: str,
+        plan: Callable[[Session], list[tuple[str, str, dict[str, Any] | None]]],
+    ) -> OpChanges:
+        """Put (object type, key, state) for each object of one case, in one transaction and
+        one audit record (`case_file` creates the case). `plan(session)` says what to put,
+        reading the store in the same transaction, and refuses by raising (core/checkout.py
+        checks there what changed on the server since a check-out)."""
+
+        def body(session: Session) -> list[Change]:
+            done = []
+            for kind, key, state in plan(session):
+                case = None if kind == "case_file" else repo.case_row(session, reference)
+                done.append(self._apply(session, case, kind, key, state))
+            return done
+
+        return self._run(action, reference, body)
 
     # --- undo and redo ------------------------------------------------------------------
 
@@ -652,7 +731,9 @@ class Service:
             case_reference=reference,
             reason=reason,
             changes=[change.as_json() for change in changes],
-            prev_hash=audit.head(session),
+            prev_hash=audit.chain_head(session, reference)
+            if getattr(self.workspace, "per_case_chains", False)
+            else audit.head(session),
             hash="",
         )
         row.at = repo.now()

@@ -63,6 +63,10 @@ def open_demo(path: Path, user: str = "Demo") -> Service:
 
 
 def open_choice(choice: Choice, user: str) -> Service:
+    """The workspace chosen on the welcome screen (a file, or a team server: the password is
+    the database's, when the server asks for one)."""
+    if choice.url:
+        return Service.open(choice.url, choice.passphrase or "", user)
     if choice.demo:
         return open_demo(choice.path, user)
     if choice.create:

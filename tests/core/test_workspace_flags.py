@@ -18,6 +18,12 @@ from tests.conftest import EXAMPLES
 
 
 @pytest.fixture
+def workspace(backend_workspace: Any) -> Any:
+    """Flags, reviews and cross-case matches run on an encrypted file and on a team server."""
+    return backend_workspace
+
+
+@pytest.fixture
 def family_b_service(service: Service, family_b: dict[str, Any]) -> Service:
     service.import_case(family_b)
     return service

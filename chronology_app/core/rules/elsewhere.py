@@ -29,7 +29,10 @@ def recorded_elsewhere(
     if not by_case:
         return ""
     clauses = [
-        f"as {name or 'a person'} in case {reference}, whose entries record {what}: "
+        # A case the user may not see (a team server): only that it exists, and whom to ask.
+        f"as someone in {reference}, whose records show {what}"
+        if hidden(reference)
+        else f"as {name or 'a person'} in case {reference}, whose entries record {what}: "
         f"{list_entries(entries)}"
         for (reference, name), entries in sorted(by_case.items())
     ]
@@ -37,7 +40,16 @@ def recorded_elsewhere(
     return f" {facts.name(person)} is confirmed as the same person {joined}."
 
 
+def hidden(reference: str) -> bool:
+    """A case on a team server the user may not see is named only as "another case in the
+    authority (contact team …)" (core/authority.py)."""
+    return reference.startswith("another case")
+
+
 def cases_named(found: Iterable[ExternalEntry]) -> str:
-    """'case LS-2019-0042' or 'cases LS-2019-0042 and WF-2020-0007'."""
+    """'case LS-2019-0042', 'cases LS-2019-0042 and WF-2020-0007', or 'another case in the
+    authority (contact team south)'."""
     references = sorted({item.case_reference for item in found})
-    return ("case " if len(references) == 1 else "cases ") + join_words(references)
+    named = [ref for ref in references if not hidden(ref)]
+    parts = [("case " if len(named) == 1 else "cases ") + join_words(named)] if named else []
+    return join_words(parts + [ref for ref in references if hidden(ref)])

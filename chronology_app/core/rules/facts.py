@@ -423,6 +423,16 @@ def uncertainty_note(entries: Iterable[EntryRecord], what: str) -> str:
 Namer = Callable[[str], str]
 
 
+def in_cases(references: list[str]) -> str:
+    """Where history elsewhere is: "case A, B", or, for a case the user may not see on a
+    team server, only "another case in the authority (contact team …)" (core/authority.py)."""
+    named = [ref for ref in references if not ref.startswith("another case")]
+    parts = ([f"case {', '.join(named)}"] if named else []) + [
+        ref for ref in references if ref.startswith("another case")
+    ]
+    return " and ".join(parts)
+
+
 @dataclass(frozen=True)
 class ExternalEntry:
     """A history entry from another case, about a person confirmed as the same as one here.

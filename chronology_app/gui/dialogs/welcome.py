@@ -35,6 +35,7 @@ class Choice:
     passphrase: str
     create: bool = False
     demo: bool = False
+    url: str = ""  # a team server (postgresql://host:port/dbname); passphrase: its password
 
 
 def strength_hint(passphrase: str) -> str:
@@ -160,6 +161,67 @@ class CreateWorkspaceDialog(QDialog):
         return Choice(Path(self.path.text()), self.first.text(), create=True)
 
 
+class ServerDialog(QDialog):
+    """Connect to a team server: its address, and a password unless the authority's IT team
+    set up sign-in another way (~/.pgpass, a certificate, Kerberos)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Connect to a team server")
+        self.setMinimumWidth(480)
+        form = QFormLayout(self)
+        self.url = QLineEdit()
+        self.url.setPlaceholderText("postgresql://server.example/chronology")
+        form.addRow("Server", self.url)
+        self.user = QLineEdit()
+        self.user.setPlaceholderText("your sign-in name, if not in the address")
+        form.addRow("Sign in as", self.user)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow("Password", self.password)
+        hint = QLabel("Leave the password empty if your IT team set up your sign-in for you.")
+        hint.setWordWrap(True)
+        form.addRow("", hint)
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        form.addRow("", self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def address(self) -> str:
+        url = self.url.text().strip()
+        user = self.user.text().strip()
+        if user and "@" not in url.split("://", 1)[-1].split("/", 1)[0]:
+            scheme, _, rest = url.partition("://")
+            url = f"{scheme}://{user}@{rest}"
+        return url
+
+    def problem(self) -> str:
+        url = self.url.text().strip()
+        if not url:
+            return "Type the server's address (your IT team gives it)."
+        if not url.lower().startswith(("postgresql://", "postgres://")):
+            return "A team server's address starts with postgresql:// (for example " + (
+                "postgresql://server.example/chronology)."
+            )
+        return ""
+
+    def _accept(self) -> None:
+        problem = self.problem()
+        if problem:
+            self.error.setText(problem)
+            return
+        self.accept()
+
+    def choice(self) -> Choice:
+        return Choice(Path(), self.password.text(), url=self.address())
+
+
 class WelcomeDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -184,6 +246,7 @@ class WelcomeDialog(QDialog):
             ("Open…", self._open_other),
             ("New workspace…", self._create),
             ("Open the demo workspace", self._demo),
+            ("Connect to a team server…", self._server),
         ):
             button = QPushButton(text)
             button.clicked.connect(slot)
@@ -211,6 +274,12 @@ class WelcomeDialog(QDialog):
 
     def _create(self) -> None:
         dialog = CreateWorkspaceDialog(self)
+        if dialog.exec():
+            self.result_choice = dialog.choice()
+            self.accept()
+
+    def _server(self) -> None:
+        dialog = ServerDialog(self)
         if dialog.exec():
             self.result_choice = dialog.choice()
             self.accept()

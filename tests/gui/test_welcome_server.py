@@ -1,0 +1,59 @@
+"""The welcome screen offers "Connect to a team server" beside opening a file; the address is
+checked in the dialog, and a good one becomes the choice the app opens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chronology_app.gui.dialogs.welcome import ServerDialog, WelcomeDialog
+
+
+def test_the_welcome_screen_offers_a_team_server(qtbot: Any, monkeypatch: Any) -> None:
+    welcome = WelcomeDialog()
+    qtbot.addWidget(welcome)
+    from PySide6.QtWidgets import QPushButton
+
+    labels = [button.text() for button in welcome.findChildren(QPushButton)]
+    assert "Connect to a team server…" in labels and "Open…" in labels
+
+
+@pytest.mark.parametrize(
+    ("url", "user", "problem", "address"),
+    [
+        ("", "", "Type the server's address (your IT team gives it).", None),
+        ("server.example/db", "", "A team server's address starts with postgresql://", None),
+        ("postgresql://server.example/db", "", "", "postgresql://server.example/db"),
+        ("postgresql://server.example/db", "asmith", "", "postgresql://asmith@server.example/db"),
+        ("postgresql://bo@server.example/db", "asmith", "", "postgresql://bo@server.example/db"),
+    ],
+)
+def test_the_server_dialog_checks_the_address(
+    qtbot: Any, url: str, user: str, problem: str, address: str | None
+) -> None:
+    dialog = ServerDialog()
+    qtbot.addWidget(dialog)
+    dialog.url.setText(url)
+    dialog.user.setText(user)
+    dialog.password.setText("typed")
+    assert dialog.problem().startswith(problem) if problem else dialog.problem() == ""
+    dialog._accept()
+    if problem:
+        assert dialog.error.text().startswith(problem)  # shown in the dialog, input kept
+        assert dialog.url.text() == url
+    else:
+        choice = dialog.choice()
+        assert (choice.url, choice.passphrase, choice.path) == (address, "typed", Path())
+
+
+def test_a_team_server_chosen_on_the_welcome_screen_opens(team_db: Any) -> None:
+    from chronology_app.gui.app import open_choice
+    from chronology_app.gui.dialogs.welcome import Choice
+
+    workspace = open_choice(Choice(Path(), "", url=team_db("alice")))
+    try:
+        assert workspace.login == "alice"
+    finally:
+        workspace.close()

@@ -1,0 +1,88 @@
+"""Matching across the authority: a practitioner learns that a case they cannot see records
+the same person, with only the team to contact and the dates of that person's DA history;
+a supervisor who sees both confirms, and the history then feeds the case's rules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from chronology_app.core.authority import AuthorityNote
+from chronology_app.core.crosscase import PersonRef
+from chronology_app.core.errors import NotFound
+from tests.server.conftest import case_for
+
+
+def joined_in_2022(reference: str, partner: str) -> dict[str, Any]:
+    """Ann begins a relationship with `partner` in 2022; no incident here."""
+    document = case_for(reference, partner)
+    document["entries"] = [{**document["entries"][0], "date": "2022-01", "date_text": None}]
+    document["entries"][0].pop("date_text")
+    return document
+
+
+@pytest.fixture
+def authority(service_as: Callable[[str], Any]) -> tuple[Any, Any, Any]:
+    alice, bob, sam = service_as("alice"), service_as("bob"), service_as("sam")
+    alice.import_case(joined_in_2022("N-1", "Stephen Marsh"))
+    bob.import_case(case_for("S-1", "Steven Marsh"))  # he is alleged perpetrator there
+    return alice, bob, sam
+
+
+def marsh(notes: list[AuthorityNote]) -> list[AuthorityNote]:
+    return [note for note in notes if note.person_id == "p3"]
+
+
+def test_a_hidden_case_is_named_only_by_its_team_and_history_dates(
+    authority: tuple[Any, Any, Any],
+) -> None:
+    alice, _bob, _sam = authority
+    notes = alice.authority_notes("N-1")
+    assert marsh(notes) == [AuthorityNote("p3", "south", ("2021-06-01",), False)]
+    shown = repr(notes) + " ".join(n.describe("Stephen Marsh") for n in notes)
+    for secret in ("S-1", "Steven", "Ann Test", "Police called"):
+        assert secret not in shown.replace("Stephen Marsh", "")
+    assert marsh(notes)[0].describe("Stephen Marsh") == (
+        "Another case in the authority records a person who may be Stephen Marsh with a "
+        "domestic-abuse history (2021-06-01). Contact team south."
+    )
+
+
+def test_cases_the_user_sees_are_left_to_ordinary_suggestions(
+    authority: tuple[Any, Any, Any],
+) -> None:
+    _alice, _bob, sam = authority
+    assert sam.authority_notes("N-1") == []  # sam sees both cases
+    pairs = {(str(s.first), str(s.second)) for s in sam.match_suggestions()}
+    assert ("N-1/p3", "S-1/p3") in pairs
+
+
+def test_dates_of_birth_that_cannot_be_the_same_day_rule_a_match_out(
+    service_as: Callable[[str], Any],
+) -> None:
+    alice, bob = service_as("alice"), service_as("bob")
+    here = joined_in_2022("N-1", "Stephen Marsh")
+    here["persons"][2]["date_of_birth"] = "1980-04-04"
+    there = case_for("S-1", "Steven Marsh")
+    there["persons"][2]["date_of_birth"] = "1991-09-09"
+    alice.import_case(here)
+    bob.import_case(there)
+    assert marsh(alice.authority_notes("N-1")) == []
+
+
+def test_a_confirmed_match_feeds_the_rules_without_naming_the_other_case(
+    authority: tuple[Any, Any, Any],
+) -> None:
+    alice, _bob, sam = authority
+    before = [f.flag.rule for f in alice.flags("N-1")]
+    assert "returning-perpetrator" not in before
+    with pytest.raises(NotFound):  # alice cannot see the other person to confirm
+        alice.decide_match(PersonRef("N-1", "p3"), PersonRef("S-1", "p3"), "confirmed")
+    sam.decide_match(PersonRef("N-1", "p3"), PersonRef("S-1", "p3"), "confirmed", "same DOB")
+    assert marsh(alice.authority_notes("N-1"))[0].confirmed
+    flags = [f.flag for f in alice.flags("N-1") if f.flag.rule == "returning-perpetrator"]
+    assert len(flags) == 1
+    assert "another case in the authority (contact team south)" in flags[0].explanation
+    assert "S-1" not in flags[0].explanation
