@@ -52,8 +52,8 @@ def test_a_team_server_chosen_on_the_welcome_screen_opens(team_db: Any) -> None:
     from chronology_app.gui.app import open_choice
     from chronology_app.gui.dialogs.welcome import Choice
 
-    workspace = open_choice(Choice(Path(), "", url=team_db("alice")))
+    service = open_choice(Choice(Path(), "", url=team_db("alice")), "Alice")
     try:
-        assert workspace.login == "alice"
+        assert service.workspace.login == "alice"
     finally:
-        workspace.close()
+        service.close()
