@@ -106,6 +106,7 @@ def _verify_answer(
     ctx: CliContext, name: str, report: audit.ChainReport, problems: list[Any], advice: str
 ) -> int:
     from chronology_app.core import audit
+
     if ctx.args.json:
         output = {
             "intact": not problems,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from chronology_app.core.analysis import ReviewedFlag
-from chronology_app.core.errors import ChronologyError
+from chronology_app.core.errors import ChronologyError, InvalidInput
 from chronology_app.gui.dialogs.entry_editor import EntryEditor
 from chronology_app.gui.dialogs.forms import CaseDialog, PersonDialog, RelationshipDialog
 from chronology_app.gui.dialogs.history_dialog import HistoryDialog, WithdrawnDialog
@@ -115,12 +115,34 @@ class EditCommands:
         if window.reference is None:
             return
         reference = window.reference
-        PersonDialog(
-            lambda values: window.ops.change(
+
+        def save(values: dict[str, Any]) -> object:
+            self._confirm_not_already_here(reference, values)
+            return window.ops.change(
                 lambda: self._service.add_person(reference, values), inline_validation=True
-            ),
-            window,
-        ).exec()
+            )
+
+        PersonDialog(save, window).exec()
+
+    def _confirm_not_already_here(self, reference: str, values: dict[str, Any]) -> None:
+        """Warn when the person being added looks like one already in the case (the same
+        matcher as across cases); going back to the form keeps what was typed."""
+        try:
+            alikes = self._service.look_alikes(reference, values)
+        except InvalidInput:
+            return  # the add itself shows the problems beside their fields
+        if not alikes:
+            return
+        lines = "\n".join(f"• {person.name}: {why}" for person, why in alikes)
+        answer = QMessageBox.question(
+            self.window,
+            "Add person",
+            f"This may be someone already in the case:\n{lines}\n\nAdd as a new person anyway?",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            raise InvalidInput(
+                {"name": "may be someone already in the case: check the name, or save again"}
+            )
 
     def edit_person(self, person_id: str | None = None) -> None:
         """Edit the person chosen in the people table (or `person_id`)."""

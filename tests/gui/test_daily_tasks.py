@@ -50,6 +50,37 @@ def test_edit_a_person_through_the_dialog(
     assert window.actions_.undo.text() == "&Undo Edit person"
 
 
+@pytest.mark.parametrize("anyway", [False, True])
+def test_adding_someone_who_may_already_be_in_the_case_asks_first(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch, anyway: bool
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    assert window.case is not None
+    existing = window.case.persons[0]
+    asked: list[str] = []
+
+    def question(_parent: Any, _title: str, text: str, *args: Any) -> Any:
+        asked.append(text)
+        yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+        return yes if anyway else no
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    shown: list[PersonDialog] = []
+
+    def fill(dialog: PersonDialog) -> None:
+        dialog.name.setText(existing.name.upper())
+        shown.append(dialog)
+
+    before = len(window.case.persons)
+    _run_dialog(monkeypatch, PersonDialog, fill)
+    window.actions_.add_person.trigger()
+    assert asked and existing.name in asked[0] and "the same name" in asked[0]
+    assert len(window.case.persons) == before + (1 if anyway else 0)
+    note = shown[0]._errors["name"].text()
+    assert ("may be someone already in the case" in note) is not anyway  # the form stays
+
+
 def test_a_problem_in_the_person_dialog_shows_beside_the_field(
     window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:

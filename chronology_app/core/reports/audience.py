@@ -29,6 +29,7 @@ from chronology_app.core.analysis import Analysis, ReviewedFlag
 from chronology_app.core.errors import ChronologyError
 from chronology_app.core.records import CaseData, EntryRecord
 from chronology_app.core.reports.names import NameMatcher
+from chronology_app.core.rules.base import Answered, Due
 from chronology_app.core.same_event import Groups
 
 INTERNAL, REVIEW, CONFERENCE, COURT = "internal", "review", "conference", "court"
@@ -87,6 +88,9 @@ class AudienceView:
     flags: tuple[ReviewedFlag, ...]  # family-facing: none
     groups: Groups  # same-event groups; family-facing: none
     masker: Masker | None  # set for family-facing audiences
+    # What the rules found answered in time, and responses still due; family-facing: none.
+    answered: tuple[Answered, ...] = ()
+    due: tuple[Due, ...] = ()
     _numbers: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -149,5 +153,13 @@ def audience_view(analysis: Analysis, audience: str) -> AudienceView:
     check_audience(audience)
     case = analysis.case
     if audience not in FAMILY_FACING:
-        return AudienceView(audience, case, tuple(analysis.flags), analysis.groups, None)
+        return AudienceView(
+            audience,
+            case,
+            tuple(analysis.flags),
+            analysis.groups,
+            None,
+            answered=analysis.answered,
+            due=analysis.due,
+        )
     return AudienceView(audience, shared_case(case), (), Groups(), Masker(case))

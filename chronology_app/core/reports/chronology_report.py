@@ -31,7 +31,8 @@ from chronology_app.core.reports.document import (
 from chronology_app.core.reports.genogram import genogram
 from chronology_app.core.reports.masked import MaskedDocument
 from chronology_app.core.rules.base import Flag
-from chronology_app.core.wording import age, entry_date
+from chronology_app.core.rules.engine import RULE_CLASSES
+from chronology_app.core.wording import age, day, entry_date
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ def write_report(
     _timeline(doc, view, report_date)
     if not view.withholds:
         _flags(doc, view)
+        _answered(doc, view)
     _chronology(doc, view)
 
 
@@ -251,6 +253,41 @@ def _flags(doc: ReportDocument, view: AudienceView) -> None:
             ]
         )
     doc.page_break()
+
+
+RULE_TITLES = {cls.id: cls.title for cls in RULE_CLASSES}
+
+
+def _answered(doc: ReportDocument, view: AudienceView) -> None:
+    """What the rules checked and found answered in time, and what is still due: so a
+    supervisor sees why a rule stayed quiet, not only what it raised."""
+    if not view.answered and not view.due:
+        return
+    doc.heading("Answered in time, and due", 1)
+    doc.paragraph(
+        "Triggers the rules checked and found answered within their window, and responses whose "
+        "window is still open. Neither is a flag.",
+        "small",
+    )
+    rows = []
+    for item in view.answered:
+        trigger, answer = (
+            view.case.entry_by_id.get(item.trigger),
+            view.case.entry_by_id.get(item.answered_by),
+        )
+        if trigger is None or answer is None:
+            continue
+        rows.append(
+            (
+                f"Checked, and answered: {RULE_TITLES.get(item.rule, item.rule).lower()}",
+                f"{trigger.ref} ({entry_date(trigger)}) answered by {answer.ref} "
+                f"({entry_date(answer)}), within the window ending {day(item.deadline)}",
+            )
+        )
+    for due in view.due:
+        rows.append((f"Due by {day(due.deadline)}", view.text(due.text)))
+    if rows:
+        doc.key_values(rows)
 
 
 # --- the chronology ----------------------------------------------------------------------------
