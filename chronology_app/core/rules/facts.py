@@ -1,4 +1,6 @@
-"""What the rules need to know about one case, worked out once per analysis.
+"""What the rules need to know about one case, worked out once per analysis (the date
+arithmetic and index are in timing.py, the wording of explanations in explaining.py; rules
+import all three from here).
 
 Everything here is derived from read-only records. Time comparisons treat an uncertain date as
 possibly anywhere between its earliest and latest day: "may" functions say whether something is
@@ -8,24 +10,50 @@ the difference decides a flag.
 
 from __future__ import annotations
 
-import bisect
-import calendar
 import datetime as dt
-import heapq
-import itertools
-import operator
-import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
-from typing import TypeVar
 
-from chronology_app.core.dates import PartialDate
 from chronology_app.core.model.vocabulary import ABUSE_TYPE_TAGS, kinds_in
 from chronology_app.core.records import CaseData, EntryRecord
+from chronology_app.core.rules.explaining import (
+    LISTED,
+    NARROW_DAYS,
+    Namer,
+    entry_when,
+    in_cases,
+    join_words,
+    list_entries,
+    listed,
+    listing_order,
+    listing_tier,
+    short_date,
+    unbracketed,
+    uncertain,
+    uncertainty_note,
+)
+from chronology_app.core.rules.timing import (
+    DateIndex,
+    SpanCover,
+    T,
+    _may_come_before,
+    add_days,
+    add_months,
+    chrono,
+    group_by_spans,
+    may_fall,
+    may_follow,
+    may_precede,
+    merge_spans,
+    months_span_certain,
+    months_span_possible,
+    possible_runs,
+    surely_falls,
+    surely_precedes,
+)
 from chronology_app.core.rules.working_days import WorkingCalendar, calendar_for
-from chronology_app.core.wording import date_shown
 
 DA_KINDS = kinds_in("da_event")
 HISTORY_KINDS = kinds_in("history")
@@ -33,404 +61,6 @@ PARTNER_KINDS = kinds_in("partnering")
 PERPETRATOR_ROLE = frozenset({"alleged_perpetrator"})
 HISTORY_ROLES = frozenset({"alleged_perpetrator", "subject"})  # subject: of HISTORY_KINDS
 ABUSE_TAGS = frozenset(ABUSE_TYPE_TAGS)
-
-
-def add_days(day: dt.date, days: int) -> dt.date:
-    try:
-        return day + dt.timedelta(days=days)
-    except OverflowError:
-        return dt.date.max if days > 0 else dt.date.min
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` months on (or back), kept within the month: 31 January plus one
-    month is the last day of February (as dateutil's relativedelta does, which is much slower
-    for the many windows the rules open)."""
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    if year < dt.MINYEAR:
-        return dt.date.min
-    if year > dt.MAXYEAR:
-        return dt.date.max
-    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-# The order rules use: by date and `sequence`, then id; never the order of the file, so that no
-# result depends on where an entry sits in it. (`EntryRecord.rule_order`, read in C when sorting.)
-chrono: Callable[[EntryRecord], tuple[dt.date, int, dt.date, str]] = operator.attrgetter(
-    "rule_order"
-)
-
-
-def may_follow(later: EntryRecord, earlier: EntryRecord) -> bool:
-    """`later` could have happened after `earlier` (on the same day only if its sequence is
-    higher)."""
-    if later.id == earlier.id:
-        return False
-    if later.date.latest > earlier.date.earliest:
-        return True
-    return later.date.latest == earlier.date.earliest and (later.sequence or 0) > (
-        earlier.sequence or 0
-    )
-
-
-def _may_come_before(entry: EntryRecord, other: EntryRecord) -> bool:
-    return not surely_precedes(entry, other)
-
-
-def may_fall(date: PartialDate, start: dt.date, end: dt.date) -> bool:
-    return date.could_fall_within(start, end)
-
-
-def surely_falls(date: PartialDate, start: dt.date, end: dt.date) -> bool:
-    return date.certainly_within(start, end)
-
-
-def may_precede(first: EntryRecord, second: EntryRecord) -> bool:
-    """`first` could have happened on or before `second` (and is not the same entry)."""
-    return first.id != second.id and first.date.earliest <= second.date.latest
-
-
-def surely_precedes(first: EntryRecord, second: EntryRecord) -> bool:
-    return first.date.latest < second.date.earliest or (
-        first.date.is_exact
-        and second.date.is_exact
-        and first.date.earliest == second.date.earliest
-        and (first.sequence or 0) < (second.sequence or 0)
-    )
-
-
-def months_span_possible(entries: Sequence[EntryRecord], months: int) -> bool:
-    """All the entries could fall within one span of `months` months."""
-    latest_start = max(entry.date.earliest for entry in entries)
-    earliest_end = min(entry.date.latest for entry in entries)
-    return latest_start <= add_months(earliest_end, months)
-
-
-def months_span_certain(entries: Sequence[EntryRecord], months: int) -> bool:
-    first = min(entry.date.earliest for entry in entries)
-    last = max(entry.date.latest for entry in entries)
-    return last <= add_months(first, months)
-
-
-def possible_runs(
-    events: Sequence[EntryRecord], count: int, months: int
-) -> list[list[EntryRecord]]:
-    """Groups of events in which every event belongs to some set of at least `count` events
-    that could all fall within `months` months; events too far apart for one span to hold
-    them are separate groups.
-
-    A set of dates can share one span exactly when its largest earliest day is no later than
-    its smallest latest day plus the span. So for each event's latest day L the events that
-    can share a span whose smallest latest day is L are those with latest >= L and
-    earliest <= L + months, and their number is
-        #(earliest <= L + months) - #(latest < L),
-    two bisections. An event belongs to a qualifying set when some qualifying L lies between
-    its earliest day less the span and its latest day. O(n log n), uncertain dates included.
-    """
-    if len(events) < count:
-        return []
-    earliests = sorted(e.date.earliest for e in events)
-    latests = sorted(e.date.latest for e in events)
-    qualifying = sorted(
-        {
-            day
-            for day in latests
-            if bisect.bisect_right(earliests, add_months(day, months))
-            - bisect.bisect_left(latests, day)
-            >= count
-        }
-    )
-    members = []
-    for event in sorted(events, key=chrono):
-        low = bisect.bisect_left(qualifying, add_months(event.date.earliest, -months))
-        if low < len(qualifying) and qualifying[low] <= event.date.latest:
-            members.append(event)
-    groups: list[list[EntryRecord]] = []
-    reach = dt.date.min  # no span holding the group so far reaches past this day
-    for event in members:
-        if groups and event.date.earliest <= reach:
-            groups[-1].append(event)
-            reach = max(reach, add_months(event.date.latest, months))
-        else:
-            groups.append([event])
-            reach = add_months(event.date.latest, months)
-    return [group for group in groups if len(group) >= count]
-
-
-def merge_spans(spans: Iterable[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
-    """The union of day spans (start..end inclusive) as separate spans in order; spans that
-    overlap or touch become one."""
-    merged: list[tuple[dt.date, dt.date]] = []
-    for start, end in sorted(spans):
-        if merged and start <= add_days(merged[-1][1], 1):
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-T = TypeVar("T")
-
-
-def group_by_spans(
-    items: Sequence[T], spans: Sequence[tuple[dt.date, dt.date]]
-) -> list[tuple[tuple[dt.date, dt.date], list[T]]]:
-    """Items (each with its span, in the same order) grouped by the merged spans theirs
-    belong to: items whose spans overlap or touch share a group. In the order of the spans;
-    items keep their order within a group."""
-    merged = merge_spans(spans)
-    starts = [start for start, _ in merged]
-    groups: list[list[T]] = [[] for _ in merged]
-    for item, (start, _) in zip(items, spans, strict=True):
-        groups[bisect.bisect_right(starts, start) - 1].append(item)
-    return list(zip(merged, groups, strict=True))
-
-
-class SpanCover:
-    """Whether some span (start..end inclusive) wholly holds a date, by bisection: of the spans
-    starting on or before the date's first day, the furthest end reached."""
-
-    def __init__(self, spans: Iterable[tuple[dt.date, dt.date]]) -> None:
-        ordered = sorted(spans)
-        self._starts = [start for start, _ in ordered]
-        self._reach = list(itertools.accumulate((end for _, end in ordered), max))
-
-    def holds(self, date: PartialDate) -> bool:
-        index = bisect.bisect_right(self._starts, date.earliest) - 1
-        return index >= 0 and self._reach[index] >= date.latest
-
-
-class _Widths:
-    """Entries of one width class (at most `width` days between earliest and latest day),
-    sorted by earliest day: those that may fall in a span start at most `width` days before
-    it, so a bisection with that much slack finds them."""
-
-    def __init__(self, width: int) -> None:
-        self.width = dt.timedelta(days=width)
-        self.entries: list[EntryRecord] = []
-        self.starts: list[dt.date] = []
-
-    def candidates(self, start: dt.date, end: dt.date) -> Iterator[EntryRecord]:
-        entries = self.entries
-        lowest = start - self.width if start > dt.date.min + self.width else dt.date.min
-        for index in range(
-            bisect.bisect_left(self.starts, lowest), bisect.bisect_right(self.starts, end)
-        ):
-            if entries[index].date.latest >= start:
-                yield entries[index]
-
-
-class DateIndex:
-    """Entries that may fall in a span, found by bisection instead of a scan.
-
-    Single days (most entries) are found exactly by bisection on their day. Other dates are
-    kept in classes by width (a week, two months, about a year, a decade, …), each bisected
-    on its earliest day with its width as slack, so a query looks only at dates that could
-    reach the span. Open-ended dates are found by bisection too: "before X" by its last day,
-    "after X" by its first. A query costs bisections plus what it finds, plus the dates of a
-    class that start within that class's width before the span."""
-
-    WIDTHS = (7, 62, 400, 4000, 40000, 400000, 4000000)  # days; 4,000,000 covers any date
-
-    def __init__(self, entries: Iterable[EntryRecord]) -> None:
-        self._days: list[EntryRecord] = []
-        classes: dict[int, _Widths] = {}  # made only for the widths present
-        self._before: list[EntryRecord] = []  # open at the start: "before X"
-        self._after: list[EntryRecord] = []  # open at the end: "after X"
-        self._always: list[EntryRecord] = []  # open at both ends
-        for entry in sorted(entries, key=chrono):
-            earliest, latest = entry.date.earliest, entry.date.latest
-            if earliest == latest:
-                self._days.append(entry)
-            elif earliest == dt.date.min:
-                (self._always if latest == dt.date.max else self._before).append(entry)
-            elif latest == dt.date.max:
-                self._after.append(entry)
-            else:
-                width = next(w for w in self.WIDTHS if (latest - earliest).days <= w)
-                found = classes.get(width) or classes.setdefault(width, _Widths(width))
-                found.entries.append(entry)
-                found.starts.append(earliest)
-        self._classes = list(classes.values())
-        self._day_starts = [e.date.earliest for e in self._days]
-        self._before.sort(key=lambda e: e.date.latest)
-        self._before_ends = [e.date.latest for e in self._before]
-        self._after_starts = [e.date.earliest for e in self._after]  # in order already
-        self._ordered = not (self._classes or self._before or self._after or self._always)
-
-    def candidates(self, start: dt.date, end: dt.date) -> Iterator[EntryRecord]:
-        """Entries that may fall in the span (start..end inclusive), tier by tier: in the
-        rules' order within single days, not across tiers (`may_fall` sorts)."""
-        days = self._days
-        for index in range(
-            bisect.bisect_left(self._day_starts, start), bisect.bisect_right(self._day_starts, end)
-        ):
-            yield days[index]
-        yield from self._wider(start, end)
-
-    def _wider(self, start: dt.date, end: dt.date) -> Iterator[EntryRecord]:
-        """The candidates that are not single days."""
-        for widths in self._classes:
-            yield from widths.candidates(start, end)
-        before, after = self._before, self._after
-        for index in range(bisect.bisect_left(self._before_ends, start), len(before)):
-            yield before[index]
-        for index in range(bisect.bisect_right(self._after_starts, end)):
-            yield after[index]
-        yield from self._always
-
-    def may_fall(self, start: dt.date, end: dt.date) -> list[EntryRecord]:
-        """The entries that may fall in the span, in the rules' order."""
-        found = list(self.candidates(start, end))
-        return found if self._ordered else sorted(found, key=chrono)
-
-    def may_fall_any(self, spans: Iterable[tuple[dt.date, dt.date]]) -> list[EntryRecord]:
-        """The entries that may fall in at least one of the spans, in the rules' order.
-
-        An entry's days meet one of the spans exactly when they meet their union, so the
-        spans are merged first and each entry is found once: the cost follows the merged
-        spans and what they hold, not how many spans overlap."""
-        found = {e.id: e for start, end in merge_spans(spans) for e in self.candidates(start, end)}
-        return sorted(found.values(), key=chrono)
-
-    def first(
-        self,
-        start: dt.date,
-        end: dt.date,
-        where: Callable[[EntryRecord], bool],
-    ) -> EntryRecord | None:
-        """The entry that answers a window: the first single day in the span (in the rules'
-        order) passing `where`, else the first in the rules' order of the wider dates that may
-        fall in it. An exactly dated answer is the better evidence, and most answers are found
-        without looking further than the first."""
-        days = self._days
-        for index in range(
-            bisect.bisect_left(self._day_starts, start), bisect.bisect_right(self._day_starts, end)
-        ):
-            if where(days[index]):
-                return days[index]
-        if self._ordered:
-            return None
-        return next(filter(where, sorted(self._wider(start, end), key=chrono)), None)
-
-    def any_in(
-        self,
-        start: dt.date,
-        end: dt.date,
-        skip: str | None = None,
-        where: Callable[[EntryRecord], bool] | None = None,
-    ) -> bool:
-        """Whether any entry (other than `skip`, and passing `where`) may fall in the span;
-        stops at the first."""
-        return any(
-            entry.id != skip and (where is None or where(entry))
-            for entry in self.candidates(start, end)
-        )
-
-
-def short_date(date: PartialDate) -> str:
-    """A date as explanations say it (core/wording.py; no time of day)."""
-    return date_shown(date, time=False)
-
-
-def entry_when(entry: EntryRecord) -> str:
-    """'E0003 (14 February 2019)': how an explanation points at an entry. Brackets in the date
-    as written become commas, so no bracket is ever inside another."""
-    return f"{entry.ref} ({unbracketed(entry.date_text or short_date(entry.date))})"
-
-
-def unbracketed(text: str) -> str:
-    """'during 2019 (neighbour could not say when)' -> 'during 2019, neighbour could not say
-    when'."""
-    if not _BRACKETS.intersection(text):
-        return text
-    text = _BRACKETED.sub(lambda found: ", " + found.group(1).strip(), text)
-    return " ".join(text.translate(_NO_BRACKETS).split())
-
-
-_BRACKETS = frozenset("()[]")
-_NO_BRACKETS = str.maketrans(dict.fromkeys("()[]", " "))
-_BRACKETED = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]")
-
-# Past this many days, a date is a wide span: listed after the exactly and narrowly dated.
-NARROW_DAYS = 92
-
-
-def listing_tier(entry: EntryRecord) -> int:
-    """0 for an exactly dated entry, 1 for a narrow span (a week, a month, a season), 2 for a
-    wide span or an open-ended date."""
-    date = entry.date
-    if date.earliest == date.latest and not date.approximate:
-        return 0
-    if date.earliest != dt.date.min and (date.latest - date.earliest).days <= NARROW_DAYS:
-        return 1
-    return 2
-
-
-def listing_order(entry: EntryRecord) -> tuple[int, tuple[dt.date, int, dt.date, str]]:
-    """How an explanation lists entries: exactly dated first, then narrow spans, then wide
-    spans and open-ended dates ("before 2019"); in the rules' order within each. So the
-    evidence a reader can check leads, and "before X" does not come first only because its
-    earliest possible day is the earliest of all."""
-    return listing_tier(entry), entry.rule_order
-
-
-# An explanation names at most this many entries; the flag's evidence still lists them all.
-LISTED = 12
-
-
-def list_entries(entries: Iterable[EntryRecord]) -> str:
-    unique = set(entries)
-    # Most entries are exactly dated: then the rules' order (read in C) is the listing order.
-    mixed = any(e.date.earliest != e.date.latest or e.date.approximate for e in unique)
-    if len(unique) > LISTED:  # only the first few are named: no need to sort them all
-        first = heapq.nsmallest(LISTED - 1, unique, key=listing_order if mixed else chrono)
-        return listed([entry_when(entry) for entry in first], len(unique), "more")
-    ordered = sorted(unique, key=chrono)
-    if mixed:
-        ordered.sort(key=listing_tier)  # stable: the rules' order within each tier
-    return join_words([entry_when(entry) for entry in ordered])
-
-
-def listed(shown: Sequence[str], total: int, rest: str) -> str:
-    """'A, B and C'; when `total` is more than those shown, 'A, B, C and 9 more'."""
-    if total > len(shown):
-        return ", ".join(shown) + f" and {total - len(shown)} {rest}"
-    return join_words(shown)
-
-
-def join_words(words: Sequence[str]) -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def uncertain(entries: Iterable[EntryRecord]) -> list[EntryRecord]:
-    return sorted({e for e in entries if not e.date.is_exact}, key=chrono)
-
-
-def uncertainty_note(entries: Iterable[EntryRecord], what: str) -> str:
-    """The sentence an explanation adds when uncertain dates decide the result."""
-    vague = uncertain(entries)
-    if not vague:
-        return ""
-    return (
-        f" Some dates are uncertain: {list_entries(vague)}. The flag is raised because "
-        f"{what}, though it is not certain."
-    )
-
-
-Namer = Callable[[str], str]
-
-
-def in_cases(references: list[str]) -> str:
-    """Where history elsewhere is: "case A, B", or, for a case the user may not see on a
-    team server, only "another case in the authority (contact team …)" (core/authority.py)."""
-    named = [ref for ref in references if not ref.startswith("another case")]
-    parts = ([f"case {', '.join(named)}"] if named else []) + [
-        ref for ref in references if ref.startswith("another case")
-    ]
-    return " and ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -751,3 +381,47 @@ class Facts:
             if relationship.kind == "parent_child":
                 index[relationship.persons[1]].append(relationship.persons[0])
         return index
+
+
+# Rules import these from here, with the facts they work on.
+__all__ = [
+    "ABUSE_TAGS",
+    "DA_KINDS",
+    "HISTORY_KINDS",
+    "HISTORY_ROLES",
+    "LISTED",
+    "NARROW_DAYS",
+    "PARTNER_KINDS",
+    "PERPETRATOR_ROLE",
+    "DateIndex",
+    "ExternalEntry",
+    "Facts",
+    "Namer",
+    "ReturningPartner",
+    "SpanCover",
+    "add_days",
+    "add_months",
+    "chrono",
+    "entry_when",
+    "group_by_spans",
+    "in_cases",
+    "join_words",
+    "latest_day",
+    "list_entries",
+    "listed",
+    "listing_order",
+    "listing_tier",
+    "may_fall",
+    "may_follow",
+    "may_precede",
+    "merge_spans",
+    "months_span_certain",
+    "months_span_possible",
+    "possible_runs",
+    "short_date",
+    "surely_falls",
+    "surely_precedes",
+    "unbracketed",
+    "uncertain",
+    "uncertainty_note",
+]
