@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from chronology_app.core import bundle, casefile
 from chronology_app.core.errors import ChronologyError
+from chronology_app.core.passphrases import passphrase_problem
 from chronology_app.core.service import OpChanges
 from chronology_app.gui.dialogs.welcome import strength_hint
 from chronology_app.gui.operations import show_error
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
 OPEN_FILTER = (
     "Case files and bundles (*.json *.bundle);;Case bundles (*.bundle);;Case files (*.json)"
 )
-MIN_PASSPHRASE = 12
 ERROR_STYLE = "color: #b71c1c;"
 
 
@@ -73,8 +73,9 @@ class BundlePassphraseDialog(QDialog):
 
     def problem(self) -> str:
         text = self.first.text()
-        if len(text) < MIN_PASSPHRASE:
-            return f"Use at least {MIN_PASSPHRASE} characters."
+        weak = passphrase_problem(text)  # the one policy, as for workspaces and the CLI
+        if weak:
+            return weak
         if text != self.second.text():
             return "The two passphrases differ; type them again."
         if self._is_workspace(text):

@@ -19,8 +19,9 @@ BUNDLE_PASSPHRASE = "a passphrase for the receiver"
 
 def test_the_bundle_passphrase_is_checked_in_place(window: MainWindow) -> None:
     dialog = BundlePassphraseDialog(window.bundles._is_workspace_passphrase, window)
-    dialog.first.setText("short")
-    assert dialog.try_accept() is False and "12 characters" in dialog.error.text()
+    for weak in ("short", "passwordpassword", "aaaaaaaaaaaa"):  # one policy: zxcvbn's score
+        dialog.first.setText(weak)
+        assert dialog.try_accept() is False and "too easy to guess" in dialog.error.text()
     dialog.first.setText(PASSPHRASE)
     dialog.second.setText(PASSPHRASE)
     assert dialog.try_accept() is False

@@ -40,6 +40,12 @@ def test_change_the_passphrase_with_problems_shown_in_place(window: MainWindow) 
         "The current passphrase is not right; the passphrase was not changed."
     )
     dialog.old.setText(PASSPHRASE)
+    for weak in ("passwordpassword", "            "):  # long enough, easy to guess
+        dialog.new.setText(weak)
+        dialog.again.setText(weak)
+        assert dialog.try_change() is False and "passphrase" in dialog.error.text()
+        assert "too easy to guess" in dialog.error.text() or "empty" in dialog.error.text()
+    dialog.new.setText(NEW_PASSPHRASE)
     dialog.again.setText("something else entirely")
     assert dialog.try_change() is False and "differ" in dialog.error.text()
     dialog.again.setText(NEW_PASSPHRASE)

@@ -17,17 +17,12 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
 from chronology_app.core.errors import WorkspaceError, WrongPassphrase
+from chronology_app.core.passphrases import passphrase_problem
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 WRITE_OPTION = "chronology_write"
-# A new passphrase (a workspace's, a passphrase change, a bundle's) must reach this zxcvbn score
-# (0 to 4; 3 is "safely unguessable: moderate protection from an offline attack"). Passphrases
-# already in use still open whatever their score.
-MIN_NEW_SCORE = 3
-# zxcvbn's work grows with the length; a longer passphrase is judged on its first characters.
-_SCORED_CHARACTERS = 100
 FILE_MODE = 0o600  # every file the tool creates holds case content: its owner only
 
 
@@ -44,25 +39,6 @@ def check_passphrase(passphrase: str) -> None:
         raise WrongPassphrase(
             "The passphrase is not valid text (it has bytes that are not UTF-8); type it again."
         ) from None
-
-
-def passphrase_problem(passphrase: str) -> str | None:
-    """Why a new passphrase is too easy to guess (judged by zxcvbn), or None when it will do.
-    The app's dialog and the CLI ask the same of it."""
-    from zxcvbn import zxcvbn  # type: ignore[import-untyped]  # only when one is chosen
-
-    if not passphrase.strip():
-        return "The new passphrase is empty: use four or more unrelated words."
-    verdict = zxcvbn(passphrase[:_SCORED_CHARACTERS])
-    if int(verdict["score"]) >= MIN_NEW_SCORE:
-        return None
-    feedback = verdict.get("feedback") or {}
-    warning = str(feedback.get("warning") or "").strip()
-    why = f" ({warning.rstrip('.')})" if warning else ""
-    return (
-        f"The new passphrase is too easy to guess{why}: use four or more unrelated words, "
-        "for example a short sentence only you would write."
-    )
 
 
 def check_new_passphrase(passphrase: str) -> None:

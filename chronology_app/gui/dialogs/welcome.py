@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from chronology_app.core.store.engine import passphrase_problem
+from chronology_app.core.passphrases import passphrase_problem
 
 DEMO_PASSPHRASE = "demo-passphrase-not-secret"
 RECENT_KEY = "workspaces/recent"

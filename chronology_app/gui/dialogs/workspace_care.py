@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from chronology_app.core.errors import ChronologyError
+from chronology_app.core.passphrases import passphrase_problem
 from chronology_app.core.service import Backup, Service
 from chronology_app.gui.dialogs.welcome import strength_hint
 from chronology_app.gui.models.base import RecordTableModel
@@ -34,7 +35,6 @@ from chronology_app.gui.operations import show_error
 from chronology_app.gui.widgets.fit import fit_on_screen
 
 ERROR_STYLE = "color: #b71c1c;"
-MIN_PASSPHRASE = 12
 WHY = {
     "opened": "When the workspace was opened",
     "manual": "Made by hand",
@@ -104,8 +104,9 @@ class ChangePassphraseDialog(QDialog):
 
     def try_change(self) -> bool:
         new = self.new.text()
-        if len(new) < MIN_PASSPHRASE:
-            self.error.setText(f"Use at least {MIN_PASSPHRASE} characters.")
+        weak = passphrase_problem(new)  # the one policy, as for new workspaces and the CLI
+        if weak:
+            self.error.setText(weak)
             return False
         if new != self.again.text():
             self.error.setText("The two new passphrases differ; type them again.")
