@@ -16,10 +16,17 @@ from typing import Any
 
 from chronology_app.core.records import CaseData, CaseRecord, FlagReviewRecord
 from chronology_app.core.rules.base import Answered, Due, Flag
-from chronology_app.core.rules.engine import answered_json, examine, flags_as_json, review_for
+from chronology_app.core.rules.engine import (
+    RULE_CLASSES,
+    answered_json,
+    examine,
+    flags_as_json,
+    review_for,
+)
 from chronology_app.core.rules.facts import ExternalEntry, Namer
 from chronology_app.core.same_event import Groups, apply_groups
 from chronology_app.core.settings import Settings
+from chronology_app.core.wording import day, entry_date
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,22 @@ def analyse_case(
     return Analysis(
         case=case, as_of=as_of, flags=reviewed, answered=answered, due=due, groups=groups
     )
+
+
+def answered_words(item: Answered, case: CaseData) -> str:
+    """An answered trigger in words: 'E0016 (20 January 2021) answered by E0020 (3 February
+    2021), within the window ending 17 February 2021'."""
+    trigger, answer = case.entry_by_id.get(item.trigger), case.entry_by_id.get(item.answered_by)
+    if trigger is None or answer is None:
+        return ""
+    return (
+        f"{trigger.ref} ({entry_date(trigger)}) answered by {answer.ref} ({entry_date(answer)}), "
+        f"within the window ending {day(item.deadline)}"
+    )
+
+
+def rule_title(rule: str) -> str:
+    return next((cls.title for cls in RULE_CLASSES if cls.id == rule), rule)
 
 
 def analysis_as_json(analysis: Analysis, *, answered: bool = False) -> Any:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import logging
 
+from chronology_app.core.analysis import answered_words, rule_title
 from chronology_app.core.dates import format_day
 from chronology_app.core.model.vocabulary import ENTRY_KINDS
 from chronology_app.core.records import EntryRecord, FlagReviewRecord, PersonRecord
@@ -31,7 +32,6 @@ from chronology_app.core.reports.document import (
 from chronology_app.core.reports.genogram import genogram
 from chronology_app.core.reports.masked import MaskedDocument
 from chronology_app.core.rules.base import Flag
-from chronology_app.core.rules.engine import RULE_CLASSES
 from chronology_app.core.wording import age, day, entry_date
 
 log = logging.getLogger(__name__)
@@ -255,9 +255,6 @@ def _flags(doc: ReportDocument, view: AudienceView) -> None:
     doc.page_break()
 
 
-RULE_TITLES = {cls.id: cls.title for cls in RULE_CLASSES}
-
-
 def _answered(doc: ReportDocument, view: AudienceView) -> None:
     """What the rules checked and found answered in time, and what is still due: so a
     supervisor sees why a rule stayed quiet, not only what it raised."""
@@ -269,21 +266,11 @@ def _answered(doc: ReportDocument, view: AudienceView) -> None:
         "window is still open. Neither is a flag.",
         "small",
     )
-    rows = []
-    for item in view.answered:
-        trigger, answer = (
-            view.case.entry_by_id.get(item.trigger),
-            view.case.entry_by_id.get(item.answered_by),
-        )
-        if trigger is None or answer is None:
-            continue
-        rows.append(
-            (
-                f"Checked, and answered: {RULE_TITLES.get(item.rule, item.rule).lower()}",
-                f"{trigger.ref} ({entry_date(trigger)}) answered by {answer.ref} "
-                f"({entry_date(answer)}), within the window ending {day(item.deadline)}",
-            )
-        )
+    rows = [
+        (f"Checked, and answered: {rule_title(item.rule).lower()}", words)
+        for item in view.answered
+        if (words := answered_words(item, view.case))
+    ]
     for due in view.due:
         rows.append((f"Due by {day(due.deadline)}", view.text(due.text)))
     if rows:

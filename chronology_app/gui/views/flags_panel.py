@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from chronology_app.core.analysis import Analysis, ReviewedFlag
+from chronology_app.core.analysis import Analysis, ReviewedFlag, answered_words, rule_title
 from chronology_app.core.records import CaseData
 from chronology_app.gui.dialogs.help_dialog import plain
 from chronology_app.gui.models.flags_model import SEVERITY_COLOURS, FlagsModel
@@ -37,17 +37,6 @@ SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 def plural(count: int, noun: str) -> str:
     """ "1 flag", "2 flags"."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def describe(item: Any) -> str:
-    """One line for something due or answered (whatever the analysis gives: a title, a
-    summary, else its text)."""
-    for name in ("title", "summary", "explanation", "description"):
-        value = getattr(item, name, None)
-        if isinstance(value, str) and value:
-            due = getattr(item, "due", None) or getattr(item, "by", None)
-            return f"{value} (by {due:%d/%m/%Y})" if hasattr(due, "strftime") else value
-    return str(item)
 
 
 class FlagsPanel(QWidget):
@@ -107,14 +96,24 @@ class FlagsPanel(QWidget):
 
     def set_analysis(self, case: CaseData, analysis: Analysis) -> None:
         self.set_flags(case, list(analysis.flags))
-        for label, widget, items in (
-            (self.due_label, self.due, analysis.due),
-            (self.answered_label, self.answered, analysis.answered),
+        due = [item.text for item in analysis.due]
+        answered = [
+            f"{rule_title(item.rule)}: {words}"
+            for item in analysis.answered
+            if (words := answered_words(item, case))
+        ]
+        for label, widget, lines in (
+            (self.due_label, self.due, due),
+            (self.answered_label, self.answered, answered),
         ):
             widget.clear()
-            widget.addItems([describe(item) for item in items])
-            label.setVisible(bool(items))
-            widget.setVisible(bool(items))
+            widget.addItems(lines)
+            for row, line in enumerate(lines):
+                item = widget.item(row)
+                if item is not None:
+                    item.setToolTip(line)  # a long line is read whole on hover
+            label.setVisible(bool(lines))
+            widget.setVisible(bool(lines))
 
     def set_flags(self, case: CaseData | None, flags: list[ReviewedFlag]) -> None:
         self.case = case
