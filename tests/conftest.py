@@ -100,3 +100,14 @@ def minimal_case(reference: str = "TS-2024-0001") -> dict[str, Any]:
 
 # The throwaway PostgreSQL server for the team-server tests (started only when asked for).
 from tests.server.fixtures import backend_workspace, pg_cluster, team_db  # noqa: E402, F401
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """`chronology ARGS` in this process: (exit code, what it printed, what it said on stderr)."""
+    import io
+
+    from chronology_app.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(args), out, err)
+    return code, out.getvalue(), err.getvalue()

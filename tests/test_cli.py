@@ -14,14 +14,9 @@ import pytest
 
 from chronology_app.cli import main
 from tests.conftest import EXAMPLES, PASSPHRASE, minimal_case
+from tests.conftest import run_cli as run
 
 FAMILY_B = EXAMPLES / "family-b.json"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(args), out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import zipfile
@@ -12,18 +11,12 @@ import pypdf
 import pytest
 
 from chronology_app import cli_reports
-from chronology_app.cli import main
 from tests.conftest import EXAMPLES, PASSPHRASE
+from tests.conftest import run_cli as run
 
 FAMILY_B = str(EXAMPLES / "family-b.json")
 RESTRICTED_SUMMARY = "Dean cautioned for assault on a previous partner"
 INTERNAL = ("--audience", "internal")
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(args), out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def text_of(path: Path) -> str:

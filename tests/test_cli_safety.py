@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import re
@@ -17,17 +16,12 @@ from chronology_app.core.service import Service
 from chronology_app.core.store import backup
 from chronology_app.core.store.workspace import SCHEMA_REVISION, Workspace
 from tests.conftest import EXAMPLES, PASSPHRASE
+from tests.conftest import run_cli as run
 
 FAMILY_B = EXAMPLES / "family-b.json"
 REF = "BD-2020-0193"
 NEW = "a completely new workspace passphrase"
 BUNDLE = "the receiving team's bundle passphrase"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(args), out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,6 @@ interrupted passphrase change is finished, one passphrase policy, no core dumps.
 from __future__ import annotations
 
 import errno
-import io
 import json
 import subprocess
 import sys
@@ -14,19 +13,13 @@ import pytest
 import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import event
 
-from chronology_app.cli import main
 from chronology_app.core.service import Service
 from chronology_app.core.store import backup as copies
 from chronology_app.core.store.workspace import Workspace
 from tests.conftest import PASSPHRASE, minimal_case
+from tests.conftest import run_cli as run
 
 NEW = "a completely new workspace passphrase"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(args), out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,6 @@ the same; keep the two in step."""
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 from collections.abc import Callable
@@ -12,21 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from chronology_app.cli import main
 from chronology_app.core import anchors, audit
 from chronology_app.core.service import Service
 from chronology_app.core.store import backup as copies
 from chronology_app.core.store.engine import connect
 from chronology_app.core.store.workspace import Workspace
 from tests.conftest import PASSPHRASE, minimal_case
+from tests.conftest import run_cli as run
 
 REF = "TS-2024-0001"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(args), out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(autouse=True)

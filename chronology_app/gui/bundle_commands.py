@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QInputDialog,
@@ -27,6 +26,7 @@ from chronology_app.core.passphrases import passphrase_problem
 from chronology_app.core.service import OpChanges
 from chronology_app.gui.dialogs.welcome import strength_hint
 from chronology_app.gui.operations import show_error
+from chronology_app.gui.widgets.dialog_parts import error_label, ok_cancel
 
 if TYPE_CHECKING:
     from chronology_app.gui.main_window import MainWindow
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 OPEN_FILTER = (
     "Case files and bundles (*.json *.bundle);;Case bundles (*.bundle);;Case files (*.json)"
 )
-ERROR_STYLE = "color: #b71c1c;"
 
 
 class BundlePassphraseDialog(QDialog):
@@ -60,15 +59,9 @@ class BundlePassphraseDialog(QDialog):
         self.hint.setWordWrap(True)
         self.first.textChanged.connect(lambda text: self.hint.setText(strength_hint(text)))
         form.addRow("", self.hint)
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
+        self.error = error_label()
         form.addRow("", self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.try_accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self.try_accept)
         form.addRow(buttons)
 
     def problem(self) -> str:

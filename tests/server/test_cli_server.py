@@ -4,7 +4,6 @@ commands given a URL, verify the audit trail, and check a case out and in again.
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,16 +12,10 @@ from typing import Any
 import psycopg
 import pytest
 
-from chronology_app.cli import main
 from tests.conftest import PASSPHRASE
+from tests.conftest import run_cli as run
 from tests.server.conftest import case_for
 from tests.server.pg_cluster import Cluster
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(args), out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

@@ -75,25 +75,10 @@ def build_rules(
     ]
 
 
-def analyse(
-    case: CaseData,
-    rules: Sequence[Rule] | None = None,
-    *,
-    namer: Namer | None = None,
-    external_history: Mapping[str, Sequence[ExternalEntry]] | None = None,
-    as_of: datetime.date | None = None,
-    calendar: WorkingCalendar | None = None,
-) -> list[Flag]:
-    """Every flag on the case, in the spec's stable order (see `examine`)."""
-    found = examine(
-        case,
-        rules,
-        namer=namer,
-        external_history=external_history,
-        as_of=as_of,
-        calendar=calendar,
-    )
-    return list(found.flags)
+def analyse(case: CaseData, rules: Sequence[Rule] | None = None, **options: Any) -> list[Flag]:
+    """Every flag on the case, in the spec's stable order: `examine`'s flags (the same
+    options)."""
+    return list(examine(case, rules, **options).flags)
 
 
 def examine(

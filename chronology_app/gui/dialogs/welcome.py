@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -23,10 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from chronology_app.core.passphrases import passphrase_problem
+from chronology_app.gui.widgets.dialog_parts import error_label, ok_cancel
 
 DEMO_PASSPHRASE = "demo-passphrase-not-secret"
 RECENT_KEY = "workspaces/recent"
-ERROR_STYLE = "color: #b71c1c;"
 
 
 @dataclass(frozen=True)
@@ -78,15 +77,9 @@ class PassphraseDialog(QDialog):
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         layout.addWidget(self.passphrase)
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
+        self.error = error_label()
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self._accept)
         layout.addWidget(buttons)
 
     def _accept(self) -> None:
@@ -121,14 +114,9 @@ class CreateWorkspaceDialog(QDialog):
         self.second = QLineEdit()
         self.second.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow("Type it again", self.second)
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error = error_label()
         form.addRow("", self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self._accept)
         form.addRow(buttons)
 
     def _browse(self) -> None:
@@ -182,15 +170,9 @@ class ServerDialog(QDialog):
         hint = QLabel("Leave the password empty if your IT team set up your sign-in for you.")
         hint.setWordWrap(True)
         form.addRow("", hint)
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
+        self.error = error_label()
         form.addRow("", self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self._accept)
         form.addRow(buttons)
 
     def address(self) -> str:

@@ -32,9 +32,9 @@ from chronology_app.core.service import Backup, Service
 from chronology_app.gui.dialogs.welcome import strength_hint
 from chronology_app.gui.models.base import RecordTableModel
 from chronology_app.gui.operations import show_error
+from chronology_app.gui.widgets.dialog_parts import ERROR_STYLE, error_label, ok_cancel
 from chronology_app.gui.widgets.fit import fit_on_screen
 
-ERROR_STYLE = "color: #b71c1c;"
 WHY = {
     "opened": "When the workspace was opened",
     "manual": "Made by hand",
@@ -85,9 +85,7 @@ class ChangePassphraseDialog(QDialog):
         self.hint.setWordWrap(True)
         self.new.textChanged.connect(lambda text: self.hint.setText(strength_hint(text)))
         form.addRow("", self.hint)
-        self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
+        self.error = error_label()
         form.addRow("", self.error)
         note = QLabel(
             "The workspace and its backups are re-encrypted. Copies made outside Chronology "
@@ -95,11 +93,7 @@ class ChangePassphraseDialog(QDialog):
         )
         note.setWordWrap(True)
         form.addRow(note)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.try_change)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self.try_change)
         form.addRow(buttons)
 
     def try_change(self) -> bool:
