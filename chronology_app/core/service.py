@@ -257,14 +257,15 @@ class Service:
             return authority.notes(session, reference)
 
     def look_alikes(
-        self, reference: str, person: Mapping[str, Any]
+        self, reference: str, person: Mapping[str, Any], case: records.CaseData | None = None
     ) -> list[tuple[records.PersonRecord, str]]:
         """Persons already in the case whom `person` (about to be added or saved) may
-        duplicate, with why: a warning for the practitioner, never a refusal."""
+        duplicate, with why: a warning for the practitioner, never a refusal. `case` is the
+        case's records when the caller holds them (they are not read again)."""
         doc = {"id": "", **copy_input(person)}
         refuse(validation.check_person({**doc, "id": doc["id"] or "new"}, ""))
-        case = self.case_data(reference)
-        return crosscase.look_alikes(records.person_record(doc), case.persons)
+        persons = (case or self.case_data(reference)).persons
+        return crosscase.look_alikes(records.person_record(doc), persons)
 
     def decide_match(
         self, first: PersonRef, second: PersonRef, decision: str, reason: str | None = None

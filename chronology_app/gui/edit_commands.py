@@ -128,7 +128,7 @@ class EditCommands:
         """Warn when the person being added looks like one already in the case (the same
         matcher as across cases); going back to the form keeps what was typed."""
         try:
-            alikes = self._service.look_alikes(reference, values)
+            alikes = self._service.look_alikes(reference, values, self.window.case)
         except InvalidInput:
             return  # the add itself shows the problems beside their fields
         if not alikes:
