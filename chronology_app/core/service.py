@@ -48,7 +48,6 @@ from chronology_app.core.errors import (
 )
 from chronology_app.core.model.tables import AuditRecord, Case, Entry, Person
 from chronology_app.core.model.vocabulary import ENTRY_KINDS
-from chronology_app.core.rules.base import Rule
 from chronology_app.core.settings import Settings, parse_settings
 from chronology_app.core.store import objects
 from chronology_app.core.store import repository as repo
@@ -126,11 +125,6 @@ class Service:
             if not passphrase:  # never let a stored password (~/.pgpass) unlock on its own
                 raise WrongPassphrase("Type your password for the team server.")
             connect_server(self.workspace.url, passphrase).close()
-
-    @property
-    def rules(self) -> list[Rule]:
-        """The rules with the authority's parameters (for reports that still check flags)."""
-        return self.settings.build_rules()
 
     # --- reading ------------------------------------------------------------------------
 

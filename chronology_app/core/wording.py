@@ -11,7 +11,7 @@ import datetime as dt
 from chronology_app.core.dates import DateKind, PartialDate, format_day
 from chronology_app.core.records import EntryRecord
 
-__all__ = ["age", "age_from_day", "child_age", "date_shown", "day", "entry_date", "entry_point"]
+__all__ = ["age", "age_from_day", "child_age", "date_shown", "day", "entry_date"]
 
 
 def day(when: dt.date) -> str:
@@ -39,11 +39,6 @@ def date_shown(date: PartialDate, *, time: bool = True) -> str:
 def entry_date(entry: EntryRecord) -> str:
     """An entry's date: as the practitioner wrote it, else `date_shown`."""
     return entry.date_text or date_shown(entry.date)
-
-
-def entry_point(entry: EntryRecord) -> str:
-    """How an explanation points at an entry: 'E0003, 14 February 2019'."""
-    return f"{entry.ref}, {entry_date(entry)}"
 
 
 def _years(born: dt.date, on: dt.date) -> int:
