@@ -1,0 +1,278 @@
+"""The service's machinery: opening the workspace, running one named transaction with its audit
+record (`_run`), putting and snapshotting stored objects through the registry, and undo and redo
+of this session's changes with the same names. The use cases are in the modules beside it."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Self
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from chronology_app.core import audit, records, validation
+from chronology_app.core.audit import audit_hash
+from chronology_app.core.changes import Change, History, OpChanges, Step, encodes, refuse
+from chronology_app.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    NothingToUndo,
+    WrongPassphrase,
+)
+from chronology_app.core.model.tables import AuditRecord, Case
+from chronology_app.core.settings import Settings, parse_settings
+from chronology_app.core.store import objects
+from chronology_app.core.store import repository as repo
+from chronology_app.core.store.engine import connect
+from chronology_app.core.store.location import open_workspace
+from chronology_app.core.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from chronology_app.core.store.server import ServerWorkspace
+
+log = logging.getLogger(__name__)
+
+UNDO_LIMIT = 100
+# Where the authority's settings are kept in the workspace (table workspace_meta).
+SETTINGS_KEY = "authority_settings"
+
+
+class ServiceBase:
+    """Use cases over one open workspace, on behalf of one user (named in the audit trail)."""
+
+    def __init__(
+        self, workspace: Workspace | ServerWorkspace, user: str, settings: Settings | None = None
+    ) -> None:
+        # On a team server the user is the database's: who signed in, not a desktop setting.
+        user = getattr(workspace, "login", user)
+        if not encodes(user):  # e.g. bytes in an environment variable that are not UTF-8
+            raise InvalidInput({"user": "the user's name is not valid text; set it again"})
+        self.workspace = workspace
+        self.user = user
+        # Settings given here (a --settings file) override the workspace's for this session.
+        self.settings = settings if settings is not None else self.authority_settings()
+        self._history = History()
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        passphrase: str,
+        user: str,
+        *,
+        settings: Settings | None = None,
+        backup_on_open: bool = True,
+    ) -> Self:
+        """Open the workspace at `path` (a file, or a team server's postgresql:// URL, where
+        the passphrase is the database password if one is needed and the user is who signs
+        in) for `user` (front ends never open the store themselves). `settings` override the
+        workspace's own, for this session only."""
+        keep = (settings or Settings()).backups_kept
+        workspace = open_workspace(
+            path, passphrase, keep_backups=keep, backup_on_open=backup_on_open
+        )
+        try:
+            return cls(workspace, user, settings)
+        except BaseException:
+            workspace.close()
+            raise
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], passphrase: str, user: str) -> Self:
+        """A new, empty, encrypted workspace at `path`."""
+        return cls(Workspace.create(path, passphrase), user)
+
+    def close(self) -> None:
+        self.workspace.close()
+
+    def check_passphrase(self, passphrase: str) -> None:
+        """Raise `WrongPassphrase` (or another `WorkspaceError`) unless `passphrase` opens this
+        workspace (the lock screen asks this; nothing is kept)."""
+        if isinstance(self.workspace, Workspace):
+            connect(self.workspace.path, passphrase).close()
+        else:
+            from chronology_app.core.store.server import connect as connect_server
+
+            if not passphrase:  # never let a stored password (~/.pgpass) unlock on its own
+                raise WrongPassphrase("Type your password for the team server.")
+            connect_server(self.workspace.url, passphrase).close()
+
+    def case_data(self, reference: str) -> records.CaseData:
+        """Read-only records of the case, entries in chronological order, for rules and views."""
+        with self.workspace.reading() as session:
+            case = repo.case_row(session, reference)
+            document = repo.export_document(session, case)
+            numbers = repo.entry_numbers(session, repo.pk(case))
+        return records.case_data(document, numbers)
+
+    def authority_settings(self) -> Settings:
+        """The authority's settings kept in this workspace (the defaults until someone sets
+        them). A stored value that is no longer valid is refused with its paths, as a file is."""
+        with self.workspace.reading() as session:
+            stored = objects.stored("workspace_setting").snapshot(session, None, SETTINGS_KEY)
+        if stored is None or stored["value"] is None:
+            return Settings()
+        return parse_settings(stored["value"], "the workspace's settings")
+
+    @property
+    def undo_name(self) -> str | None:
+        return self._history.undo[-1].action if self._history.undo else None
+
+    @property
+    def redo_name(self) -> str | None:
+        return self._history.redo[-1].action if self._history.redo else None
+
+    def undo(self) -> OpChanges:
+        return self._replay(self._history.undo, self._history.redo, "Undo", backwards=True)
+
+    def redo(self) -> OpChanges:
+        return self._replay(self._history.redo, self._history.undo, "Redo", backwards=False)
+
+    def _replay(
+        self, source: list[Step], target: list[Step], verb: str, *, backwards: bool
+    ) -> OpChanges:
+        if not source:
+            raise NothingToUndo(f"There is nothing to {verb.lower()}.")
+        step = source[-1]
+        ordered = reversed(step.changes) if backwards else iter(step.changes)
+
+        def body(session: Session) -> list[Change]:
+            done = []
+            for change in ordered:
+                expected, wanted = (
+                    (change.after, change.before) if backwards else (change.before, change.after)
+                )
+                case = repo.find_case(session, step.case_reference)
+                current = self._snapshot(session, case, change.object, change.key)
+                if current != expected:
+                    raise Conflict(
+                        f"Cannot {verb.lower()} “{step.action}”: it has been changed since. "
+                        f"It is no longer offered to {verb.lower()}."
+                    )
+                done.append(self._apply(session, case, change.object, change.key, wanted))
+            return done
+
+        try:
+            result = self._run(f"{verb}: {step.action}", step.case_reference, body, record=False)
+        except Conflict:
+            # It can never be replayed now (each step checks the state it expects), so it
+            # must not stand in front of the earlier steps, which may still be undoable.
+            source.pop()
+            raise
+        source.pop()
+        target.append(step)
+        if any(change.object == "workspace_setting" for change in step.changes):
+            self.settings = self.authority_settings()
+        return result
+
+    def _run(
+        self,
+        action: str,
+        reference: str | None,
+        body: Callable[[Session], list[Change]],
+        reason: str | None = None,
+        record: bool = True,
+    ) -> OpChanges:
+        try:
+            with self.workspace.writing() as session:
+                changes = body(session)
+                case = repo.find_case(session, reference)
+                if case is not None:
+                    case.updated_at = repo.now()
+                audit = self._audit(session, action, case, reference, changes, reason)
+        except IntegrityError:
+            log.warning("refused a change that would break the workspace's links: %s", action)
+            raise Conflict(
+                f"“{action}” was refused: other records still depend on what it would change."
+            ) from None
+        if record:
+            self._history.undo.append(Step(action, reference, tuple(changes)))
+            del self._history.undo[:-UNDO_LIMIT]
+            self._history.redo.clear()
+        log.info("%s (audit %s)", action.split(" ", 1)[0], audit)
+        return OpChanges(action, reference, tuple(changes), audit)
+
+    def _audit(
+        self,
+        session: Session,
+        action: str,
+        case: Case | None,
+        reference: str | None,
+        changes: list[Change],
+        reason: str | None,
+    ) -> int:
+        row = AuditRecord(
+            who=self.user,
+            action=action,
+            case_id=case.id if case else None,
+            case_reference=reference,
+            reason=reason,
+            changes=[change.as_json() for change in changes],
+            prev_hash=audit.chain_head(session, reference)
+            if getattr(self.workspace, "per_case_chains", False)
+            else audit.head(session),
+            hash="",
+        )
+        row.at = repo.now()
+        row.hash = audit_hash(row)
+        session.add(row)
+        session.flush()
+        return row.id or 0
+
+    def _apply(
+        self,
+        session: Session,
+        case: Case | None,
+        kind: str,
+        key: str,
+        state: dict[str, Any] | None,
+    ) -> Change:
+        stored = objects.stored(kind)
+        before = stored.snapshot(session, case, key)
+        stored.put(session, case, key, state)
+        if kind == "case_file":  # the case's row is new (or gone)
+            case = repo.find_case(session, key)
+        return Change(kind, key, before, stored.snapshot(session, case, key))
+
+    def _snapshot(
+        self, session: Session, case: Case | None, kind: str, key: str
+    ) -> dict[str, Any] | None:
+        return objects.stored(kind).snapshot(session, case, key)
+
+    @staticmethod
+    def _existing(snapshot: dict[str, Any] | None, what: str) -> dict[str, Any]:
+        if snapshot is None:
+            raise NotFound(f"That {what} is not in this case.")
+        return snapshot
+
+    def _live_entry(self, session: Session, case: Case, entry_id: str) -> dict[str, Any]:
+        before = self._existing(repo.snapshot_entry(session, repo.pk(case), entry_id), "entry")
+        if before["withdrawn"] is not None:
+            raise Conflict("That entry has been withdrawn; it cannot be changed.")
+        return before
+
+    def _reason_for_old_entry(
+        self, session: Session, case: Case, entry_id: str, reason: str | None
+    ) -> None:
+        """An entry recorded longer ago than the settings allow is changed only with a reason."""
+        if reason and reason.strip():
+            return
+        created = repo.entry_created_at(session, repo.pk(case), entry_id)
+        hours = self.settings.edit_reason_after_hours
+        if created is not None and repo.now() - created > datetime.timedelta(hours=hours):
+            when = f"was recorded more than {_hours(hours)} ago" if hours else "is on the record"
+            raise InvalidInput({"reason": f"this entry {when}: say why it is being changed"})
+
+    @staticmethod
+    def _check_entry(session: Session, case: Case, doc: dict[str, Any]) -> None:
+        people = repo.person_ids(session, repo.pk(case))
+        links = repo.relationship_ids(session, repo.pk(case))
+        refuse(validation.check_entry(doc, "", people, links))
+
+
+def _hours(hours: int) -> str:
+    return "1 hour" if hours == 1 else f"{hours} hours"
