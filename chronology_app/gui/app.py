@@ -9,21 +9,22 @@ chronology-app --self-test     check this installation works, offscreen, and exi
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import sys
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from chronology_app import __version__, resources
-from chronology_app.core import casefile
 from chronology_app.core.errors import ChronologyError, WrongPassphrase
 from chronology_app.core.hardening import harden_process
-from chronology_app.core.service import Service
 from chronology_app.gui.dialogs.welcome import (
     DEMO_PASSPHRASE,
     Choice,
@@ -32,10 +33,39 @@ from chronology_app.gui.dialogs.welcome import (
     default_demo_path,
     remember_workspace,
 )
-from chronology_app.gui.main_window import MainWindow
 from chronology_app.gui.user_profile import load_profile
 
+if TYPE_CHECKING:
+    from chronology_app.core.service import Service
+
 log = logging.getLogger(__name__)
+
+# The welcome screen needs Qt alone. The database layer (SQLAlchemy, SQLModel, the service:
+# about half a second to import) and the main window's modules are imported meanwhile on a
+# thread of its own, while the user reads the screen and types a passphrase, so that opening
+# the workspace then costs the key derivation and little else. Importing these modules makes
+# no widget, pixmap or other object that belongs to the GUI thread (module-level colours and
+# brushes are plain values), so a plain thread is safe; a module the GUI thread needs first
+# is simply waited for (Python's import lock).
+STORE_MODULES = ("chronology_app.core.service", "chronology_app.gui.main_window")
+
+
+def warm_up() -> threading.Thread:
+    """Import the database layer in the background (see STORE_MODULES)."""
+
+    def work() -> None:
+        for name in STORE_MODULES:
+            importlib.import_module(name)
+
+    thread = threading.Thread(target=work, name="import the store", daemon=True)
+    thread.start()
+    return thread
+
+
+def _service() -> type[Service]:
+    from chronology_app.core.service import Service
+
+    return Service
 
 
 def make_application(argv: Sequence[str] | None = None) -> QApplication:
@@ -53,10 +83,12 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
 
 def open_demo(path: Path, user: str = "Demo") -> Service:
     """The demo workspace (three fictional families), made on first use."""
+    from chronology_app.core import casefile
+
     if path.exists():
-        return Service.open(path, DEMO_PASSPHRASE, user)
+        return _service().open(path, DEMO_PASSPHRASE, user)
     path.parent.mkdir(parents=True, exist_ok=True)
-    service = Service.create(path, DEMO_PASSPHRASE, user)
+    service = _service().create(path, DEMO_PASSPHRASE, user)
     for case_file in resources.demo_case_files():
         service.import_case(casefile.read(case_file), case_file.name)
     return service
@@ -66,12 +98,12 @@ def open_choice(choice: Choice, user: str) -> Service:
     """The workspace chosen on the welcome screen (a file, or a team server: the password is
     the database's, when the server asks for one)."""
     if choice.url:
-        return Service.open(choice.url, choice.passphrase or "", user)
+        return _service().open(choice.url, choice.passphrase or "", user)
     if choice.demo:
         return open_demo(choice.path, user)
     if choice.create:
-        return Service.create(choice.path, choice.passphrase, user)
-    return Service.open(choice.path, choice.passphrase, user)
+        return _service().create(choice.path, choice.passphrase, user)
+    return _service().open(choice.path, choice.passphrase, user)
 
 
 def ask_passphrase(path: Path, user: str) -> Service | None:
@@ -80,7 +112,7 @@ def ask_passphrase(path: Path, user: str) -> Service | None:
 
     def check(passphrase: str) -> str | None:
         try:
-            opened.append(Service.open(path, passphrase, user))
+            opened.append(_service().open(path, passphrase, user))
         except ChronologyError as error:
             return str(error)
         return None
@@ -105,6 +137,7 @@ def self_test() -> None:
     """Check that this installation (or bundle) works, end to end and offscreen: a demo
     workspace in a fresh temporary folder, the main window on its first case, and a conference
     report rendered to PDF and drawn by PDFium. Raises on any problem."""
+    from chronology_app.gui.main_window import MainWindow
     from chronology_app.gui.report_printing import page_images, report_builder
 
     app = make_application()
@@ -149,6 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app = make_application()
+    warm_up()
     user = load_profile().name
     service: Service | None
     try:
@@ -176,6 +210,8 @@ def run_window(app: QApplication, service: Service) -> tuple[int, bool, Service 
     """Show the main window on `service` until it closes. Returns the exit code, whether the
     user closed the workspace to go back to the welcome screen, and a restored workspace to
     carry on in."""
+    from chronology_app.gui.main_window import MainWindow
+
     remember_workspace(service.workspace.path)
     window = MainWindow(service)
     window.show()

@@ -61,6 +61,7 @@ SUMMARY_FLOOR = 260  # "What happened" never narrower than this by itself
 NARROWEST = 48  # the other columns, when a small screen squeezes them...
 KEEP = {0: 60, 1: 92}  # ...except the entry's number and date, which stay readable
 ANALYSE_AFTER_MS = 150
+ANALYSE_ON_OPEN_MS = 10
 WIDTHS_KEY = "case_view/column_widths"
 SPLITTER_KEY = "case_view/splitter"
 
@@ -128,6 +129,8 @@ class CaseView(QWidget):
         # background thread holding Python's lock would otherwise slow the redraw), and
         # several quick changes (undo, undo, undo) are analysed once.
         self._analyse_soon = ops.soon(ANALYSE_AFTER_MS, self.refresh_flags)
+        # A case just opened is drawn first, then analysed (the same reason, a shorter wait).
+        self._analyse_opened = ops.soon(ANALYSE_ON_OPEN_MS, self.refresh_flags)
         self.restore_layout()
 
     def _table(self) -> QTableView:
@@ -261,7 +264,8 @@ class CaseView(QWidget):
         if not same_case:
             self.flags_panel.set_flags(case, [])
             self.flags_panel.summary.setText("Looking for patterns…")
-        self.refresh_flags()
+        self._analyse_soon.stop()
+        self._analyse_opened.start()
 
     def apply(self, patched: Patched) -> None:
         """The case on screen after one change (see the module)."""
@@ -289,6 +293,7 @@ class CaseView(QWidget):
     def refresh_flags(self) -> None:
         """Analyse the case again in the background; the newest result is shown."""
         self._analyse_soon.stop()
+        self._analyse_opened.stop()
         reference, case = self.reference, self.case
         if reference is None or case is None:
             return
@@ -312,7 +317,7 @@ class CaseView(QWidget):
         )
 
     def analysis_pending(self) -> bool:
-        return self._analyse_soon.isActive()
+        return self._analyse_soon.isActive() or self._analyse_opened.isActive()
 
     def _flagged(self) -> set[str]:
         return {e for f in self.flags if f.review is None for e in f.flag.entries}
