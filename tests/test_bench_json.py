@@ -34,7 +34,9 @@ def rows() -> list[bench_all.Row]:
         *bench_all.casefile_rows(runs["bench_casefile.py"]),
         *bench_all.rules_rows(runs["bench_rules.py"]),
         *bench_all.report_rows(runs["bench_report.py"]),
-        *bench_all.gui_rows(runs["bench_gui.py"]),
+        *bench_all.gui_rows(
+            runs["bench_gui.py"], bare_qt=bench_all.bare_qt_window(runs["bench_start.py"])
+        ),
         *bench_all.import_rows(runs["bench_import.py"]),
         *bench_all.matching_rows(runs["bench_matching.py"]),
         *bench_all.memory_rows(runs),
@@ -64,7 +66,16 @@ def test_every_figure_has_its_own_key_in_seconds_or_bytes(written: dict[str, obj
 def test_the_start_up_figures_are_there(written: dict[str, object]) -> None:
     figures = written["figures"]
     assert isinstance(figures, dict)
-    for key in ("bare_python_s", "bare_qt_window_s", "cli_version_s", "cli_flags_small_s"):
+    for key in (
+        "bare_python_s",
+        "bare_qt_window_s",
+        "cli_version_s",
+        "cli_flags_small_s",
+        "gui_start_welcome_s",
+        "gui_key_derivation_s",
+        "gui_start_passphrase_to_case_s",
+        "gui_entry_edit_shown_s",
+    ):
         assert figures[key] > 0
 
 
