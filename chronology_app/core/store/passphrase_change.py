@@ -24,7 +24,7 @@ from chronology_app.core.store import backup as copies
 from chronology_app.core.store.engine import connect, rekey
 
 if TYPE_CHECKING:
-    from chronology_app.core.store.workspace import Workspace
+    from chronology_app.core.store.safekeeping import Safekeeping
 
 log = logging.getLogger(__name__)
 
@@ -90,16 +90,16 @@ def _count(paths: tuple[Path, ...]) -> str:
     return f"{len(paths)} backup" + ("" if len(paths) == 1 else "s")
 
 
-def mark(workspace: Workspace) -> None:
+def mark(workspace: Safekeeping) -> None:
     now = clock.now_utc().isoformat(timespec="seconds")
     workspace.set_meta(KEY, {"started_at": now})
 
 
-def clear(workspace: Workspace) -> None:
+def clear(workspace: Safekeeping) -> None:
     workspace.set_meta(KEY, None)
 
 
-def find(workspace: Workspace) -> Unfinished | None:
+def find(workspace: Safekeeping) -> Unfinished | None:
     """The unfinished change, if the workspace carries a note of one and backups are still
     under another passphrase (a note with nothing left to do is cleared)."""
     note = workspace.meta(KEY)
@@ -114,7 +114,7 @@ def find(workspace: Workspace) -> Unfinished | None:
     return Unfinished(started or "earlier", tuple(other))
 
 
-def finish(workspace: Workspace, current: str, old: str | None) -> Finished:
+def finish(workspace: Safekeeping, current: str, old: str | None) -> Finished:
     """Back up under `current`, then re-encrypt the backups still under `old` (when given) or
     remove every backup that does not open with `current` (when `old` is None: the caller
     has asked the user to confirm)."""
