@@ -85,12 +85,16 @@ class FilterBar(QWidget):
         self.date_to.editingFinished.connect(self._emit)
         self.hide_restricted.toggled.connect(self._emit)
         self._loading = False
+        self._choices: dict[QComboBox, list[tuple[str, str]]] = {}
         self.set_case(None)
 
     def set_case(self, case: CaseData | None) -> None:
         self._loading = True
 
         def fill(combo: QComboBox, anything: str, items: list[tuple[str, str]]) -> None:
+            if self._choices.get(combo) == items:
+                return  # the same choices (most edits): the list is left as it is
+            self._choices[combo] = items
             current = combo.currentData()
             combo.clear()
             combo.addItem(anything, None)
