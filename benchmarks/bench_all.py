@@ -137,10 +137,6 @@ def aim(seconds: float, limit: float) -> str:
     return f"under {said}: {'met' if seconds < limit else 'NOT met'}"
 
 
-def bare_qt_window(run: Run) -> float:
-    return number(run, r"bare Qt window \(QApplication \+ QMainWindow shown\): ([\d.]+) ms") / 1000
-
-
 def start_rows(run: Run) -> list[Row]:
     def ms(label: str) -> float:
         return number(run, re.escape(label) + r": ([\d.]+) ms") / 1000
@@ -405,10 +401,11 @@ def hostile_rows(run: Run) -> list[Row]:
     ]
 
 
-def gui_rows(run: Run, bare_qt: float) -> list[Row]:
+def gui_rows(run: Run) -> list[Row]:
     def seconds(label: str) -> float:
         return number(run, re.escape(label) + r": ([\d.]+) s")
 
+    bare_qt = seconds("bare Qt window (new process, to the window shown)")
     welcome = seconds("start to the welcome screen (new process)")
     key = seconds("key derivation (one keyed connection)")
     ready = seconds("passphrase to the main window on a small case")
@@ -427,9 +424,10 @@ def gui_rows(run: Run, bare_qt: float) -> list[Row]:
             "Start to a usable window: the welcome screen, then passphrase to the case",
             f"{duration(welcome)} + {duration(ready)} = {duration(start)}",
             f"bare Qt window + key derivation + 0.2 s = {duration(limit)}: "
-            + ("met" if start <= limit else "NOT met"),
-            f"key derivation {duration(key)}; the store imports while the passphrase is typed "
-            f"(nothing typed: {duration(cold)})",
+            + ("met" if start < limit else "NOT met"),
+            f"bare Qt window {duration(bare_qt)} and key derivation {duration(key)}, timed the "
+            f"same way; the store imports while the passphrase is typed (nothing typed: "
+            f"{duration(cold)}, " + ("met" if cold < limit else "NOT met") + ")",
             "gui_start_to_usable_window_s",
             start,
         ),
@@ -437,6 +435,7 @@ def gui_rows(run: Run, bare_qt: float) -> list[Row]:
         Row("", "", key="gui_start_passphrase_to_case_s", amount=ready),
         Row("", "", key="gui_start_nothing_typed_s", amount=cold),
         Row("", "", key="gui_key_derivation_s", amount=key),
+        Row("", "", key="gui_bare_qt_window_s", amount=bare_qt),
         Row(
             f"Open a {big:,}-entry case in the GUI, the first time (read, table, timeline, people)",
             duration(first),
@@ -704,7 +703,7 @@ def main() -> int:
         *casefile_rows(runs["bench_casefile.py"]),
         *rules_rows(runs["bench_rules.py"]),
         *report_rows(runs["bench_report.py"]),
-        *gui_rows(runs["bench_gui.py"], bare_qt=bare_qt_window(runs["bench_start.py"])),
+        *gui_rows(runs["bench_gui.py"]),
         *import_rows(runs["bench_import.py"]),
         *matching_rows(runs["bench_matching.py"]),
         *memory_rows(runs),

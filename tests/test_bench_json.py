@@ -34,9 +34,7 @@ def rows() -> list[bench_all.Row]:
         *bench_all.casefile_rows(runs["bench_casefile.py"]),
         *bench_all.rules_rows(runs["bench_rules.py"]),
         *bench_all.report_rows(runs["bench_report.py"]),
-        *bench_all.gui_rows(
-            runs["bench_gui.py"], bare_qt=bench_all.bare_qt_window(runs["bench_start.py"])
-        ),
+        *bench_all.gui_rows(runs["bench_gui.py"]),
         *bench_all.import_rows(runs["bench_import.py"]),
         *bench_all.matching_rows(runs["bench_matching.py"]),
         *bench_all.memory_rows(runs),

@@ -283,6 +283,8 @@ class CaseView(QWidget):
         self._analyse_soon.start()
 
     def clear(self) -> None:
+        self._analyse_soon.stop()
+        self._analyse_opened.stop()
         self.reference, self.case, self.analysis = None, None, None
         self.model.set_case(None)
         self.filter_bar.set_case(None)

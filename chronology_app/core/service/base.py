@@ -103,10 +103,11 @@ class ServiceBase:
 
     def case_data(self, reference: str) -> records.CaseData:
         """Read-only records of the case, entries in chronological order, for rules and views."""
-        with records.collector_paused(), self.workspace.reading() as session:
-            case = repo.case_row(session, reference)
-            document = repo.export_document(session, case)
-            numbers = repo.entry_numbers(session, repo.pk(case))
+        with records.collector_paused():
+            with self.workspace.reading() as session:
+                case = repo.case_row(session, reference)
+                document = repo.export_document(session, case)
+                numbers = repo.entry_numbers(session, repo.pk(case))
             return records.case_data(document, numbers)
 
     def authority_settings(self) -> Settings:
