@@ -265,11 +265,13 @@ class CaseView(QWidget):
 
     def apply(self, patched: Patched) -> None:
         """The case on screen after one change (see the module)."""
-        case = patched.case
+        before, case = self.case, patched.case
         self.case = case
         self.model.apply(patched)
         self.timeline.apply(patched)
         changed = [case.entry_by_id[e] for e in patched.entries]
+        if before is not None:  # a separation withdrawn or undone changes the family diagram
+            changed += [before.entry_by_id[e] for e in patched.removed if e in before.entry_by_id]
         if patched.persons or changed or patched.removed:
             self.filter_bar.set_case(case)
         if patched.people_changed or any(e.kind in RELATIONSHIP_ENTRY_KINDS for e in changed):

@@ -17,8 +17,10 @@ Coordinates are points, origin top left, y downwards.
 
 from __future__ import annotations
 
+import textwrap
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from chronology_app.core.records import PersonRecord, RelationshipRecord
 from chronology_app.core.reports.audience import AudienceView
@@ -29,6 +31,16 @@ MOST_IN_A_ROW = 8  # a larger generation wraps onto more rows
 LABELS_H = 22.0  # the name and age lines under a symbol
 KINDS = {"male": "square", "female": "circle"}
 STATE_KINDS = ("separation", "reconciliation", "relationship_start")
+NOTE_CHAR_W = 3.9  # points: the widest average letter of the 7-point notes (DejaVu Sans)
+LEGEND = (  # the key: what, its words, the room it takes across
+    ("square", "male", 42.0),
+    ("circle", "female", 52.0),
+    ("diamond", "not known", 67.0),
+    ("died", "died", 40.0),
+    ("partners", "partners", 70.0),
+    ("separated", "separated", 76.0),
+    ("other", "sibling, relative or other", 120.0),
+)
 
 
 def _generations(
@@ -143,9 +155,28 @@ def separated(view: AudienceView) -> set[str]:
     return {rid for rid, kind in latest.items() if kind == "separation"}
 
 
+@dataclass(frozen=True)
+class FamilyDiagram:
+    """The drawing, and where each person's symbol is (its centre), for a screen to find who
+    was clicked."""
+
+    drawing: Drawing
+    places: Mapping[str, tuple[float, float]]
+    cell_width: float  # each person's column, their name included
+
+
 def genogram(view: AudienceView, ages: Mapping[str, str], width: float) -> Drawing | None:
     """The family (not professionals) in genogram notation; `ages` gives each person's age as
     the report prints it."""
+    diagram = family_diagram(view, ages, width)
+    return diagram.drawing if diagram is not None else None
+
+
+def family_diagram(
+    view: AudienceView, ages: Mapping[str, str], width: float, listed: str = "in the table above"
+) -> FamilyDiagram | None:
+    """The genogram laid out `width` points wide (the report's and the app's one layout);
+    `listed` says where the people not drawn are listed."""
     people = [
         p for p in view.case.persons if "professional" not in p.roles and not view.is_withheld(p.id)
     ]
@@ -165,7 +196,9 @@ def genogram(view: AudienceView, ages: Mapping[str, str], width: float) -> Drawi
     rows = [layer[i : i + per_row] for layer in layers for i in range(0, len(layer), per_row)]
     where = {pid: (r, c) for r, row in enumerate(rows) for c, pid in enumerate(row)}
     plan = _Plan(view, rows, where, cell_w, width)
-    return plan.draw(links, ages)
+    drawing = plan.draw(links, ages, listed)
+    places = {pid: (plan.cx[pid], plan.top[r] + SIZE / 2) for pid, (r, _) in where.items()}
+    return FamilyDiagram(drawing, places, cell_w)
 
 
 class _Plan:
@@ -228,7 +261,9 @@ class _Plan:
         shift = max(0.0, low - xs[0]) - max(0.0, xs[-1] - high)
         return [x + shift for x in xs]
 
-    def draw(self, links: Sequence[RelationshipRecord], ages: Mapping[str, str]) -> Drawing:
+    def draw(
+        self, links: Sequence[RelationshipRecord], ages: Mapping[str, str], listed: str
+    ) -> Drawing:
         partner_links = [link for link in links if link.kind == "intimate_partner"]
         parent_links = [link for link in links if link.kind == "parent_child"]
         self.place(parent_links)
@@ -276,7 +311,7 @@ class _Plan:
         # across the generations would cross the family's own lines.
         for pid in self.where:
             self._person(pid, ages)
-        return self._legend(height)
+        return self._legend(height, listed)
 
     def _partners(
         self,
@@ -384,38 +419,39 @@ class _Plan:
             Label(x, top + SIZE + 9, name, 7.5, "middle", bold=True, max_width=width)
         )
         age = "died" if person.date_of_death is not None else f"age {ages.get(pid, 'not known')}"
-        self.shapes.append(
-            Label(x, top + SIZE + 17.5, age, 6.5, "middle", Tone.MUTED, max_width=width)
-        )
+        if restricted:  # marked in words too: a red outline alone does not print in black
+            age = f"restricted · {age}"
+        tone = Tone.DANGER if restricted else Tone.MUTED
+        self.shapes.append(Label(x, top + SIZE + 17.5, age, 6.5, "middle", tone, max_width=width))
 
-    def _legend(self, height: float) -> Drawing:
-        y = height + 8
-        x = 6.0
-        for kind, text in (("square", "male"), ("circle", "female"), ("diamond", "not known")):
-            self.shapes.append(Symbol(x, y, 8, kind))
-            self.shapes.append(Label(x + 8, y + 2.5, text, 7, "start", Tone.MUTED))
-            x += 22 + 5 * len(text)
-        self.shapes.append(Symbol(x, y, 8, "square", crossed=True))
-        self.shapes.append(Label(x + 8, y + 2.5, "died", 7, "start", Tone.MUTED))
-        x += 40
-        self.shapes.append(Line(((x, y), (x + 18, y)), Tone.PARTNER, 1.4))
-        self.shapes.append(Label(x + 22, y + 2.5, "partners", 7, "start", Tone.MUTED))
-        x += 70
-        self.shapes.append(Line(((x, y), (x + 18, y)), Tone.PARTNER, 1.4))
-        self.shapes.append(Line(((x + 6, y + 5), (x + 12, y - 5)), Tone.PARTNER, 1.4))
-        self.shapes.append(Label(x + 22, y + 2.5, "separated", 7, "start", Tone.MUTED))
-        x += 76
-        self.shapes.append(Line(((x, y), (x + 18, y)), Tone.MUTED, 0.8, True))
-        self.shapes.append(
-            Label(x + 22, y + 2.5, "sibling, relative or other", 7, "start", Tone.MUTED)
-        )
-        note = (
+    def _legend(self, height: float, listed: str) -> Drawing:
+        """The key (onto more rows in a narrow drawing), then what is not drawn, a sentence a
+        line."""
+        x, y = 6.0, height + 8
+        for key, text, room in LEGEND:
+            if x + room > self.width and x > 6:
+                x, y = 6.0, y + 12
+            if key in ("square", "circle", "diamond", "died"):
+                kind = "square" if key == "died" else key
+                self.shapes.append(Symbol(x, y, 8, kind, crossed=key == "died"))
+                self.shapes.append(Label(x + 8, y + 2.5, text, 7, "start", Tone.MUTED))
+            else:
+                tone, weight = (Tone.MUTED, 0.8) if key == "other" else (Tone.PARTNER, 1.4)
+                self.shapes.append(Line(((x, y), (x + 18, y)), tone, weight, key == "other"))
+                if key == "separated":
+                    self.shapes.append(Line(((x + 6, y + 5), (x + 12, y - 5)), tone, weight))
+                self.shapes.append(Label(x + 22, y + 2.5, text, 7, "start", Tone.MUTED))
+            x += room
+        notes = [
             "Professionals, and links other than partners and parents between generations, are "
-            "listed in the table above, not drawn."
-        )
+            f"listed {listed}, not drawn."
+        ]
         if self.view.withholds:
-            note += " People whose identity is withheld are not drawn."
+            notes.append("People whose identity is withheld are not drawn.")
         elif any(self.view.case.person_by_id[p].restricted for p in self.where):
-            note += " Red outline: identity restricted."
-        self.shapes.append(Label(0, y + 14, note, 7, "start", Tone.MUTED))
-        return Drawing(self.width, y + 20, tuple(self.shapes))
+            notes.append('Red outline and "restricted": identity restricted.')
+        room = max(24, int(self.width / NOTE_CHAR_W))  # no font metrics here: wide letters
+        for line in (part for note in notes for part in textwrap.wrap(note, room)):
+            y += 10
+            self.shapes.append(Label(0, y + 4, line, 7, "start", Tone.MUTED, max_width=self.width))
+        return Drawing(self.width, y + 9, tuple(self.shapes))
