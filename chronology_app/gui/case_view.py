@@ -63,6 +63,7 @@ KEEP = {0: 60, 1: 92}  # ...except the entry's number and date, which stay reada
 ANALYSE_AFTER_MS = 150
 WIDTHS_KEY = "case_view/column_widths"
 SPLITTER_KEY = "case_view/splitter"
+PEOPLE_SPLITTER_KEY = "case_view/people_splitter"  # the people list beside the diagram
 
 
 class CaseView(QWidget):
@@ -222,6 +223,7 @@ class CaseView(QWidget):
         settings = QSettings()
         settings.setValue(WIDTHS_KEY, self.column_widths())
         settings.setValue(SPLITTER_KEY, self.splitter.saveState())
+        settings.setValue(PEOPLE_SPLITTER_KEY, self.people.splitter.saveState())
 
     def restore_layout(self) -> None:
         settings = QSettings()
@@ -236,9 +238,13 @@ class CaseView(QWidget):
         for column, width in enumerate(self.preferred):
             header.resizeSection(column, width)
         header.blockSignals(False)
-        splitter = settings.value(SPLITTER_KEY)
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
+        for key, splitter in (
+            (SPLITTER_KEY, self.splitter),
+            (PEOPLE_SPLITTER_KEY, self.people.splitter),
+        ):
+            state = settings.value(key)
+            if state is not None:
+                splitter.restoreState(state)
 
     # --- showing a case ------------------------------------------------------------------
 

@@ -20,8 +20,10 @@ FAMILY = {"p-sara", "p-leo", "p-mia", "p-dean", "p-kelly"}  # the health visitor
 def shown(window: MainWindow, qtbot: Any) -> GenogramView:
     window.resize(1366, 768)
     window.case_view.tabs.setCurrentWidget(window.people)
-    window.case_view.splitter.setSizes([200, 560])  # room to read it
+    window.show()
     qtbot.waitExposed(window)
+    window.case_view.splitter.setSizes([200, 560])  # room to read it
+    qtbot.waitUntil(lambda: window.people.diagram.height() > 300)
     return window.people.diagram
 
 
@@ -141,3 +143,29 @@ def test_a_case_with_nobody_to_draw_says_so(qtbot: Any) -> None:
     view.resize(400, 200)
     assert view.diagram() is None and view.person_at(QPointF(100, 100)) is None
     view.grab()  # paints the empty state without a case, and does not fail
+
+
+def test_a_pane_too_short_for_the_key_leaves_it_to_the_larger_window(
+    window: MainWindow, qtbot: Any
+) -> None:
+    def keyed(view: GenogramView) -> bool:
+        diagram = view.diagram()
+        assert diagram is not None
+        return "separated" in [s.text for s in diagram.drawing.shapes if isinstance(s, Label)]
+
+    view = shown(window, qtbot)
+    assert keyed(view)  # room enough
+    window.case_view.splitter.setSizes([560, 200])
+    qtbot.waitUntil(lambda: view.height() < 200)  # the layouts inside follow in an event
+    assert not keyed(view)
+    assert "restricted · age not known" in [
+        s.text
+        for s in view.diagram().drawing.shapes
+        if isinstance(s, Label)  # type: ignore[union-attr]
+    ]
+    window.people.open_diagram_window()
+    larger = window.people.window_
+    assert larger is not None
+    larger.resize(300, 150)  # the window always has its key, however small
+    assert keyed(larger.diagram)
+    larger.close()

@@ -173,10 +173,15 @@ def genogram(view: AudienceView, ages: Mapping[str, str], width: float) -> Drawi
 
 
 def family_diagram(
-    view: AudienceView, ages: Mapping[str, str], width: float, listed: str = "in the table above"
+    view: AudienceView,
+    ages: Mapping[str, str],
+    width: float,
+    listed: str = "in the table above",
+    key: bool = True,
 ) -> FamilyDiagram | None:
     """The genogram laid out `width` points wide (the report's and the app's one layout);
-    `listed` says where the people not drawn are listed."""
+    `listed` says where the people not drawn are listed; without `key`, no key or notes under
+    it (a screen too short for them)."""
     people = [
         p for p in view.case.persons if "professional" not in p.roles and not view.is_withheld(p.id)
     ]
@@ -196,7 +201,7 @@ def family_diagram(
     rows = [layer[i : i + per_row] for layer in layers for i in range(0, len(layer), per_row)]
     where = {pid: (r, c) for r, row in enumerate(rows) for c, pid in enumerate(row)}
     plan = _Plan(view, rows, where, cell_w, width)
-    drawing = plan.draw(links, ages, listed)
+    drawing = plan.draw(links, ages, listed if key else None)
     places = {pid: (plan.cx[pid], plan.top[r] + SIZE / 2) for pid, (r, _) in where.items()}
     return FamilyDiagram(drawing, places, cell_w)
 
@@ -262,7 +267,7 @@ class _Plan:
         return [x + shift for x in xs]
 
     def draw(
-        self, links: Sequence[RelationshipRecord], ages: Mapping[str, str], listed: str
+        self, links: Sequence[RelationshipRecord], ages: Mapping[str, str], listed: str | None
     ) -> Drawing:
         partner_links = [link for link in links if link.kind == "intimate_partner"]
         parent_links = [link for link in links if link.kind == "parent_child"]
@@ -311,6 +316,8 @@ class _Plan:
         # across the generations would cross the family's own lines.
         for pid in self.where:
             self._person(pid, ages)
+        if listed is None:
+            return Drawing(self.width, height, tuple(self.shapes))
         return self._legend(height, listed)
 
     def _partners(

@@ -4,8 +4,10 @@ The layout is the reports' own (`core/reports/genogram.py`), painted by the repo
 `paint_drawing`, so the app and the reports draw one diagram. The app is an internal view:
 a restricted person is drawn, marked "restricted" under their name with a red outline, never
 left out. The diagram is laid out for the widget's width (at a reading size), scaled down to
-fit its height, and laid out again only when the case or the width changes; a case that is
-not on screen is not laid out at all. A click on a person says who (`person_clicked`).
+fit its height (in a pane too short for the key below it, the key is left out: the window a
+double click opens has it), and laid out again only when the case or the width changes; a
+case that is not on screen is not laid out at all. A click on a person says who
+(`person_clicked`); the tooltip says who they are, their roles, and "identity restricted".
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from chronology_app.gui.report_painter import paint_drawing
 READING_SCALE = 1.6  # screen pixels to a drawing point, when the room allows
 NARROWEST = 360.0  # points: the diagram is never laid out narrower than this
 MARGIN = 6.0  # pixels round the diagram
+SMALLEST_WITH_KEY = 1.0  # pixels a point: any smaller, and the pane leaves the key out
 LISTED = "in the people list"
 EMPTY = "No family members to draw yet: add people and their relationships."
 SELECTED = QColor("#1f5fa8")
@@ -61,7 +64,7 @@ class GenogramView(QWidget):
         self.setMouseTracking(True)
         self.case: CaseData | None = None
         self.selected: str | None = None
-        self._diagram: FamilyDiagram | None = None
+        self._diagrams: tuple[FamilyDiagram | None, FamilyDiagram | None] = (None, None)
         self._laid_out_for: tuple[CaseData, float] | None = None
         self.enlargeable = enlargeable
 
@@ -69,7 +72,7 @@ class GenogramView(QWidget):
         return QSize(160, 90)
 
     def sizeHint(self) -> QSize:
-        return QSize(560, 300)
+        return QSize(420, 260)
 
     def set_case(self, case: CaseData | None) -> None:
         self.case = case
@@ -85,7 +88,9 @@ class GenogramView(QWidget):
     # --- layout --------------------------------------------------------------------------
 
     def diagram(self) -> FamilyDiagram | None:
-        """The diagram laid out for the widget's width (None: nobody to draw)."""
+        """The diagram laid out for the widget's width (None: nobody to draw): with its key,
+        unless the key would leave the people too small to read and there is a window to
+        open (the key is there, and each person's tooltip)."""
         case = self.case
         if case is None:
             return None
@@ -94,18 +99,28 @@ class GenogramView(QWidget):
         if known is None or known[0] is not case or known[1] != width:  # not ==: a deep compare
             day = clock.today()
             ages = {p.id: age(p.date_of_birth, day) for p in case.persons}
-            self._diagram = family_diagram(internal_view(case), ages, width, LISTED)
+            view = internal_view(case)
+            self._diagrams = (
+                family_diagram(view, ages, width, LISTED),
+                family_diagram(view, ages, width, LISTED, key=False) if self.enlargeable else None,
+            )
             self._laid_out_for = (case, width)
-        return self._diagram
+        full, compact = self._diagrams
+        if full is not None and compact is not None and self._scale(full) < SMALLEST_WITH_KEY:
+            return compact
+        return full
 
     def scale_and_origin(self, diagram: FamilyDiagram) -> tuple[float, QPointF]:
         """Pixels per drawing point, and where the drawing's top left corner is (centred
         across, at the top)."""
+        scale = self._scale(diagram)
+        left = (self.width() - diagram.drawing.width * scale) / 2
+        return scale, QPointF(left, MARGIN)
+
+    def _scale(self, diagram: FamilyDiagram) -> float:
         drawing = diagram.drawing
         room_w, room_h = self.width() - 2 * MARGIN, self.height() - 2 * MARGIN
-        scale = max(0.05, min(room_w / drawing.width, room_h / drawing.height, READING_SCALE))
-        left = (self.width() - drawing.width * scale) / 2
-        return scale, QPointF(left, MARGIN)
+        return max(0.05, min(room_w / drawing.width, room_h / drawing.height, READING_SCALE))
 
     def person_at(self, position: QPointF) -> str | None:
         """The person whose symbol or name is at `position` (widget pixels)."""

@@ -54,8 +54,8 @@ class PeopleView(QWidget):
         self.diagram.enlarge_requested.connect(self.open_diagram_window)
         self.window_: DiagramWindow | None = None
         self.splitter.addWidget(self.diagram)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
         layout.addWidget(self.splitter)
 
