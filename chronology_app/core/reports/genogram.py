@@ -22,9 +22,15 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from chronology_app.core.records import PersonRecord, RelationshipRecord
+from chronology_app.core.records import RelationshipRecord
 from chronology_app.core.reports.audience import AudienceView
 from chronology_app.core.reports.document import Drawing, Label, Line, Shape, Symbol, Tone
+from chronology_app.core.reports.genogram_rows import (
+    assign_levels,
+    generations,
+    levels_of,
+    ordered_generations,
+)
 
 CELL_W, SIZE, GAP_X, ROW_GAP, STEP = 112.0, 24.0, 18.0, 40.0, 7.0
 MOST_IN_A_ROW = 8  # a larger generation wraps onto more rows
@@ -41,108 +47,6 @@ LEGEND = (  # the key: what, its words, the room it takes across
     ("separated", "separated", 76.0),
     ("other", "sibling, relative or other", 120.0),
 )
-
-
-def _generations(
-    people: Sequence[PersonRecord], links: Sequence[RelationshipRecord]
-) -> dict[str, int]:
-    """Parents above children, partners and siblings side by side (cycles in bad data are cut
-    off after a bounded number of passes)."""
-    level = {p.id: 1 if p.is_child else 0 for p in people}
-    for _ in range(len(people) + 1):
-        changed = False
-        for link in links:
-            a, b = link.persons
-            if link.kind == "parent_child":
-                if level[b] < level[a] + 1:
-                    level[b], changed = level[a] + 1, True
-            elif link.kind in ("intimate_partner", "sibling") and level[a] != level[b]:
-                level[a] = level[b] = max(level[a], level[b])
-                changed = True
-        if not changed:
-            break
-    ranks = {value: rank for rank, value in enumerate(sorted(set(level.values())))}
-    return {pid: ranks[value] for pid, value in level.items()}
-
-
-def _layers(
-    people: Sequence[PersonRecord], links: Sequence[RelationshipRecord], level: dict[str, int]
-) -> list[list[str]]:
-    """Each generation's order: partner chains together, children under their parents in birth
-    order."""
-    order = {p.id: i for i, p in enumerate(people)}
-    born = {
-        p.id: p.date_of_birth.earliest.toordinal() if p.date_of_birth else 10**7 for p in people
-    }
-    partners: dict[str, list[str]] = defaultdict(list)
-    parents: dict[str, list[str]] = defaultdict(list)
-    for link in links:
-        a, b = link.persons
-        if link.kind == "intimate_partner" and level[a] == level[b]:
-            partners[a].append(b)
-            partners[b].append(a)
-        elif link.kind == "parent_child":
-            parents[b].append(a)
-    layers: list[list[str]] = []
-    column: dict[str, float] = {}
-    for generation in range(max(level.values()) + 1):
-        members = [p.id for p in people if level[p.id] == generation]
-
-        def key(pid: str) -> tuple[float, int, int]:
-            above = [column[p] for p in parents[pid] if p in column]
-            return (sum(above) / len(above) if above else float("inf"), born[pid], order[pid])
-
-        groups: list[list[str]] = []
-        seen: set[str] = set()
-        for pid in sorted(members, key=lambda p: (len(partners[p]) != 1, key(p))):
-            if pid in seen:
-                continue
-            group, stack = [], [pid]
-            while stack:  # walk the chain of partners from one end
-                current = stack.pop()
-                if current in seen:
-                    continue
-                seen.add(current)
-                group.append(current)
-                stack.extend(reversed([p for p in partners[current] if p not in seen]))
-            groups.append(group)
-        groups.sort(key=lambda group: min(key(p) for p in group))
-        layer = [pid for group in groups for pid in group]
-        column.update({pid: float(i) for i, pid in enumerate(layer)})
-        layers.append(layer)
-    return layers
-
-
-def _assign_levels(spans: Sequence[tuple[int, int]]) -> list[int]:
-    """A height for each bracket over (or under) a row, so that no two overlap."""
-    taken: list[list[tuple[int, int]]] = []
-    levels = [0] * len(spans)
-    for index in sorted(range(len(spans)), key=lambda i: spans[i][1] - spans[i][0]):
-        lo, hi = spans[index]
-        level = 0
-        while level < len(taken) and any(not (hi < a or b < lo) for a, b in taken[level]):
-            level += 1
-        if level == len(taken):
-            taken.append([])
-        taken[level].append((lo, hi))
-        levels[index] = level
-    return levels
-
-
-def _levels_of(spans: Sequence[tuple[float, float]]) -> list[int]:
-    """A level for each horizontal span, so that spans on one level neither overlap nor
-    touch."""
-    taken: list[list[tuple[float, float]]] = []
-    levels = []
-    for lo, hi in spans:
-        level = 0
-        while level < len(taken) and any(not (hi + 2 < a or b + 2 < lo) for a, b in taken[level]):
-            level += 1
-        if level == len(taken):
-            taken.append([])
-        taken[level].append((lo, hi))
-        levels.append(level)
-    return levels
 
 
 def separated(view: AudienceView) -> set[str]:
@@ -193,7 +97,7 @@ def family_diagram(
         for r in view.case.relationships
         if r.persons[0] in ids and r.persons[1] in ids and r.persons[0] != r.persons[1]
     ]
-    layers = _layers(people, links, _generations(people, links))
+    layers = ordered_generations(people, links, generations(people, links))
     per_row = max(
         int((width + GAP_X) // (CELL_W + GAP_X)), min(MOST_IN_A_ROW, max(map(len, layers)))
     )
@@ -292,8 +196,8 @@ class _Plan:
             (ra, ca), (rb, cb) = (self.where[p] for p in link.persons)
             if ra == rb and abs(ca - cb) > 1:
                 below[ra].append((min(ca, cb), max(ca, cb), link))
-        above_levels = {r: _assign_levels([(a, b) for a, b, _ in s]) for r, s in above.items()}
-        below_levels = {r: _assign_levels([(a, b) for a, b, _ in s]) for r, s in below.items()}
+        above_levels = {r: assign_levels([(a, b) for a, b, _ in s]) for r, s in above.items()}
+        below_levels = {r: assign_levels([(a, b) for a, b, _ in s]) for r, s in below.items()}
         self.top: dict[int, float] = {}
         y = 6.0
         for r in range(len(self.rows)):
@@ -385,7 +289,7 @@ class _Plan:
             by_row[plan[0]].append(index)
         for row, indexes in by_row.items():
             spans = [(plans[i][3], plans[i][4][0]) for i in indexes]
-            for index, level in zip(indexes, _levels_of(spans), strict=True):
+            for index, level in zip(indexes, levels_of(spans), strict=True):
                 _, x, y, lo, (hi, *xs) = plans[index]
                 sibship = self.top[row] - 8 - level * 6
                 self.shapes.append(Line(((x, y), (x, sibship)), Tone.INK, 0.8))
