@@ -137,12 +137,46 @@ def test_the_diagram_opens_larger_in_a_window_that_follows_the_case(
     larger.close()
 
 
-def test_a_case_with_nobody_to_draw_says_so(qtbot: Any) -> None:
+def test_a_case_with_nobody_to_draw_says_so(qtbot: Any, family_b: dict[str, Any]) -> None:
+    from chronology_app.gui.views import genogram_view
+    from tests.core.reports.support import analysis_of
+
     view = GenogramView()
     qtbot.addWidget(view)
     view.resize(400, 200)
     assert view.diagram() is None and view.person_at(QPointF(100, 100)) is None
-    view.grab()  # paints the empty state without a case, and does not fail
+    view.grab()  # no case: a blank page
+    only_professionals = {
+        **family_b,
+        "persons": [p for p in family_b["persons"] if p["roles"] == ["professional"]],
+        "relationships": [],
+        "entries": [{**e, "persons": []} for e in family_b["entries"][:1]],
+    }
+    view.set_case(analysis_of(only_professionals).case)
+    drawn: list[str] = []
+    original = genogram_view.QPainter.drawText
+    try:
+        genogram_view.QPainter.drawText = (  # type: ignore[method-assign]
+            lambda painter, rect, flags, text: drawn.append(text)
+        )
+        view.grab()
+    finally:
+        genogram_view.QPainter.drawText = original  # type: ignore[method-assign]
+    assert view.diagram() is None and drawn == [genogram_view.EMPTY]
+
+
+def test_the_tooltip_says_who_a_person_is_and_that_they_are_restricted(
+    window: MainWindow, qtbot: Any
+) -> None:
+    from chronology_app.gui.views.genogram_view import describe
+
+    assert window.case is not None
+    kelly = window.case.person_by_id["p-kelly"]
+    assert describe(kelly).split("\n") == [
+        "Kelly Ward",
+        "other",
+        "identity restricted: left out of family-facing reports",
+    ]
 
 
 def test_a_pane_too_short_for_the_key_leaves_it_to_the_larger_window(
