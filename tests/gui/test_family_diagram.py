@@ -12,6 +12,7 @@ from chronology_app.core.reports.document import Label, Line, Tone
 from chronology_app.gui.main_window import MainWindow
 from chronology_app.gui.report_layout import TONES
 from chronology_app.gui.views.genogram_view import GenogramView
+from chronology_app.gui.widgets.lock_screen import LockScreen
 
 REF = "BD-2020-0193"
 FAMILY = {"p-sara", "p-leo", "p-mia", "p-dean", "p-kelly"}  # the health visitor is listed only
@@ -134,7 +135,11 @@ def test_the_diagram_opens_larger_in_a_window_that_follows_the_case(
     )  # fmt: skip
     diagram = larger.diagram.diagram()
     assert diagram is not None and "p-new" in diagram.places
-    larger.close()
+    window.lock()  # covered like any open dialog, its title naming no one
+    assert [c.isVisible() for c in larger.findChildren(LockScreen)] == [True]
+    assert larger.windowTitle() == f"Family diagram: {REF}"
+    window.case_view.clear()  # the case closed: the window goes with it
+    assert not larger.isVisible()
 
 
 def test_a_case_with_nobody_to_draw_says_so(qtbot: Any, family_b: dict[str, Any]) -> None:

@@ -214,8 +214,11 @@ class DiagramWindow(QDialog):
 
     def set_case(self, case: CaseData | None) -> None:
         self.diagram.set_case(case)
-        if case is not None:
-            self.setWindowTitle(f"Family diagram: {case.case.reference} {case.case.title}")
+        if case is None:  # the case closed: nothing left to show
+            self.hide()
+        else:
+            # The reference only: the title bar shows while the window is locked.
+            self.setWindowTitle(f"Family diagram: {case.case.reference}")
 
 
 def describe(person: PersonRecord) -> str:
