@@ -64,6 +64,7 @@ ANALYSE_AFTER_MS = 150
 ANALYSE_ON_OPEN_MS = 10
 WIDTHS_KEY = "case_view/column_widths"
 SPLITTER_KEY = "case_view/splitter"
+PEOPLE_SPLITTER_KEY = "case_view/people_splitter"  # the people list beside the diagram
 
 
 class CaseView(QWidget):
@@ -225,6 +226,7 @@ class CaseView(QWidget):
         settings = QSettings()
         settings.setValue(WIDTHS_KEY, self.column_widths())
         settings.setValue(SPLITTER_KEY, self.splitter.saveState())
+        settings.setValue(PEOPLE_SPLITTER_KEY, self.people.splitter.saveState())
 
     def restore_layout(self) -> None:
         settings = QSettings()
@@ -239,9 +241,13 @@ class CaseView(QWidget):
         for column, width in enumerate(self.preferred):
             header.resizeSection(column, width)
         header.blockSignals(False)
-        splitter = settings.value(SPLITTER_KEY)
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
+        for key, splitter in (
+            (SPLITTER_KEY, self.splitter),
+            (PEOPLE_SPLITTER_KEY, self.people.splitter),
+        ):
+            state = settings.value(key)
+            if state is not None:
+                splitter.restoreState(state)
 
     # --- showing a case ------------------------------------------------------------------
 
@@ -269,11 +275,13 @@ class CaseView(QWidget):
 
     def apply(self, patched: Patched) -> None:
         """The case on screen after one change (see the module)."""
-        case = patched.case
+        before, case = self.case, patched.case
         self.case = case
         self.model.apply(patched)
         self.timeline.apply(patched)
         changed = [case.entry_by_id[e] for e in patched.entries]
+        if before is not None:  # a separation withdrawn or undone changes the family diagram
+            changed += [before.entry_by_id[e] for e in patched.removed if e in before.entry_by_id]
         if patched.persons or changed or patched.removed:
             self.filter_bar.set_case(case)
         if patched.people_changed or any(e.kind in RELATIONSHIP_ENTRY_KINDS for e in changed):

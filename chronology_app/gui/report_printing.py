@@ -8,7 +8,9 @@ off as checked and safe to share.
 
 Printing opens a print preview painted by `report_painter.py`, the third renderer of the same
 report document the PDF and Word files come from: vector, full size, in the report's own
-orientation, marking and page numbers included. Nothing is written to a temporary file.
+orientation, marking and page numbers included. Nothing is written to a temporary file. A court
+chronology over Practice Direction 27A's 10 sides is warned about on export and before the
+preview alike, from the one page count `make_report` takes.
 """
 
 from __future__ import annotations
@@ -86,6 +88,12 @@ def save_report(path: Path, data: bytes, fmt: str) -> None:
     write_atomically(path, data)
 
 
+def page_notes(report: Report) -> str:
+    """What the practitioner is told besides the entries to review: the court chronology over
+    Practice Direction 27A's 10 sides (counted once, by `make_report`, for export and print)."""
+    return "\n\n".join(w for w in report.warnings if not w.startswith("to review: "))
+
+
 def review_findings(window: MainWindow, outcome: Report | SharingRefused) -> Report | None:
     """Show what the sharing check found; the report when it was made."""
     reference = window.reference
@@ -135,9 +143,9 @@ def export_report(window: MainWindow) -> None:
             return
         pages = f", {report.pages} pages" if report.pages else ""
         window.statusBar().showMessage(f"Report saved: {path.name} ({audience}{pages})", 8000)
-        notes = [w for w in report.warnings if not w.startswith("to review: ")]
+        notes = page_notes(report)
         if notes:  # the court chronology over PD27A's 10 sides
-            QMessageBox.warning(window, "Report saved", "\n\n".join(notes))
+            QMessageBox.warning(window, "Report saved", notes)
 
     builder = report_builder(window.service, reference, audience, fmt)
     window.ops.in_background("Building the report…", builder, done)
@@ -157,6 +165,17 @@ def print_report(window: MainWindow) -> None:
         report = review_findings(window, outcome)
         if report is None or report.document is None:
             return
+        notes = page_notes(report)
+        if notes:  # the court chronology over PD27A's 10 sides: said before printing
+            answer = QMessageBox.warning(
+                window,
+                "Before printing",
+                f"{notes}\n\nPreview and print it anyway?",
+                QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Ok,  # the preview prints nothing by itself
+            )
+            if answer != QMessageBox.StandardButton.Ok:
+                return
         preview(window, report.document)
 
     builder = report_builder(window.service, reference, audience, PRINT)

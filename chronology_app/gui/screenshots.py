@@ -61,8 +61,7 @@ def main(argv: list[str]) -> int:
         window.filter_bar.clear()
         window.select_entries([window.model.entry(12).id])
         grab(window.timeline, target / "timeline.png")
-        window.case_view.tabs.setCurrentWidget(window.people)
-        grab(window, target / "people-and-family.png")
+        _people_and_family(window, references, target)
         assert window.case is not None
         editor = EntryEditor(window.case, lambda entry, reason: None, parent=window)
         editor.kind.setCurrentIndex(editor.kind.findData("disclosure"))
@@ -107,6 +106,27 @@ def main(argv: list[str]) -> int:
         window.close()
         service.close()
     return 0
+
+
+def _people_and_family(window: MainWindow, references: list[str], target: Path) -> None:
+    """The people view with its family diagram (given room, as a user would drag it), and each
+    demo family's diagram in its own window."""
+    window.case_view.tabs.setCurrentWidget(window.people)
+    sizes = window.case_view.splitter.sizes()
+    window.case_view.splitter.setSizes([sum(sizes) - 520, 520])
+    grab(window, target / "people-and-family.png")
+    window.case_view.splitter.setSizes(sizes)
+    for reference in references:
+        window.open_case(reference)
+        window.ops.wait()
+        window.people.open_diagram_window()
+        diagram = window.people.window_
+        assert diagram is not None
+        diagram.resize(900, 520)
+        grab(diagram, target / f"family-diagram-{reference}.png")
+        diagram.close()
+    window.open_case(references[0])
+    window.ops.wait()
 
 
 def _import_wizard(window: MainWindow, folder: Path, target: Path) -> None:

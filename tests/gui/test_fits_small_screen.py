@@ -47,7 +47,10 @@ def test_the_window_remembers_its_size_splitters_and_columns(qtbot: Any, service
     first.show()
     first.case_view.splitter.setSizes([300, 200])
     first.table.setColumnWidth(1, 177)
+    first.case_view.tabs.setCurrentWidget(first.people)
+    first.people.splitter.setSizes([300, 150])  # the people list beside the family diagram
     sizes = first.case_view.splitter.sizes()
+    people = first.people.splitter.sizes()
     first.close()
     again = MainWindow(service, idle_minutes=60)
     qtbot.addWidget(again)
@@ -56,6 +59,8 @@ def test_the_window_remembers_its_size_splitters_and_columns(qtbot: Any, service
     # height can be compared there.
     assert again.size().height() == 550
     assert again.case_view.splitter.sizes() == sizes
+    again.case_view.tabs.setCurrentWidget(again.people)
+    assert again.people.splitter.sizes() == people
     assert again.case_view.column_widths()[1] == 177  # shown narrower if the screen is small
     again.close()
 

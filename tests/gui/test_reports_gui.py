@@ -113,3 +113,58 @@ def test_a_family_facing_timeline_picture_is_drawn_from_shared_entries(
     window.ops.wait()
     image = QImage(str(target))
     assert not image.isNull() and image.width() > 1000
+
+
+def court_case_over_ten_sides() -> dict[str, Any]:
+    """240 shared entries of high significance, none tagged 'court': all are selected."""
+    from benchmarks.generate import generate_case
+
+    document = generate_case(240, seed=3, reference="CT-2026-0001")
+    for entry in document["entries"]:
+        entry["significance"] = "high"
+        entry["tags"] = [tag for tag in entry.get("tags", []) if tag != "court"]
+        entry.pop("restricted", None)
+    for person in document["persons"]:
+        person.pop("restricted", None)
+    return document
+
+
+@pytest.mark.parametrize("answer", ["Ok", "Cancel"])
+def test_printing_a_court_chronology_over_ten_sides_warns_first_as_export_does(
+    tmp_path: Path, qtbot: Any, service: Any, monkeypatch: Any, answer: str
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    reference = service.import_case(court_case_over_ten_sides()).case_reference
+    window = MainWindow(service, idle_minutes=60)
+    qtbot.addWidget(window)
+    window.open_case(reference)
+    window.ops.wait()
+    warned: list[tuple[str, str]] = []
+
+    def warning(parent: Any, title: str, text: str, *args: Any) -> QMessageBox.StandardButton:
+        warned.append((title, text))
+        return getattr(QMessageBox.StandardButton, answer)
+
+    previewed: list[Any] = []
+    monkeypatch.setattr(printing, "choose_audience", lambda parent, action: "court")
+    monkeypatch.setattr(printing.QMessageBox, "warning", warning)
+    monkeypatch.setattr(printing, "preview", lambda parent, document: previewed.append(document))
+    window.actions_.print_report.trigger()
+    window.ops.wait()
+    # The same warning, with the page count of the PDF the export writes.
+    target = tmp_path / "court.pdf"
+    monkeypatch.setattr(printing, "ask_report_path", lambda *args: (target, "pdf"))
+    window.actions_.export_pdf.trigger()
+    window.ops.wait()
+    pages = len(PdfReader(str(target)).pages)
+    said = (
+        f"The court chronology runs to {pages} A4 sides, over the 10 that Practice Direction "
+        "27A allows in a bundle: 240 entries are selected. Tag fewer entries 'court'."
+    )
+    assert pages > 10
+    assert warned == [
+        ("Before printing", f"{said}\n\nPreview and print it anyway?"),
+        ("Report saved", said),
+    ]
+    assert len(previewed) == (1 if answer == "Ok" else 0)  # warned before the preview opens

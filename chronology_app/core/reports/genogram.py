@@ -17,120 +17,36 @@ Coordinates are points, origin top left, y downwards.
 
 from __future__ import annotations
 
+import textwrap
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-from chronology_app.core.records import PersonRecord, RelationshipRecord
+from chronology_app.core.records import RelationshipRecord
 from chronology_app.core.reports.audience import AudienceView
 from chronology_app.core.reports.document import Drawing, Label, Line, Shape, Symbol, Tone
+from chronology_app.core.reports.genogram_rows import (
+    assign_levels,
+    generations,
+    levels_of,
+    ordered_generations,
+)
 
 CELL_W, SIZE, GAP_X, ROW_GAP, STEP = 112.0, 24.0, 18.0, 40.0, 7.0
 MOST_IN_A_ROW = 8  # a larger generation wraps onto more rows
 LABELS_H = 22.0  # the name and age lines under a symbol
 KINDS = {"male": "square", "female": "circle"}
 STATE_KINDS = ("separation", "reconciliation", "relationship_start")
-
-
-def _generations(
-    people: Sequence[PersonRecord], links: Sequence[RelationshipRecord]
-) -> dict[str, int]:
-    """Parents above children, partners and siblings side by side (cycles in bad data are cut
-    off after a bounded number of passes)."""
-    level = {p.id: 1 if p.is_child else 0 for p in people}
-    for _ in range(len(people) + 1):
-        changed = False
-        for link in links:
-            a, b = link.persons
-            if link.kind == "parent_child":
-                if level[b] < level[a] + 1:
-                    level[b], changed = level[a] + 1, True
-            elif link.kind in ("intimate_partner", "sibling") and level[a] != level[b]:
-                level[a] = level[b] = max(level[a], level[b])
-                changed = True
-        if not changed:
-            break
-    ranks = {value: rank for rank, value in enumerate(sorted(set(level.values())))}
-    return {pid: ranks[value] for pid, value in level.items()}
-
-
-def _layers(
-    people: Sequence[PersonRecord], links: Sequence[RelationshipRecord], level: dict[str, int]
-) -> list[list[str]]:
-    """Each generation's order: partner chains together, children under their parents in birth
-    order."""
-    order = {p.id: i for i, p in enumerate(people)}
-    born = {
-        p.id: p.date_of_birth.earliest.toordinal() if p.date_of_birth else 10**7 for p in people
-    }
-    partners: dict[str, list[str]] = defaultdict(list)
-    parents: dict[str, list[str]] = defaultdict(list)
-    for link in links:
-        a, b = link.persons
-        if link.kind == "intimate_partner" and level[a] == level[b]:
-            partners[a].append(b)
-            partners[b].append(a)
-        elif link.kind == "parent_child":
-            parents[b].append(a)
-    layers: list[list[str]] = []
-    column: dict[str, float] = {}
-    for generation in range(max(level.values()) + 1):
-        members = [p.id for p in people if level[p.id] == generation]
-
-        def key(pid: str) -> tuple[float, int, int]:
-            above = [column[p] for p in parents[pid] if p in column]
-            return (sum(above) / len(above) if above else float("inf"), born[pid], order[pid])
-
-        groups: list[list[str]] = []
-        seen: set[str] = set()
-        for pid in sorted(members, key=lambda p: (len(partners[p]) != 1, key(p))):
-            if pid in seen:
-                continue
-            group, stack = [], [pid]
-            while stack:  # walk the chain of partners from one end
-                current = stack.pop()
-                if current in seen:
-                    continue
-                seen.add(current)
-                group.append(current)
-                stack.extend(reversed([p for p in partners[current] if p not in seen]))
-            groups.append(group)
-        groups.sort(key=lambda group: min(key(p) for p in group))
-        layer = [pid for group in groups for pid in group]
-        column.update({pid: float(i) for i, pid in enumerate(layer)})
-        layers.append(layer)
-    return layers
-
-
-def _assign_levels(spans: Sequence[tuple[int, int]]) -> list[int]:
-    """A height for each bracket over (or under) a row, so that no two overlap."""
-    taken: list[list[tuple[int, int]]] = []
-    levels = [0] * len(spans)
-    for index in sorted(range(len(spans)), key=lambda i: spans[i][1] - spans[i][0]):
-        lo, hi = spans[index]
-        level = 0
-        while level < len(taken) and any(not (hi < a or b < lo) for a, b in taken[level]):
-            level += 1
-        if level == len(taken):
-            taken.append([])
-        taken[level].append((lo, hi))
-        levels[index] = level
-    return levels
-
-
-def _levels_of(spans: Sequence[tuple[float, float]]) -> list[int]:
-    """A level for each horizontal span, so that spans on one level neither overlap nor
-    touch."""
-    taken: list[list[tuple[float, float]]] = []
-    levels = []
-    for lo, hi in spans:
-        level = 0
-        while level < len(taken) and any(not (hi + 2 < a or b + 2 < lo) for a, b in taken[level]):
-            level += 1
-        if level == len(taken):
-            taken.append([])
-        taken[level].append((lo, hi))
-        levels.append(level)
-    return levels
+NOTE_CHAR_W = 3.9  # points: the widest average letter of the 7-point notes (DejaVu Sans)
+LEGEND = (  # the key: what, its words, the room it takes across
+    ("square", "male", 42.0),
+    ("circle", "female", 52.0),
+    ("diamond", "not known", 67.0),
+    ("died", "died", 40.0),
+    ("partners", "partners", 70.0),
+    ("separated", "separated", 76.0),
+    ("other", "sibling, relative or other", 120.0),
+)
 
 
 def separated(view: AudienceView) -> set[str]:
@@ -143,9 +59,33 @@ def separated(view: AudienceView) -> set[str]:
     return {rid for rid, kind in latest.items() if kind == "separation"}
 
 
+@dataclass(frozen=True)
+class FamilyDiagram:
+    """The drawing, and where each person's symbol is (its centre), for a screen to find who
+    was clicked."""
+
+    drawing: Drawing
+    places: Mapping[str, tuple[float, float]]
+    cell_width: float  # each person's column, their name included
+
+
 def genogram(view: AudienceView, ages: Mapping[str, str], width: float) -> Drawing | None:
     """The family (not professionals) in genogram notation; `ages` gives each person's age as
     the report prints it."""
+    diagram = family_diagram(view, ages, width)
+    return diagram.drawing if diagram is not None else None
+
+
+def family_diagram(
+    view: AudienceView,
+    ages: Mapping[str, str],
+    width: float,
+    listed: str = "in the table above",
+    key: bool = True,
+) -> FamilyDiagram | None:
+    """The genogram laid out `width` points wide (the report's and the app's one layout);
+    `listed` says where the people not drawn are listed; without `key`, no key or notes under
+    it (a screen too short for them)."""
     people = [
         p for p in view.case.persons if "professional" not in p.roles and not view.is_withheld(p.id)
     ]
@@ -157,7 +97,7 @@ def genogram(view: AudienceView, ages: Mapping[str, str], width: float) -> Drawi
         for r in view.case.relationships
         if r.persons[0] in ids and r.persons[1] in ids and r.persons[0] != r.persons[1]
     ]
-    layers = _layers(people, links, _generations(people, links))
+    layers = ordered_generations(people, links, generations(people, links))
     per_row = max(
         int((width + GAP_X) // (CELL_W + GAP_X)), min(MOST_IN_A_ROW, max(map(len, layers)))
     )
@@ -165,7 +105,9 @@ def genogram(view: AudienceView, ages: Mapping[str, str], width: float) -> Drawi
     rows = [layer[i : i + per_row] for layer in layers for i in range(0, len(layer), per_row)]
     where = {pid: (r, c) for r, row in enumerate(rows) for c, pid in enumerate(row)}
     plan = _Plan(view, rows, where, cell_w, width)
-    return plan.draw(links, ages)
+    drawing = plan.draw(links, ages, listed if key else None)
+    places = {pid: (plan.cx[pid], plan.top[r] + SIZE / 2) for pid, (r, _) in where.items()}
+    return FamilyDiagram(drawing, places, cell_w)
 
 
 class _Plan:
@@ -228,7 +170,9 @@ class _Plan:
         shift = max(0.0, low - xs[0]) - max(0.0, xs[-1] - high)
         return [x + shift for x in xs]
 
-    def draw(self, links: Sequence[RelationshipRecord], ages: Mapping[str, str]) -> Drawing:
+    def draw(
+        self, links: Sequence[RelationshipRecord], ages: Mapping[str, str], listed: str | None
+    ) -> Drawing:
         partner_links = [link for link in links if link.kind == "intimate_partner"]
         parent_links = [link for link in links if link.kind == "parent_child"]
         self.place(parent_links)
@@ -252,8 +196,8 @@ class _Plan:
             (ra, ca), (rb, cb) = (self.where[p] for p in link.persons)
             if ra == rb and abs(ca - cb) > 1:
                 below[ra].append((min(ca, cb), max(ca, cb), link))
-        above_levels = {r: _assign_levels([(a, b) for a, b, _ in s]) for r, s in above.items()}
-        below_levels = {r: _assign_levels([(a, b) for a, b, _ in s]) for r, s in below.items()}
+        above_levels = {r: assign_levels([(a, b) for a, b, _ in s]) for r, s in above.items()}
+        below_levels = {r: assign_levels([(a, b) for a, b, _ in s]) for r, s in below.items()}
         self.top: dict[int, float] = {}
         y = 6.0
         for r in range(len(self.rows)):
@@ -276,7 +220,9 @@ class _Plan:
         # across the generations would cross the family's own lines.
         for pid in self.where:
             self._person(pid, ages)
-        return self._legend(height)
+        if listed is None:
+            return Drawing(self.width, height, tuple(self.shapes))
+        return self._legend(height, listed)
 
     def _partners(
         self,
@@ -343,7 +289,7 @@ class _Plan:
             by_row[plan[0]].append(index)
         for row, indexes in by_row.items():
             spans = [(plans[i][3], plans[i][4][0]) for i in indexes]
-            for index, level in zip(indexes, _levels_of(spans), strict=True):
+            for index, level in zip(indexes, levels_of(spans), strict=True):
                 _, x, y, lo, (hi, *xs) = plans[index]
                 sibship = self.top[row] - 8 - level * 6
                 self.shapes.append(Line(((x, y), (x, sibship)), Tone.INK, 0.8))
@@ -384,38 +330,39 @@ class _Plan:
             Label(x, top + SIZE + 9, name, 7.5, "middle", bold=True, max_width=width)
         )
         age = "died" if person.date_of_death is not None else f"age {ages.get(pid, 'not known')}"
-        self.shapes.append(
-            Label(x, top + SIZE + 17.5, age, 6.5, "middle", Tone.MUTED, max_width=width)
-        )
+        if restricted:  # marked in words too: a red outline alone does not print in black
+            age = f"restricted · {age}"
+        tone = Tone.DANGER if restricted else Tone.MUTED
+        self.shapes.append(Label(x, top + SIZE + 17.5, age, 6.5, "middle", tone, max_width=width))
 
-    def _legend(self, height: float) -> Drawing:
-        y = height + 8
-        x = 6.0
-        for kind, text in (("square", "male"), ("circle", "female"), ("diamond", "not known")):
-            self.shapes.append(Symbol(x, y, 8, kind))
-            self.shapes.append(Label(x + 8, y + 2.5, text, 7, "start", Tone.MUTED))
-            x += 22 + 5 * len(text)
-        self.shapes.append(Symbol(x, y, 8, "square", crossed=True))
-        self.shapes.append(Label(x + 8, y + 2.5, "died", 7, "start", Tone.MUTED))
-        x += 40
-        self.shapes.append(Line(((x, y), (x + 18, y)), Tone.PARTNER, 1.4))
-        self.shapes.append(Label(x + 22, y + 2.5, "partners", 7, "start", Tone.MUTED))
-        x += 70
-        self.shapes.append(Line(((x, y), (x + 18, y)), Tone.PARTNER, 1.4))
-        self.shapes.append(Line(((x + 6, y + 5), (x + 12, y - 5)), Tone.PARTNER, 1.4))
-        self.shapes.append(Label(x + 22, y + 2.5, "separated", 7, "start", Tone.MUTED))
-        x += 76
-        self.shapes.append(Line(((x, y), (x + 18, y)), Tone.MUTED, 0.8, True))
-        self.shapes.append(
-            Label(x + 22, y + 2.5, "sibling, relative or other", 7, "start", Tone.MUTED)
-        )
-        note = (
+    def _legend(self, height: float, listed: str) -> Drawing:
+        """The key (onto more rows in a narrow drawing), then what is not drawn, a sentence a
+        line."""
+        x, y = 6.0, height + 8
+        for key, text, room in LEGEND:
+            if x + room > self.width and x > 6:
+                x, y = 6.0, y + 12
+            if key in ("square", "circle", "diamond", "died"):
+                kind = "square" if key == "died" else key
+                self.shapes.append(Symbol(x, y, 8, kind, crossed=key == "died"))
+                self.shapes.append(Label(x + 8, y + 2.5, text, 7, "start", Tone.MUTED))
+            else:
+                tone, weight = (Tone.MUTED, 0.8) if key == "other" else (Tone.PARTNER, 1.4)
+                self.shapes.append(Line(((x, y), (x + 18, y)), tone, weight, key == "other"))
+                if key == "separated":
+                    self.shapes.append(Line(((x + 6, y + 5), (x + 12, y - 5)), tone, weight))
+                self.shapes.append(Label(x + 22, y + 2.5, text, 7, "start", Tone.MUTED))
+            x += room
+        notes = [
             "Professionals, and links other than partners and parents between generations, are "
-            "listed in the table above, not drawn."
-        )
+            f"listed {listed}, not drawn."
+        ]
         if self.view.withholds:
-            note += " People whose identity is withheld are not drawn."
+            notes.append("People whose identity is withheld are not drawn.")
         elif any(self.view.case.person_by_id[p].restricted for p in self.where):
-            note += " Red outline: identity restricted."
-        self.shapes.append(Label(0, y + 14, note, 7, "start", Tone.MUTED))
-        return Drawing(self.width, y + 20, tuple(self.shapes))
+            notes.append('Red outline and "restricted": identity restricted.')
+        room = max(24, int(self.width / NOTE_CHAR_W))  # no font metrics here: wide letters
+        for line in (part for note in notes for part in textwrap.wrap(note, room)):
+            y += 10
+            self.shapes.append(Label(0, y + 4, line, 7, "start", Tone.MUTED, max_width=self.width))
+        return Drawing(self.width, y + 9, tuple(self.shapes))

@@ -7,8 +7,9 @@
    (`check.py`): a restricted name in any form stops it with `SharingRefused`, which lists one
    line per finding, and nothing is produced. Warnings to review come back with the report.
 3. The report is written against the document interface (`chronology_report.py`, `court.py`)
-   and rendered to PDF or Word bytes. A court chronology is also rendered to PDF in A4 portrait
-   to count its pages (PD27A: at most 10 sides), with a warning when it goes over.
+   and rendered to PDF or Word bytes (or, for PRINT, handed back for the desktop's painter). A
+   court chronology is always rendered to PDF in A4 portrait to count its pages (PD27A: at most
+   10 sides), with a warning when it goes over, whether it is exported or printed.
 
 Pure and thread-safe: no Qt, no files, no clock (the report date is an argument; callers take
 it from `core.clock.today()`), so the GUI runs it off the GUI thread.
@@ -59,7 +60,7 @@ class Report:
     data: bytes
     audience: str
     fmt: str
-    pages: int | None  # of the PDF rendering (always counted for court)
+    pages: int | None  # of the PDF rendering (always counted for court, printed too)
     selected: int | None  # court: how many entries are selected
     warnings: tuple[str, ...]  # lines to show the practitioner: review before sharing
     check: CheckResult | None  # family-facing only
@@ -109,8 +110,7 @@ def make_report(
         write_report(
             document, view, prepared_by=prepared_by, report_date=report_date, anchor=anchor
         )
-    if fmt == PRINT:
-        return Report(b"", audience, fmt, None, selected, tuple(warnings), check, document)
+    # The court chronology's pages are counted the one way, from its PDF, whatever is made.
     pdf = render_pdf(document) if fmt == "pdf" or audience == COURT else None
     pages = page_count(pdf) if pdf is not None else None
     if audience == COURT and pages is not None and pages > PAGE_LIMIT:
@@ -119,6 +119,8 @@ def make_report(
             f"Practice Direction 27A allows in a bundle: {selected} entries are selected. "
             "Tag fewer entries 'court'."
         )
+    if fmt == PRINT:
+        return Report(b"", audience, fmt, pages, selected, tuple(warnings), check, document)
     if fmt == "docx":
         from chronology_app.core.reports.docx import render_docx
 

@@ -20,7 +20,11 @@ entries by their words, the people named (and their other names) or a date as wr
 boxes beside it narrow by person, kind, agency, tag, significance or dates.</p>
 <p>Below the chronology, the <b>timeline</b> draws a lane per person; hover over a marker to
 see the entry, click it to select it. <b>People and family</b> lists everyone in the case;
-double-click a person to correct their details.</p>
+double-click a person to correct their details. Beside the list, the <b>family diagram</b>:
+squares for males, circles for females, a diamond when not known, a cross for someone who has
+died; partners joined by a line, with a slash once they separated; children below their
+parents. Restricted people are marked "restricted". Click a person to select them in the list;
+double-click the diagram to see it larger.</p>
 <p>On the right, the <b>flags</b>: patterns the app found. Each says what it rests on; click an
 entry number to see it in the chronology.</p>
 <p>Everything is saved as you go. Edit → Undo names what it will undo. The window locks itself

@@ -11,7 +11,7 @@ import pytest
 
 from chronology_app.core.reports.audience import audience_view
 from chronology_app.core.reports.document import Drawing, Label, Line, Symbol, Tone
-from chronology_app.core.reports.genogram import genogram
+from chronology_app.core.reports.genogram import family_diagram, genogram
 from tests.core.reports.support import analysis_of
 
 
@@ -161,3 +161,43 @@ def test_a_withheld_person_and_their_lines_are_not_drawn(
     internal_lines = [s for s in internal.shapes if isinstance(s, Line) and s.tone is Tone.PARTNER]
     assert len(partner_lines) == len(internal_lines) - 1  # Dean and Kelly's line is gone
     assert all("Person" not in getattr(s, "text", "") for s in shared.shapes)
+
+
+def test_a_restricted_person_is_marked_in_words_internally_and_never_family_facing(
+    family_b: dict[str, Any],
+) -> None:
+    def labels(drawing: Drawing) -> list[Label]:
+        return [s for s in drawing.shapes if isinstance(s, Label)]
+
+    internal = labels(drawn(family_b))
+    marked = [label for label in internal if label.text.startswith("restricted · ")]
+    assert [(m.text, m.tone) for m in marked] == [("restricted · age not known", Tone.DANGER)]
+    assert any("identity restricted" in label.text for label in internal)
+    shared = labels(drawn(family_b, "conference"))
+    assert not any("restricted" in label.text for label in shared)
+
+
+@pytest.mark.parametrize("width", [360.0, 770.0])
+def test_the_key_and_notes_stay_inside_a_narrow_drawing_and_places_are_the_symbols(
+    family_b: dict[str, Any], width: float
+) -> None:
+    view = audience_view(analysis_of(family_b), "internal")
+    diagram = family_diagram(view, {}, width, listed="in the people list")
+    assert diagram is not None
+    drawing = diagram.drawing
+    assert drawing.width == width
+    for shape in drawing.shapes:
+        if isinstance(shape, Label) and shape.anchor == "start":
+            assert 0 <= shape.x < width and shape.y <= drawing.height
+        elif isinstance(shape, Symbol):
+            assert shape.x - shape.size / 2 >= 0 and shape.x + shape.size / 2 <= width
+    notes = " ".join(
+        s.text for s in drawing.shapes if isinstance(s, Label) and s.x == 0 and s.size == 7
+    )
+    assert "are listed in the people list, not drawn." in notes
+    assert 'Red outline and "restricted": identity restricted.' in notes
+    found = symbols(drawing)
+    by_id = {p.id: p.name for p in view.case.persons}
+    assert {by_id[pid]: place for pid, place in diagram.places.items()} == {
+        name: (s.x, s.y) for name, s in found.items()
+    }
