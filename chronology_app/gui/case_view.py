@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QSplitter,
@@ -97,7 +98,11 @@ class CaseView(QWidget):
         timeline_column = QVBoxLayout(timeline_page)
         timeline_column.setContentsMargins(0, 0, 0, 0)
         timeline_column.setSpacing(0)
-        timeline_column.addWidget(self.legend)
+        legend_row = QHBoxLayout()
+        legend_row.setContentsMargins(0, 0, 0, 0)
+        legend_row.addWidget(self.legend, 1)
+        legend_row.addWidget(self.timeline.future_button)
+        timeline_column.addLayout(legend_row)
         timeline_column.addWidget(self.timeline)
         self.tabs = QTabWidget()
         self.tabs.addTab(timeline_page, "Timeline")

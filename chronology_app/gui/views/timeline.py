@@ -30,22 +30,28 @@ from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsSceneMouseEvent,
     QGraphicsView,
+    QPushButton,
     QStyleOptionGraphicsItem,
     QToolTip,
     QWidget,
 )
 
+from chronology_app.core import clock
 from chronology_app.core.case_patch import Patched
 from chronology_app.core.errors import ChronologyError
 from chronology_app.core.files import write_atomically
 from chronology_app.core.model.vocabulary import RELATIONSHIP_ENTRY_KINDS
 from chronology_app.core.records import CaseData, EntryRecord
-from chronology_app.gui.views.timeline_marks import COLOURS, category, marker_tooltip
+from chronology_app.gui.colours import mix, tones
+from chronology_app.gui.views.timeline_marks import category, marker_tooltip
 
 LABEL_WIDTH = 170.0  # the least room for lane names; widened to fit the longest
 MAX_LABEL_WIDTH = 280.0
 GAP = 14.0  # between the names and the first marker
 LANE_HEIGHT = 26.0
+# The axis ends this long after today unless the user asks to see entries dated later (a date
+# years ahead is more often a mistyped year than a plan, and would squash the rest).
+FUTURE_MARGIN = dt.timedelta(days=31)
 AXIS_HEIGHT = 24.0
 MARKER = 5.0
 
@@ -125,7 +131,8 @@ class _Lane(QGraphicsItem):
     ) -> None:
         exposed = option.exposedRect
         middle = self.top + LANE_HEIGHT / 2
-        painter.setPen(QPen(QColor("#eceff1")))
+        colours = tones()
+        painter.setPen(QPen(colours["lane_line"]))
         painter.drawLine(
             QPointF(self.timeline.label_width, middle), QPointF(self.timeline.scene_width, middle)
         )
@@ -133,23 +140,25 @@ class _Lane(QGraphicsItem):
         last = bisect.bisect_right(self.xs, exposed.right() + MARKER)
         selected = self.timeline.selected
         for entry, x in zip(self.entries[first:last], self.xs[first:last], strict=True):
-            colour = QColor(COLOURS[category(entry)])
+            colour = colours[category(entry)]
             if entry.date.latest not in (entry.date.earliest, dt.date.max):
-                painter.setPen(QPen(colour, 1))
-                painter.drawLine(
-                    QPointF(x, middle), QPointF(self.timeline.x_of(entry.date.latest), middle)
-                )
+                painter.setPen(QPen(colour, 2 if colours.strong else 1))
+                latest = min(entry.date.latest, self.timeline.end)
+                painter.drawLine(QPointF(x, middle), QPointF(self.timeline.x_of(latest), middle))
             if entry.id in self.timeline.flagged:
-                painter.setPen(QPen(QColor("#f9a825"), 3))
+                painter.setPen(QPen(colours["flagged"], 3))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawEllipse(QPointF(x, middle), MARKER + 3, MARKER + 3)
+            # The outline: the palette's text colour for the selected marker, else the
+            # marker's own colour (a darker copy vanishes on a dark background).
             painter.setPen(
                 QPen(
-                    QColor("#000") if entry.id == selected else colour.darker(),
+                    colours.text if entry.id == selected else colour,
                     2 if entry.id == selected else 1,
                 )
             )
-            painter.setBrush(QBrush(colour if not entry.restricted else colour.lighter(150)))
+            fill = colour if not entry.restricted else mix(colour, colours.base, 0.45)
+            painter.setBrush(QBrush(fill))
             radius = MARKER + (2 if entry.id == selected else 0)
             painter.drawEllipse(QPointF(x, middle), radius, radius)
 
@@ -193,6 +202,14 @@ class TimelineView(QGraphicsView):
         self.label_width = LABEL_WIDTH
         self.setAccessibleName("Timeline")
         self.setToolTip("")  # tooltips come from the marker under the pointer (see event)
+        # "1 entry after today — show": placed by the case view beside the legend; hidden
+        # while every entry is on the axis.
+        self.show_future = False
+        self.hidden_future = 0
+        self.future_button = QPushButton()
+        self.future_button.setFlat(True)
+        self.future_button.hide()
+        self.future_button.clicked.connect(self.toggle_future)
 
     # --- building ------------------------------------------------------------------------
 
@@ -210,16 +227,23 @@ class TimelineView(QGraphicsView):
         self.scene().clear()
         self._lanes = []
         if case is None or not case.entries:
+            self._show_future_note(0)
             return
         days = [e.date.earliest for e in case.entries if e.date.earliest != dt.date.min]
         lates = [e.date.latest for e in case.entries if e.date.latest != dt.date.max]
         self.start = (min(days) if days else dt.date(2000, 1, 1)).replace(month=1, day=1)
         self.end = max([*lates, *days, self.start])
+        cut = max(clock.today() + FUTURE_MARGIN, self.start)
+        later = [e for e in case.entries if dt.date.min != e.date.earliest > cut]
+        if self.end > cut and not self.show_future:
+            self.end = cut
+        shown = [e for e in case.entries if not self._beyond(e)]
+        self._show_future_note(len(later))
         span = max((self.end - self.start).days, 30)
         self.pixels_per_day = scale if keep_view else max(900.0 / span, 0.05)
         by_person: dict[str, list[EntryRecord]] = {p.id: [] for p in case.persons}
         nobody: list[EntryRecord] = []
-        for entry in case.entries:
+        for entry in shown:
             named = {link.person for link in entry.persons if link.person in by_person}
             for person in named:
                 by_person[person].append(entry)
@@ -245,6 +269,39 @@ class TimelineView(QGraphicsView):
         if keep_view:
             self.centerOn(centre)
 
+    def _beyond(self, entry: EntryRecord) -> bool:
+        """Dated after the end of the axis (only ever entries after today, not asked for)."""
+        return entry.date.earliest != dt.date.min and entry.date.earliest > self.end
+
+    def _show_future_note(self, later: int) -> None:
+        self.hidden_future = later
+        button = self.future_button
+        if not later:
+            button.hide()
+            return
+        if self.show_future:
+            button.setText("Show up to today")
+            button.setToolTip("End the timeline at today again")
+        else:
+            noun = "entry" if later == 1 else "entries"
+            button.setText(f"{later} {noun} after today — show")
+            button.setToolTip(
+                "Entries dated after today are left off the timeline so that the rest is not "
+                "squashed; check that their year is right."
+            )
+        button.setAccessibleName(button.text())
+        button.show()
+
+    def toggle_future(self) -> None:
+        """Stretch the axis to the latest entry, or end it at today again."""
+        self.show_future = not self.show_future
+        self.set_case(self._case, self.flagged)
+
+    def palette_changed(self) -> None:
+        """Draw again in the colours of the palette now in use."""
+        self._relayout()
+        self.viewport().update()
+
     def apply(self, patched: Patched) -> None:
         """The same case after one change: only the lanes holding a changed entry are laid out
         again; persons changed, or a date beyond the axis, redraw it keeping the view."""
@@ -258,7 +315,7 @@ class TimelineView(QGraphicsView):
         if not moved:
             return
         changed = [case.entry_by_id[e] for e in patched.entries]
-        if any(not self._on_axis(entry) for entry in changed):
+        if self.hidden_future or any(not self._on_axis(entry) for entry in changed):
             self.set_case(case, keep_view=True)
             return
         lanes = {lane.person: lane for lane in self._lanes}
@@ -313,17 +370,20 @@ class TimelineView(QGraphicsView):
         self.scene().update()
 
     def _draw_axis(self) -> None:
-        pen = QPen(QColor("#90a4ae"))
+        colours = tones()
+        pen = QPen(colours["axis"])
         for year in range(self.start.year, self.end.year + 2):
             x = self.x_of(dt.date(year, 1, 1))
             self.scene().addLine(
                 x, AXIS_HEIGHT - 4, x, AXIS_HEIGHT + LANE_HEIGHT * len(self._lanes), pen
             )
             text = self.scene().addText(str(year))
+            text.setDefaultTextColor(colours.text)
             text.setPos(x + 2, 0)
 
     def _draw_relationships(self, top: float) -> float:
         assert self._case is not None
+        colours = tones()
         y = top + 6
         by_relationship: dict[str, list[Period]] = {}
         for period in relationship_periods(self._case, self.start, self.end):
@@ -338,12 +398,13 @@ class TimelineView(QGraphicsView):
                 if p in self._case.person_by_id
             )
             label = self.scene().addText(names)
+            label.setDefaultTextColor(colours.text)
             label.setPos(4, y - 2)
             for period in periods:
                 x0, x1 = self.x_of(period.start), self.x_of(period.end)
-                colour = QColor("#8e24aa") if period.together else QColor("#cfd8dc")
+                colour = colours["together" if period.together else "separated"]
                 rect = self.scene().addRect(
-                    QRectF(x0, y + 4, max(x1 - x0, 2), 12), QPen(colour.darker()), QBrush(colour)
+                    QRectF(x0, y + 4, max(x1 - x0, 2), 12), QPen(colour), QBrush(colour)
                 )
                 rect.setToolTip(
                     ("Together" if period.together else "Separated")
@@ -376,12 +437,15 @@ class TimelineView(QGraphicsView):
     def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         """Lane names stay at the left edge of the view however far the timeline is panned."""
         left = self.mapToScene(0, 0).x()
-        painter.setPen(QPen(QColor("#263238")))
+        colours = tones()
+        painter.setPen(QPen(colours.text))
+        behind = QColor(colours.base)
+        behind.setAlpha(235)
         for lane in self._lanes:
             box = QRectF(left, lane.top, self.label_width - 6, LANE_HEIGHT)
             if not box.intersects(QRectF(rect)):
                 continue
-            painter.fillRect(box, QColor(250, 250, 250, 235))
+            painter.fillRect(box, behind)
             painter.drawText(box.adjusted(6, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter, lane.label)
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
@@ -426,7 +490,7 @@ class TimelineView(QGraphicsView):
     def export_png(self, path: str) -> bool:
         rect = self.scene().sceneRect()
         image = QImage(int(rect.width()) + 1, int(rect.height()) + 1, QImage.Format.Format_ARGB32)
-        image.fill(QColor("white"))
+        image.fill(tones().base)
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.scene().render(painter, QRectF(image.rect()), rect)
