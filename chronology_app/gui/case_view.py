@@ -41,6 +41,7 @@ from chronology_app.core.case_patch import Patched
 from chronology_app.core.model.vocabulary import RELATIONSHIP_ENTRY_KINDS
 from chronology_app.core.records import CaseData
 from chronology_app.core.service import Service
+from chronology_app.gui.colours import toned
 from chronology_app.gui.models.chronology_model import (
     COLUMNS,
     ENTRY_ID_ROLE,
@@ -120,9 +121,7 @@ class CaseView(QWidget):
         self.splitter.setSizes([520, 300])
         self.splitter.setChildrenCollapsible(False)
         self.banner = QLabel()
-        self.banner.setStyleSheet(
-            "background: #fff3cd; color: #5d4200; padding: 4px 8px; font-weight: bold;"
-        )
+        toned(self.banner, "banner")
         self.banner.setAccessibleName("Review mode")
         self.banner.hide()
         layout = QVBoxLayout(self)

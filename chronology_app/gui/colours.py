@@ -215,7 +215,20 @@ class Tones:
         return QColor(self.colours[key])
 
     def style(self, key: str) -> str:
-        """A style sheet for a label in this tone."""
+        """A style sheet for a label in this tone ("plain": the palette's own)."""
+        if key == "plain":
+            return ""
+        if key == "banner":  # review mode: a strip that must not be missed
+            if self.strong:
+                back, fore = (
+                    self.highlight,
+                    QGuiApplication.palette().color(QPalette.ColorRole.HighlightedText),
+                )
+            else:
+                back, fore = QColor("#fff3cd"), QColor("#5d4200")
+            return f"background: {back.name()}; color: {fore.name()}; padding: 4px 8px; " + (
+                "font-weight: bold;"
+            )
         return f"color: {self.colours[key].name()};"
 
 
@@ -277,8 +290,8 @@ class _Restyler(QObject):
 
 
 def toned(label: QLabel, key: str) -> QLabel:
-    """Colour a label in a tone ("error", "warning", "note", "good", "muted") readable on the
-    palette in use, now and after the palette changes."""
+    """Colour a label in a tone ("error", "warning", "note", "good", "muted", "banner", or
+    "plain") readable on the palette in use, now and after the palette changes."""
     label.setStyleSheet(style(key))
     existing = label.findChildren(_Restyler)
     if existing:
@@ -286,6 +299,23 @@ def toned(label: QLabel, key: str) -> QLabel:
     else:
         _Restyler(label, key)
     return label
+
+
+def follow_the_system() -> None:
+    """At start: the user's choice over the system's palette, and again whenever the system's
+    contrast preference changes (Qt 6.10+)."""
+    apply_palette()
+    accessibility = getattr(QGuiApplication.styleHints(), "accessibility", None)
+    if accessibility is not None:
+        hints = accessibility()
+        if not hints.property("chronology_followed"):
+            hints.setProperty("chronology_followed", True)
+            hints.contrastPreferenceChanged.connect(_system_contrast_changed)
+
+
+def _system_contrast_changed(_preference: object) -> None:
+    apply_palette()
+    repaint_all()
 
 
 def repaint_all() -> None:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from chronology_app.core import profile as core_profile
 from chronology_app.core.errors import ChronologyError, InvalidInput
 from chronology_app.core.profile import MAX_NAME, ROLES, Profile
-from chronology_app.gui.widgets.dialog_parts import ERROR_STYLE
+from chronology_app.gui.colours import toned
 
 __all__ = ["ROLES", "Profile", "ProfileDialog", "load_profile", "profile_is_set"]
 
@@ -76,7 +76,7 @@ class ProfileDialog(QDialog):
         self.name.setAccessibleName("Your name")
         form.addRow("Your name", self.name)
         self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
+        toned(self.error, "error")
         self.error.setWordWrap(True)
         self.error.hide()
         form.addRow("", self.error)

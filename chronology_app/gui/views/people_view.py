@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QLineF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtGui import QBrush, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGraphicsScene,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from chronology_app.core.records import CaseData, PersonRecord
+from chronology_app.gui.colours import tones
 from chronology_app.gui.models.people_model import PeopleModel
 
 BOX_W, BOX_H, GAP_X, ROW_Y = 130.0, 46.0, 40.0, 150.0
@@ -39,8 +40,14 @@ class FamilyDiagram(QGraphicsView):
         super().__init__(parent)
         self.setScene(QGraphicsScene(self))
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._case: CaseData | None = None
+
+    def palette_changed(self) -> None:
+        """Draw again in the colours of the palette now in use."""
+        self.set_case(self._case)
 
     def set_case(self, case: CaseData | None) -> None:
+        self._case = case
         scene = self.scene()
         scene.clear()
         if case is None:
@@ -54,6 +61,7 @@ class FamilyDiagram(QGraphicsView):
                 rect = QRectF(column * (BOX_W + GAP_X), row * ROW_Y, BOX_W, BOX_H)
                 where[person.id] = rect
         couples = 0
+        colours = tones()
         for relationship in case.relationships:
             a, b = relationship.persons
             if a not in where or b not in where:
@@ -65,7 +73,7 @@ class FamilyDiagram(QGraphicsView):
                 drop = 8.0 + 9.0 * (couples - 1)
                 dashed = separated(case, relationship.id)
                 style = Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine
-                pen = QPen(QColor("#6a1b9a"), 2, style)
+                pen = QPen(colours["relationship"], 2, style)
                 x1 = first.center().x() - couples * 4
                 x2 = second.center().x() + couples * 4
                 y = first.bottom() + drop
@@ -73,20 +81,21 @@ class FamilyDiagram(QGraphicsView):
                 scene.addLine(x1, first.bottom(), x1, y, pen)
                 scene.addLine(x2, second.bottom(), x2, y, pen)
             elif relationship.kind == "parent_child":
-                pen = QPen(QColor("#455a64"), 1)
+                pen = QPen(colours.text, 1)
                 scene.addLine(
                     first.center().x(), first.bottom(), second.center().x(), second.top(), pen
                 )
             else:
-                pen = QPen(QColor("#90a4ae"), 1, Qt.PenStyle.DotLine)
+                pen = QPen(colours["separated"], 1, Qt.PenStyle.DotLine)
                 scene.addLine(QLineF(first.center(), second.center()), pen)
         for person in drawn:
             self._draw_person(person, where[person.id])
 
     def _draw_person(self, person: PersonRecord, rect: QRectF) -> None:
         scene = self.scene()
-        fill = QBrush(QColor("#fbe9e7") if person.restricted else QColor("#ffffff"))
-        pen = QPen(QColor("#263238"), 2 if person.is_child else 1)
+        colours = tones()
+        fill = QBrush(colours.tints["restricted"] if person.restricted else colours.base)
+        pen = QPen(colours.text, 2 if person.is_child else 1)
         if person.sex == "male":
             scene.addRect(rect, pen, fill)
         elif person.sex == "female":
@@ -95,6 +104,7 @@ class FamilyDiagram(QGraphicsView):
             path_rect = scene.addRect(rect, pen, fill)
             path_rect.setOpacity(0.9)
         text = scene.addText(person.name + ("\n(restricted)" if person.restricted else ""))
+        text.setDefaultTextColor(colours.text)
         text.setTextWidth(BOX_W - 8)
         text.setPos(rect.left() + 4, rect.top() + 2)
         text.setToolTip(", ".join(person.roles))
