@@ -35,7 +35,7 @@ def _lane_labels(window: MainWindow) -> list[str]:
 def _testers(window: MainWindow) -> list[QAbstractItemModelTester]:
     mode = QAbstractItemModelTester.FailureReportingMode.Fatal
     return [
-        QAbstractItemModelTester(model, mode)
+        QAbstractItemModelTester(model, mode, model)  # kept alive by its model
         for model in (window.model, window.proxy, window.flags_panel.model)
     ]
 

@@ -163,6 +163,7 @@ class ChronologyModel(QAbstractTableModel):
             self.endInsertRows()
         elif old == new:
             self._entries[new] = entry
+            self._cache.pop(entry.id, None)
             self.dataChanged.emit(self.index(new, 0), self.index(new, last))
         else:
             # Qt's move: the row goes before `destination`, counted before the move.
@@ -170,6 +171,9 @@ class ChronologyModel(QAbstractTableModel):
             self.beginMoveRows(QModelIndex(), old, old, QModelIndex(), destination)
             del self._entries[old]
             self._entries.insert(new, entry)
+            # Again: whatever listens to the move (a sorting proxy, a tester) may have read
+            # the row while it still held the entry as it was, and cached that.
+            self._cache.pop(entry.id, None)
             self._reindex(min(old, new))
             self.endMoveRows()
             self.dataChanged.emit(self.index(new, 0), self.index(new, last))
