@@ -180,7 +180,30 @@ def apply_palette() -> None:
         _SYSTEM_PALETTE.append(QPalette(app.palette()))
     system = _SYSTEM_PALETTE[0]
     wanted = high_contrast() and not _is_strong(system)
-    app.setPalette(high_contrast_palette() if wanted else system)
+    use_palette(high_contrast_palette() if wanted else system)
+
+
+# In high contrast every field has a frame in the text colour, and the one with the keyboard
+# focus a thicker one in the highlight colour: the styles draw frames from shades of the window
+# colour, which on black are black, so an empty field would not be seen at all.
+FIELD_FRAMES = """
+QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox, QComboBox {
+    border: 1px solid palette(text); padding: 1px;
+}
+QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QAbstractSpinBox:focus, QComboBox:focus {
+    border: 2px solid palette(highlight); padding: 0px;
+}
+QLineEdit:disabled, QPlainTextEdit:disabled { border: 1px dotted palette(mid); }
+"""
+
+
+def use_palette(palette: QPalette) -> None:
+    """Make `palette` the application's, with frames on fields when it is high contrast."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
+    app.setPalette(palette)
+    app.setStyleSheet(FIELD_FRAMES if tones(app.palette()).strong else "")
 
 
 def _is_strong(palette: QPalette) -> bool:
@@ -337,4 +360,5 @@ __all__ = [
     "style",
     "toned",
     "tones",
+    "use_palette",
 ]

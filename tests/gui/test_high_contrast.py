@@ -118,6 +118,8 @@ def test_view_high_contrast_gives_black_white_and_yellow(
         assert current.color(QPalette.ColorRole.Highlight) == QColor("#ffff00")
         assert tones().strong
         assert tones()["flagged"] == QColor("#ffff00")  # flagged markers ringed in yellow
+        # fields framed in the text colour (the style's own frames are black on black)
+        assert "border: 1px solid palette(text)" in qapp.styleSheet()
         # the timeline was drawn again in the new colours
         year = next(i for i in window.timeline.scene().items() if isinstance(i, QGraphicsTextItem))
         assert year.defaultTextColor() == QColor("#ffffff")
@@ -125,9 +127,10 @@ def test_view_high_contrast_gives_black_white_and_yellow(
         assert qapp.palette().color(QPalette.ColorRole.Window) == before.color(
             QPalette.ColorRole.Window
         )
+        assert qapp.styleSheet() == ""
     finally:
         QSettings().setValue(colours.HIGH_CONTRAST_KEY, False)
-        qapp.setPalette(before)
+        colours.use_palette(before)
 
 
 def test_the_systems_high_contrast_preference_is_followed(
@@ -140,4 +143,4 @@ def test_the_systems_high_contrast_preference_is_followed(
         assert qapp.palette().color(QPalette.ColorRole.Base) == QColor("#000000")
         assert tones().strong
     finally:
-        qapp.setPalette(before)
+        colours.use_palette(before)

@@ -86,16 +86,22 @@ def future_question(date: PartialDate, today: dt.date) -> str | None:
     return f"{shown} is {wording.time_ahead(date.earliest, today)}; save it anyway?"
 
 
-def ask_to_save_future(parent: QWidget, question: str) -> bool:
-    """The question in a message box; Cancel (the default) keeps the dialog open."""
-    answer = QMessageBox.question(
-        parent,
+def future_box(parent: QWidget, question: str) -> QMessageBox:
+    """The question in a message box: Save, or Cancel (the default) to correct the date."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
         "A date after today",
         question,
         QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Cancel,
+        parent,
     )
-    return answer == QMessageBox.StandardButton.Save
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.button(QMessageBox.StandardButton.Cancel).setText("Correct the date")
+    return box
+
+
+def ask_to_save_future(parent: QWidget, question: str) -> bool:
+    return future_box(parent, question).exec() == QMessageBox.StandardButton.Save
 
 
 def cap_message(field: str, length: int) -> str | None:
