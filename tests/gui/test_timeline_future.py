@@ -1,6 +1,7 @@
-"""A date years after today does not stretch the timeline: the axis ends a month after today
-and a button says how many entries are left off ("1 entry after today — show"), which
-stretches it to them on request and back again."""
+"""A date years after today does not stretch the timeline: entries more than a month after
+today are left off, the axis is drawn as if they were not there, and a button says how many
+are left off ("1 entry after today — show"), which stretches it to them on request and back
+again."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def test_entries_after_today_wait_to_be_asked_for(qtbot: Any, family_b_service: 
     qtbot.addWidget(timeline)
     with clock.fixed(TODAY):
         timeline.set_case(family_b_service.case_data(REF))
-        assert timeline.end == TODAY + FUTURE_MARGIN
+        assert timeline.end == dt.date(2026, 12, 20)  # the latest entry left on
         assert "Typed with the wrong year." not in _markers(timeline)
         assert "Review meeting booked." in _markers(timeline)
         button = timeline.future_button
@@ -43,7 +44,7 @@ def test_entries_after_today_wait_to_be_asked_for(qtbot: Any, family_b_service: 
         assert "Typed with the wrong year." in _markers(timeline)
         assert button.text() == "Show up to today"
         button.click()  # and back
-        assert timeline.end == TODAY + FUTURE_MARGIN
+        assert timeline.end == dt.date(2026, 12, 20)
         assert button.text() == "1 entry after today — show"
 
 
@@ -57,6 +58,8 @@ def test_no_button_while_every_entry_is_on_the_axis(qtbot: Any, family_b_service
 
 
 def test_the_count_follows_changes_in_the_window(window: Any) -> None:
+    last = window.timeline.end
+    assert last < TODAY
     with clock.fixed(TODAY):
         for year in ("2030", "2031"):
             window.ops.change(
@@ -74,4 +77,17 @@ def test_the_count_follows_changes_in_the_window(window: Any) -> None:
         button = window.timeline.future_button
         assert button.text() == "2 entries after today — show"
         assert not button.isHidden()
-        assert window.timeline.end == TODAY + FUTURE_MARGIN
+        assert window.timeline.end == last  # the axis as it was before they were added
+
+
+def test_a_month_after_today_is_drawn_and_a_day_later_is_not(
+    qtbot: Any, family_b_service: Service
+) -> None:
+    _add(family_b_service, (TODAY + FUTURE_MARGIN).isoformat(), "At the margin.")
+    _add(family_b_service, (TODAY + FUTURE_MARGIN + dt.timedelta(days=1)).isoformat(), "After.")
+    timeline = TimelineView()
+    qtbot.addWidget(timeline)
+    with clock.fixed(TODAY):
+        timeline.set_case(family_b_service.case_data(REF))
+    assert "At the margin." in _markers(timeline) and "After." not in _markers(timeline)
+    assert timeline.hidden_future == 1

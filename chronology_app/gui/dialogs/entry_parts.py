@@ -195,7 +195,7 @@ class ProblemArea(QFrame):
     between the form and the buttons, so the form never moves as they come and go. Each
     names its field; clicking it goes to the field."""
 
-    LINES = 3
+    LINES = 2
 
     def __init__(self, go_to: Callable[[str], None]) -> None:
         super().__init__()

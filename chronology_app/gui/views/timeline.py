@@ -85,7 +85,6 @@ class TimelineView(QGraphicsView):
         self.show_future = False
         self.hidden_future = 0
         self.future_button = QPushButton()
-        self.future_button.setFlat(True)
         self.future_button.hide()
         self.future_button.clicked.connect(self.toggle_future)
 
@@ -114,7 +113,14 @@ class TimelineView(QGraphicsView):
         cut = max(clock.today() + FUTURE_MARGIN, self.start)
         later = [e for e in case.entries if dt.date.min != e.date.earliest > cut]
         if self.end > cut and not self.show_future:
-            self.end = cut
+            # The axis is drawn as if the entries after today were not there (a note says
+            # they are): it ends at the latest of the others, never beyond today's margin.
+            ends = [
+                e.date.earliest if e.date.latest == dt.date.max else min(e.date.latest, cut)
+                for e in case.entries
+                if not dt.date.min != e.date.earliest > cut
+            ]
+            self.end = max([*(d for d in ends if d != dt.date.min), self.start])
         shown = [e for e in case.entries if not self._beyond(e)]
         self._show_future_note(len(later))
         span = max((self.end - self.start).days, 30)
