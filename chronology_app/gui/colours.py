@@ -120,13 +120,19 @@ def system_asks_high_contrast() -> bool:
     return bool(preference == Qt.ContrastPreference.HighContrast)
 
 
+_USER_CHOICE: dict[str, bool] = {}  # read once: colours are asked for on every paint
+
+
 def user_wants_high_contrast() -> bool:
-    value = QSettings().value(HIGH_CONTRAST_KEY, False)
-    return str(value).lower() in ("true", "1")
+    if "on" not in _USER_CHOICE:
+        value = QSettings().value(HIGH_CONTRAST_KEY, False)
+        _USER_CHOICE["on"] = str(value).lower() in ("true", "1")
+    return _USER_CHOICE["on"]
 
 
 def set_user_high_contrast(on: bool) -> None:
     QSettings().setValue(HIGH_CONTRAST_KEY, bool(on))
+    _USER_CHOICE["on"] = bool(on)
     apply_palette()
 
 

@@ -129,7 +129,7 @@ def test_view_high_contrast_gives_black_white_and_yellow(
         )
         assert qapp.styleSheet() == ""
     finally:
-        QSettings().setValue(colours.HIGH_CONTRAST_KEY, False)
+        colours.set_user_high_contrast(False)
         colours.use_palette(before)
 
 
