@@ -143,4 +143,6 @@ def test_the_systems_high_contrast_preference_is_followed(
         assert qapp.palette().color(QPalette.ColorRole.Base) == QColor("#000000")
         assert tones().strong
     finally:
+        monkeypatch.undo()
         colours.use_palette(before)
+    assert qapp.styleSheet() == ""
