@@ -189,9 +189,10 @@ def apply_palette() -> None:
     use_palette(high_contrast_palette() if wanted else system)
 
 
-# In high contrast every field has a frame in the text colour, and the one with the keyboard
-# focus a thicker one in the highlight colour: the styles draw frames from shades of the window
-# colour, which on black are black, so an empty field would not be seen at all.
+# In high contrast every field, button and check box has a frame in the text colour (a box
+# ticked is filled with the highlight), and the one with the keyboard focus is marked in the
+# highlight colour: the styles draw frames from shades of the window colour, which on black
+# are black, so an empty field or box would not be seen at all.
 FIELD_FRAMES = """
 QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox, QComboBox {
     border: 1px solid palette(text); padding: 1px;
@@ -200,6 +201,19 @@ QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QAbstractSpinBox:focus, 
     border: 2px solid palette(highlight); padding: 0px;
 }
 QLineEdit:disabled, QPlainTextEdit:disabled { border: 1px dotted palette(mid); }
+QPushButton, QToolButton { border: 1px solid palette(text); padding: 3px 10px; }
+QPushButton:focus, QToolButton:focus, QPushButton:default {
+    border: 2px solid palette(highlight); padding: 2px 9px;
+}
+QPushButton:disabled, QToolButton:disabled { border: 1px dotted palette(mid); }
+QCheckBox::indicator, QRadioButton::indicator {
+    width: 12px; height: 12px; border: 1px solid palette(text); background: palette(base);
+}
+QRadioButton::indicator { border-radius: 7px; }
+QCheckBox::indicator:checked, QRadioButton::indicator:checked {
+    background: palette(highlight); border: 2px solid palette(text);
+}
+QCheckBox:focus, QRadioButton:focus { color: palette(highlight); }
 """
 
 
