@@ -17,13 +17,14 @@ from chronology_app.gui.colours import toned
 from chronology_app.gui.dialogs.entry_parts import MESSAGES, combo
 
 
-class AttributeFields(QWidget):
-    """The attribute rows of the entry editor's form for the kind chosen."""
+class AttributeFields:
+    """The attribute rows of the entry editor's form for the kind chosen, placed in the form
+    itself after `after` (so their labels line up with the others)."""
 
     def __init__(self, ripa_contact: RipaContact | None, on_change: Callable[[str], None]):
-        super().__init__()
-        self.form = QFormLayout(self)
-        self.form.setContentsMargins(0, 0, 0, 0)
+        self.form = QFormLayout()  # replaced by the editor's form in `place`
+        self._after: QWidget | None = None
+        self._rows: list[QWidget] = []  # the field widget of each row added, to remove it
         self._ripa_contact = ripa_contact
         self._on_change = on_change  # told the problem key of an attribute the user changed
         self.kind = ""
@@ -31,11 +32,22 @@ class AttributeFields(QWidget):
         self.consent_note: QLabel | None = None  # shown for a disclosure with no answer
         self.ripa_note: QLabel | None = None  # shown for an online check
 
+    def place(self, form: QFormLayout, after: QWidget) -> None:
+        """Put the rows in `form`, after the row of `after`."""
+        self.form, self._after = form, after
+
+    def _add_row(self, label: str, widget: QWidget) -> None:
+        assert self._after is not None
+        position: Any = self.form.getWidgetPosition(self._after)  # (row, role)
+        self.form.insertRow(int(position[0]) + 1 + len(self._rows), label, widget)
+        self._rows.append(widget)
+
     def show_kind(self, kind: str) -> None:
         """The rows for `kind`; values typed for a field both kinds have are kept."""
         kept = {key: self.value(key) for key in self.widgets}
-        while self.form.rowCount():
-            self.form.removeRow(0)
+        for widget in self._rows:
+            self.form.removeRow(widget)
+        self._rows = []
         self.widgets = {}
         self.consent_note = self.ripa_note = None  # removed with their rows
         self.kind = kind
@@ -44,7 +56,7 @@ class AttributeFields(QWidget):
             self.widgets[key] = widget
             label = "Consent to refer asked?" if key == "consent_to_refer" else words.label(key)
             widget.setAccessibleName(label)
-            self.form.addRow(label, widget)
+            self._add_row(label, widget)
             if (kind, key) == ("disclosure", "consent_to_refer"):
                 self.consent_note = self._note(MESSAGES["consent"])
             elif (kind, key) == ("online_check", "authorisation"):
@@ -59,7 +71,7 @@ class AttributeFields(QWidget):
         if tone:
             toned(label, tone)
         label.setWordWrap(True)
-        self.form.addRow("", label)
+        self._add_row("", label)
         return label
 
     def update_consent_note(self) -> None:

@@ -129,6 +129,7 @@ class EntryEditor(QDialog):
         form.addRow("Source type", self.source_type)
 
         self.people_box = QVBoxLayout()
+        self.people_box.setContentsMargins(0, 0, 0, 0)
         people = QWidget()
         people.setLayout(self.people_box)
         add_person = QPushButton("Add a person to this entry")
@@ -157,7 +158,7 @@ class EntryEditor(QDialog):
         self.relationship.activated.connect(self._name_the_partners)  # chosen by the user
         self.relationship.currentIndexChanged.connect(lambda: self._changed("relationship"))
 
-        form.addRow(self.attributes)
+        self.attributes.place(form, self.relationship)
 
         self.impact = CappedText("impact", 2)
         self.impact.textChanged.connect(lambda: self._changed("impact"))
