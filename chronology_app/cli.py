@@ -260,7 +260,13 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=f"The passphrase is read from {PASSPHRASE_ENV} or asked for.",
     )
     parser.add_argument("--version", action="version", version=f"chronology {__version__}")
-    parser.add_argument("--user", help=f"your name for the audit trail (default: ${USER_ENV})")
+    parser.add_argument(
+        "--user",
+        help=(
+            f"your name for the audit trail (default: ${USER_ENV}, else the name set in the "
+            "app's Who is working, else your login name)"
+        ),
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="log what is done (no content)"

@@ -58,8 +58,9 @@ def _check_target(target: Path) -> None:
         raise ChronologyError(f"Cannot write {target}: the folder {folder} does not exist.")
 
 
-def _load(ctx: CliContext) -> tuple[Analysis, dict[str, str], str | None]:
-    """The analysis, the sign-offs for sharing and the audit fingerprint (workspace only)."""
+def _load(ctx: CliContext) -> tuple[Analysis, dict[str, str], str | None, str]:
+    """The analysis, the sign-offs for sharing, the audit fingerprint (workspace only) and
+    who prepares the report (on a team server, who signed in)."""
     from chronology_app.core import casefile
     from chronology_app.core.analysis import analyse_case
     from chronology_app.core.records import case_data
@@ -72,7 +73,7 @@ def _load(ctx: CliContext) -> tuple[Analysis, dict[str, str], str | None]:
         if args.reference:
             raise ChronologyError("A case file holds one case: give no reference with it.")
         data = case_data(casefile.read(args.source))
-        return analyse_case(data, settings or Settings(), as_of=None), {}, None
+        return analyse_case(data, settings or Settings(), as_of=None), {}, None, ctx.user()
     if not args.reference:
         raise ChronologyError(
             "A workspace holds many cases: give the case reference after the workspace, "
@@ -82,7 +83,8 @@ def _load(ctx: CliContext) -> tuple[Analysis, dict[str, str], str | None]:
         analysis = service.analysis(args.reference)
         signed = service.shared_sign_offs(args.reference)
         anchor = service.audit_fingerprint_line()
-    return analysis, signed, anchor
+        user = service.user
+    return analysis, signed, anchor, user
 
 
 def _report(ctx: CliContext) -> int:
@@ -95,14 +97,14 @@ def _report(ctx: CliContext) -> int:
     fmt = _format(target)
     same_kind = is_pdf if fmt == "pdf" else is_docx
     check_replaceable(target, same_kind=same_kind, what=fmt.upper(), force=args.force)
-    analysis, signed, anchor = _load(ctx)
+    analysis, signed, anchor, user = _load(ctx)
     reference = analysis.case.case.reference
     try:
         report = make_report(
             analysis,
             args.audience,
             fmt,
-            prepared_by=args.prepared_by or ctx.user(),
+            prepared_by=args.prepared_by or user,
             report_date=clock.today(),
             anchor=anchor,
             signed_off=signed,
@@ -144,7 +146,9 @@ def register(command: Register) -> None:
         "(PD12A chronology of the entries tagged 'court', family-facing), internal "
         "(everything) or review (adds who recorded each entry and when)",
     )
-    sub.add_argument("--prepared-by", help="the name on the cover (default: --user)")
+    sub.add_argument(
+        "--prepared-by", help="the name on the cover (default: who is working, as for --user)"
+    )
     sub.add_argument("--settings", help="an authority's settings file (rule parameters)")
 
 

@@ -35,7 +35,12 @@ class CliContext:
         self.err = err
 
     def user(self) -> str:
-        return str(self.args.user or os.environ.get(USER_ENV) or getpass.getuser())
+        """Who is working: `--user`, else $CHRONOLOGY_USER, else the name set once for this
+        computer login (the app's "Who is working", `core/profile.py`), else the login name.
+        On a team server the database's sign-in wins over all of these (`Service`)."""
+        from chronology_app.core.profile import login_name, stored_name
+
+        return str(self.args.user or os.environ.get(USER_ENV) or stored_name() or login_name())
 
     def passphrase(self, *, confirm: bool = False) -> str:
         value = os.environ.get(PASSPHRASE_ENV)

@@ -28,6 +28,8 @@ def _anchors_in_tmp(
     to the real user's settings."""
     folder = tmp_path_factory.mktemp("anchors")
     monkeypatch.setenv("CHRONOLOGY_ANCHORS", str(folder / "anchors.json"))
+    # Likewise the user's name and role ("Who is working"), which both front ends read.
+    monkeypatch.setenv("CHRONOLOGY_PROFILE_DIR", str(tmp_path_factory.mktemp("profile")))
 
 
 @pytest.fixture

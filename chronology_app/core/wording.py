@@ -11,7 +11,7 @@ import datetime as dt
 from chronology_app.core.dates import DateKind, PartialDate, format_day
 from chronology_app.core.records import EntryRecord
 
-__all__ = ["age", "age_from_day", "child_age", "date_shown", "day", "entry_date"]
+__all__ = ["age", "age_from_day", "child_age", "date_shown", "day", "entry_date", "time_ahead"]
 
 
 def day(when: dt.date) -> str:
@@ -83,3 +83,32 @@ def age_from_day(born: dt.date, on: dt.date) -> str:
     months = (on.year - born.year) * 12 + on.month - born.month - (on.day < born.day)
     years, months = divmod(months, 12)
     return f"{years}y {months}m" if years else f"{months}m"
+
+
+def time_ahead(when: dt.date, today: dt.date) -> str:
+    """How far after today a day is, as said in a question: 'tomorrow', '12 days from today',
+    '3 weeks from today', 'more than 5 months from today', '4 years from today', 'more than 4
+    years from today'."""
+    days = (when - today).days
+    if days <= 1:
+        return "tomorrow" if days == 1 else "today"
+    if days < 14:
+        return f"{days} days from today"
+    months = (when.year - today.year) * 12 + when.month - today.month - (when.day < today.day)
+    if months < 2:
+        weeks, extra = divmod(days, 7)
+        return f"{'more than ' if extra else ''}{weeks} weeks from today"
+    years, rest = divmod(months, 12)
+    if years == 0:
+        whole = _add_months(today, months) == when
+        return f"{'' if whole else 'more than '}{months} months from today"
+    whole = rest == 0 and _add_months(today, months) == when
+    unit = "year" if years == 1 else "years"
+    return f"{'' if whole else 'more than '}{years} {unit} from today"
+
+
+def _add_months(day_: dt.date, months: int) -> dt.date:
+    total = day_.month - 1 + months
+    year, month = day_.year + total // 12, total % 12 + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day_.day, last))

@@ -44,6 +44,7 @@ class Actions:
     text_larger: QAction
     text_smaller: QAction
     text_normal: QAction
+    high_contrast: QAction
     go_cases: QAction
     go_chronology: QAction
     go_timeline: QAction
@@ -189,6 +190,12 @@ def create_actions(window: QMainWindow) -> Actions:
         text_larger=_action(window, "&Larger text", "Ctrl+Alt+=", "Make all the text larger"),
         text_smaller=_action(window, "&Smaller text", "Ctrl+Alt+-", "Make all the text smaller"),
         text_normal=_action(window, "&Normal text size", "Ctrl+Alt+0"),
+        high_contrast=_action(
+            window,
+            "&High contrast",
+            "Ctrl+Alt+H",
+            "Black, white and yellow, for machines that do not say the system uses high contrast",
+        ),
         go_cases=_action(window, "Go to &cases", "Ctrl+1"),
         go_chronology=_action(window, "Go to the c&hronology", "Ctrl+2"),
         go_timeline=_action(window, "Go to the &timeline", "Ctrl+3"),
@@ -227,6 +234,7 @@ def create_actions(window: QMainWindow) -> Actions:
     )
     actions.redo.setShortcuts([QKeySequence(StandardKey.Redo), QKeySequence("Ctrl+Y")])
     actions.review_mode.setCheckable(True)
+    actions.high_contrast.setCheckable(True)
     actions.text_larger.setShortcuts([QKeySequence("Ctrl+Alt+="), QKeySequence("Ctrl+Alt++")])
     actions.help.setShortcuts([QKeySequence(StandardKey.HelpContents), QKeySequence("F1")])
     return actions
@@ -281,6 +289,7 @@ def build_menus(menu_bar: QMenuBar, actions: Actions) -> None:
     view_menu.addSeparator()
     for action in (actions.text_larger, actions.text_smaller, actions.text_normal):
         view_menu.addAction(action)
+    view_menu.addAction(actions.high_contrast)
     view_menu.addSeparator()
     for action in (
         actions.go_cases,

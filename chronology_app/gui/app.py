@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from chronology_app import __version__, resources
 from chronology_app.core.errors import ChronologyError, WrongPassphrase
 from chronology_app.core.hardening import harden_process
+from chronology_app.gui import colours
 from chronology_app.gui.dialogs.welcome import (
     DEMO_PASSPHRASE,
     Choice,
@@ -92,6 +93,7 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setWindowIcon(QIcon(str(resources.resource_dir() / "icons" / "chronology.svg")))
     for font in sorted((resources.resource_dir() / "fonts").glob("*.ttf")):
         QFontDatabase.addApplicationFont(str(font))
+    colours.follow_the_system()
     return app
 
 

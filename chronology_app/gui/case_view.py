@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QSplitter,
@@ -40,6 +41,7 @@ from chronology_app.core.case_patch import Patched
 from chronology_app.core.model.vocabulary import RELATIONSHIP_ENTRY_KINDS
 from chronology_app.core.records import CaseData
 from chronology_app.core.service import Service
+from chronology_app.gui.colours import toned
 from chronology_app.gui.models.chronology_model import (
     COLUMNS,
     ENTRY_ID_ROLE,
@@ -99,7 +101,11 @@ class CaseView(QWidget):
         timeline_column = QVBoxLayout(timeline_page)
         timeline_column.setContentsMargins(0, 0, 0, 0)
         timeline_column.setSpacing(0)
-        timeline_column.addWidget(self.legend)
+        legend_row = QHBoxLayout()
+        legend_row.setContentsMargins(0, 0, 0, 0)
+        legend_row.addWidget(self.legend, 1)
+        legend_row.addWidget(self.timeline.future_button)
+        timeline_column.addLayout(legend_row)
         timeline_column.addWidget(self.timeline)
         self.tabs = QTabWidget()
         self.tabs.addTab(timeline_page, "Timeline")
@@ -117,9 +123,7 @@ class CaseView(QWidget):
         self.splitter.setSizes([520, 300])
         self.splitter.setChildrenCollapsible(False)
         self.banner = QLabel()
-        self.banner.setStyleSheet(
-            "background: #fff3cd; color: #5d4200; padding: 4px 8px; font-weight: bold;"
-        )
+        toned(self.banner, "banner")
         self.banner.setAccessibleName("Review mode")
         self.banner.hide()
         layout = QVBoxLayout(self)

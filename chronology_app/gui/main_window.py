@@ -32,11 +32,12 @@ from chronology_app.core.case_patch import patch
 from chronology_app.core.errors import ChronologyError
 from chronology_app.core.records import CaseData
 from chronology_app.core.service import OpChanges, Service
-from chronology_app.gui import stored_settings
+from chronology_app.gui import colours, stored_settings
 from chronology_app.gui.actions import Actions, build_menus, create_actions
 from chronology_app.gui.bundle_commands import BundleCommands
 from chronology_app.gui.case_index import CaseIndex
 from chronology_app.gui.case_view import CaseView
+from chronology_app.gui.colours import toned
 from chronology_app.gui.edit_commands import EditCommands
 from chronology_app.gui.file_commands import FileCommands
 from chronology_app.gui.lock import IDLE_KEY, Locker
@@ -103,7 +104,7 @@ class MainWindow(QMainWindow):
         self.safety_notice = QLabel(" ".join(shown))
         self.safety_notice.setObjectName("safety_notice")
         self.safety_notice.setWordWrap(True)
-        self.safety_notice.setStyleSheet("color: #b71c1c;")
+        toned(self.safety_notice, "error")
         self.safety_notice.setVisible(bool(shown))
         self.statusBar().addPermanentWidget(self.safety_notice, 1)
 
@@ -166,6 +167,8 @@ class MainWindow(QMainWindow):
         actions.text_larger.triggered.connect(views.larger)
         actions.text_smaller.triggered.connect(views.smaller)
         actions.text_normal.triggered.connect(views.normal)
+        actions.high_contrast.setChecked(colours.high_contrast())
+        actions.high_contrast.toggled.connect(views.set_high_contrast)
         actions.go_cases.triggered.connect(views.focus_cases)
         actions.go_chronology.triggered.connect(views.focus_chronology)
         actions.go_timeline.triggered.connect(views.focus_timeline)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
@@ -73,6 +74,7 @@ def main(argv: list[str]) -> int:
         editor.try_save()
         grab(editor, target / "entry-editor.png")
         editor.close()
+        _future_dates(window, target)
         document = service.document(references[0])
         person = PersonDialog(lambda values: None, window, person=document["persons"][0])
         grab_dialog(person, target / "edit-person.png")
@@ -104,6 +106,7 @@ def main(argv: list[str]) -> int:
         window.lock()
         grab(window, target / "locked.png")
         window.close()
+        _high_contrast(service, references[0], target)
         service.close()
     return 0
 
@@ -127,6 +130,74 @@ def _people_and_family(window: MainWindow, references: list[str], target: Path) 
         diagram.close()
     window.open_case(references[0])
     window.ops.wait()
+
+
+
+def _future_dates(window: MainWindow, target: Path) -> None:
+    """A date years ahead: the editor's question, and the timeline's note."""
+    from chronology_app.core import clock
+    from chronology_app.gui.dialogs.entry_parts import future_box, future_question
+
+    assert window.case is not None and window.reference is not None
+    editor = EntryEditor(window.case, lambda entry, reason: None, parent=window)
+    editor.date.setText("12/03/2031")
+    editor.kind.setCurrentIndex(editor.kind.findData("conference"))
+    editor.summary.setText("Review child protection conference.")
+    editor.agency.setText("Children's social care")
+    grab(editor, target / "entry-editor-future-date.png")
+    reading = editor.date_read()
+    assert reading is not None
+    question = future_question(reading, clock.today())
+    assert question is not None
+    grab_dialog(future_box(editor, question), target / "future-date-question.png")
+    editor.close()
+    reference = window.reference
+    entry = {
+        "date": "2031-03-12",
+        "kind": "conference",
+        "summary": "Review child protection conference.",
+        "source": {"agency": "Children's social care"},
+    }
+    window.ops.change(lambda: window.service.add_entry(reference, entry))
+    window.ops.wait()
+    window.case_view.tabs.setCurrentIndex(0)
+    grab(window.case_view.tabs, target / "timeline-future-entry.png")
+    window.actions_.undo.trigger()
+    window.ops.wait()
+
+
+def _high_contrast(service: Any, reference: str, target: Path) -> None:
+    """The main window, the entry editor and the lock screen under a high-contrast palette
+    (the system's, as a machine that reports it would give; the user's setting is not
+    touched)."""
+    from chronology_app.gui import colours
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.palette()
+    colours.use_palette(colours.high_contrast_palette())
+    try:
+        window = MainWindow(service, idle_minutes=60)
+        window.resize(1500, 900)
+        window.open_case(reference)
+        window.ops.wait()
+        window.select_entries([window.model.entry(12).id])
+        grab(window, target / "main-window-high-contrast.png")
+        assert window.case is not None
+        editor = EntryEditor(window.case, lambda entry, reason: None, parent=window)
+        editor.kind.setCurrentIndex(editor.kind.findData("disclosure"))
+        editor.date.setText("March 2019")
+        editor.try_save()
+        grab(editor, target / "entry-editor-high-contrast.png")
+        editor.close()
+        window.case_view.tabs.setCurrentWidget(window.people)
+        grab(window.case_view.tabs, target / "people-high-contrast.png")
+        window.lock()
+        window.lock_screen.try_unlock()
+        grab(window, target / "locked-high-contrast.png")
+        window.close()
+    finally:
+        colours.use_palette(before)
 
 
 def _import_wizard(window: MainWindow, folder: Path, target: Path) -> None:

@@ -1,14 +1,12 @@
-"""Who is working: the user's name and role, set once per operating-system user (QSettings is
-per OS user), used as "recorded by", on reviews and as a report's "prepared by".
+"""Who is working: the dialog that sets the user's name and role once per operating-system
+user. The profile itself is kept by the core (`core/profile.py`), so the command line uses the
+same name for "recorded by", reviews and "prepared by".
 
 In a file workspace the role is a label, not access control: a supervisor sees that review
 mode is on, and the name says who did what in the audit trail.
 """
 
 from __future__ import annotations
-
-import getpass
-from dataclasses import dataclass
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
@@ -21,51 +19,41 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-NAME_KEY = "user/name"
-ROLE_KEY = "user/role"
-ROLES = {"practitioner": "Practitioner", "supervisor": "Supervisor"}
-MAX_NAME = 100
+from chronology_app.core import profile as core_profile
+from chronology_app.core.errors import ChronologyError, InvalidInput
+from chronology_app.core.profile import MAX_NAME, ROLES, Profile
+from chronology_app.gui.colours import toned
+
+__all__ = ["ROLES", "Profile", "ProfileDialog", "load_profile", "profile_is_set"]
+
+# Where earlier versions kept the profile (this OS user's QSettings): moved to the core's file
+# the first time it is read, so a name set before is not asked for again.
+_OLD_NAME_KEY, _OLD_ROLE_KEY = "user/name", "user/role"
 
 
-@dataclass(frozen=True)
-class Profile:
-    name: str
-    role: str  # a key of ROLES
-
-    @property
-    def role_label(self) -> str:
-        return ROLES.get(self.role, ROLES["practitioner"])
+def _move_old_profile() -> None:
+    if core_profile.profile_is_set():
+        return
+    settings = QSettings()
+    name, role = settings.value(_OLD_NAME_KEY, ""), settings.value(_OLD_ROLE_KEY, "")
+    if not isinstance(name, str) or not name.strip():
+        return
+    try:
+        core_profile.save_profile(Profile(name, role if role in ROLES else "practitioner"))
+    except ChronologyError:
+        return  # a value that is not usable: the dialog asks again
+    settings.remove(_OLD_NAME_KEY)
+    settings.remove(_OLD_ROLE_KEY)
 
 
 def load_profile() -> Profile:
-    """This OS user's profile; their login name and "practitioner" until they set one (a bad
-    stored value is ignored)."""
-    settings = QSettings()
-    name = settings.value(NAME_KEY, "")
-    role = settings.value(ROLE_KEY, "practitioner")
-    if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME:
-        name = _login_name()
-    if role not in ROLES:
-        role = "practitioner"
-    return Profile(name.strip(), str(role))
+    _move_old_profile()
+    return core_profile.load_profile()
 
 
 def profile_is_set() -> bool:
-    value = QSettings().value(NAME_KEY, "")
-    return isinstance(value, str) and bool(value.strip())
-
-
-def save_profile(profile: Profile) -> None:
-    settings = QSettings()
-    settings.setValue(NAME_KEY, profile.name)
-    settings.setValue(ROLE_KEY, profile.role)
-
-
-def _login_name() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "unknown user"
+    _move_old_profile()
+    return core_profile.profile_is_set()
 
 
 class ProfileDialog(QDialog):
@@ -78,7 +66,7 @@ class ProfileDialog(QDialog):
         form = QFormLayout(self)
         intro = QLabel(
             "Your name is recorded with what you add and change, and shown on reports as "
-            "“prepared by”. Set it once for this computer login."
+            "“prepared by” (the command line uses it too). Set it once for this computer login."
         )
         intro.setWordWrap(True)
         form.addRow(intro)
@@ -88,7 +76,8 @@ class ProfileDialog(QDialog):
         self.name.setAccessibleName("Your name")
         form.addRow("Your name", self.name)
         self.error = QLabel()
-        self.error.setStyleSheet("color: #b71c1c;")
+        toned(self.error, "error")
+        self.error.setWordWrap(True)
         self.error.hide()
         form.addRow("", self.error)
         self.role = QComboBox()
@@ -108,11 +97,15 @@ class ProfileDialog(QDialog):
         form.addRow(buttons)
 
     def try_save(self) -> bool:
-        name = " ".join(self.name.text().split())
-        if not name:
-            self.error.setText("Give your name as colleagues know it.")
+        try:
+            core_profile.save_profile(Profile(self.name.text(), str(self.role.currentData())))
+        except InvalidInput as err:
+            self.error.setText(" ".join(err.problems.values()))
             self.error.show()
             return False
-        save_profile(Profile(name, str(self.role.currentData())))
+        except ChronologyError as err:
+            self.error.setText(str(err))
+            self.error.show()
+            return False
         self.accept()
         return True

@@ -1,5 +1,5 @@
-"""The View and Help menus' commands: the text size (kept per user), moving the keyboard
-focus to each panel, and the built-in guide (F1)."""
+"""The View and Help menus' commands: the text size and high contrast (kept per user), moving
+the keyboard focus to each panel, and the built-in guide (F1)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
+
+from chronology_app.gui import colours
 
 if TYPE_CHECKING:
     from chronology_app.gui.main_window import MainWindow
@@ -50,6 +52,12 @@ class ViewCommands:
         font.setPointSizeF(max(_base_points() + steps * STEP_POINTS, 6.0))
         QApplication.setFont(font)
         self.window.setFont(font)
+
+    def set_high_contrast(self, on: bool) -> None:
+        """View → High contrast: the black, white and yellow palette, kept for this user (the
+        system's own high-contrast setting is followed without it)."""
+        colours.set_user_high_contrast(on)
+        colours.repaint_all()
 
     def larger(self) -> None:
         self.apply_text_size(text_size_steps() + 1)

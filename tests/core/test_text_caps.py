@@ -49,3 +49,24 @@ def test_a_case_file_obeys_the_caps_too() -> None:
     with pytest.raises(InvalidCaseFile) as refused:
         casefile.check(document, "long.json")
     assert "entries[0].summary: is 501 characters long; keep it to 500" in str(refused.value)
+
+
+def test_an_agency_table_row_over_a_cap_is_named_by_its_line_and_column(tmp_path: Any) -> None:
+    from chronology_app.core.tables_import import plan
+
+    path = tmp_path / "police.csv"
+    path.write_text(
+        "Date,Event,Further detail\n"
+        f"12/03/2019,{'y' * 501},\n"
+        f"13/03/2019,Seen,{'z' * 20_001}\n"
+        f"14/03/2019,{'w' * 500},kept\n",
+        encoding="utf-8",
+    )
+    prepared = plan.prepare(path, minimal_case(REF), "Police")
+    assert [p.message for p in prepared.problems] == [
+        "police.csv, line 2, column Event: the text is 501 characters long; keep it to 500 "
+        "(put the rest in the detail)",
+        "police.csv, line 3, column Further detail: the text is 20,001 characters long; keep "
+        "it to 20,000 (shorten it)",
+    ]
+    assert [item.entry is not None for item in prepared.items] == [False, False, True]

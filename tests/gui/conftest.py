@@ -23,6 +23,9 @@ def _isolated_settings(tmp_path: Path, qapp: Any) -> None:
         QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "settings")
     )
     QSettings().clear()
+    from chronology_app.gui import colours
+
+    colours._USER_CHOICE.clear()  # the user's high-contrast choice is read once per process
 
 
 @pytest.fixture

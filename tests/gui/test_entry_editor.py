@@ -56,13 +56,13 @@ def test_missing_fields_are_named_next_to_the_field_and_input_is_kept(editor: En
     editor.date.setText("12/03/2019")
     editor.restricted.setChecked(True)
     assert editor.try_save() is False
-    assert editor._errors["summary"].text() == "Say briefly what happened."
-    assert editor._errors["source.agency"].text() == "Say which agency the information came from."
-    assert editor._errors["restricted_reason"].text() == (
+    assert editor.problem("summary") == "Say briefly what happened."
+    assert editor.problem("source.agency") == "Say which agency the information came from."
+    assert editor.problem("restricted_reason") == (
         "Say why this entry must not be shared with the family."
     )
-    assert editor._errors["relationship"].text() == "Choose the relationship this entry is about."
-    assert editor._errors["date"].isHidden()
+    assert editor.problem("relationship") == "Choose the relationship this entry is about."
+    assert editor.problem("date") == ""
     assert editor.date.text() == "12/03/2019"  # nothing typed is lost
     assert editor.saved == []  # type: ignore[attr-defined]
 
@@ -70,7 +70,7 @@ def test_missing_fields_are_named_next_to_the_field_and_input_is_kept(editor: En
 def test_an_unreadable_date_is_explained_and_not_saved(editor: EntryEditor) -> None:
     _fill(editor, date="next Tuesday")
     assert editor.try_save() is False
-    assert editor._errors["date"].text().startswith('"next Tuesday"')
+    assert editor.problem("date").startswith('"next Tuesday"')
     assert editor.summary.text() == "Seen at home."
 
 
@@ -93,8 +93,8 @@ def test_the_saved_entry_has_the_expression_and_the_wording(editor: EntryEditor)
     _fill(editor, kind="disclosure", date="w/c 4/3/19")
     editor._add_person_row("p-sara", "discloser")
     editor._add_person_row("p-dean", "alleged_perpetrator")
-    editor._attribute_widgets["consent_to_refer"].setCurrentIndex(  # type: ignore[attr-defined]
-        editor._attribute_widgets["consent_to_refer"].findData("not_asked")  # type: ignore[attr-defined]
+    editor.attributes.widgets["consent_to_refer"].setCurrentIndex(  # type: ignore[attr-defined]
+        editor.attributes.widgets["consent_to_refer"].findData("not_asked")  # type: ignore[attr-defined]
     )
     editor.tags.setText("coercive_control, monitoring")
     assert editor.try_save() is True
@@ -119,8 +119,8 @@ def test_problems_from_the_service_are_shown_next_to_their_fields(
     qtbot.addWidget(editor)
     _fill(editor, kind="incident")
     assert editor.try_save() is False
-    assert editor._errors["attributes.police_attended"].text() == "must be true or false"
-    assert editor.general_error.text() == "x: other"
+    assert editor.problem("attributes.police_attended") == "must be true or false"
+    assert editor.problems.label.text().endswith("<br>x: other")  # a problem with no field
 
 
 def test_editing_keeps_unknown_keys_and_attributes(qtbot: Any, family_b_service: Service) -> None:
@@ -145,11 +145,11 @@ def test_changing_kind_twice_still_shows_the_messages(editor: EntryEditor) -> No
     editor.date.setText("March 2019")
     editor.agency.setText("Police")
     assert editor.try_save() is False
-    assert editor._errors["summary"].text() == "Say briefly what happened."
+    assert editor.problem("summary") == "Say briefly what happened."
 
 
 def _choose(editor: EntryEditor, key: str, value: str) -> None:
-    combo = editor._attribute_widgets[key]
+    combo = editor.attributes.widgets[key]
     assert isinstance(combo, QComboBox)
     combo.setCurrentIndex(combo.findData(value))
 
@@ -236,8 +236,8 @@ def test_the_online_check_editor_says_whom_to_ask_about_authorisation(
     editor.kind.setCurrentIndex(editor.kind.findData("online_check"))
     assert editor.ripa_note is not None and editor.ripa_note.text() == shown
     # beside the authorisation field: the row just after it
-    form = editor.attributes_form
-    row, _ = form.getWidgetPosition(editor._attribute_widgets["authorisation"])
+    form = editor.attributes.form
+    row, _ = form.getWidgetPosition(editor.attributes.widgets["authorisation"])
     assert form.itemAt(row + 1, form.ItemRole.FieldRole).widget() is editor.ripa_note
 
 
@@ -248,7 +248,7 @@ def test_the_agency_suggestions_never_take_the_next_keystroke(family_b_service: 
     completer = editor.agency.completer()
     assert completer is not None
     assert completer.completionMode() == QCompleter.CompletionMode.InlineCompletion
-    assert editor.summary.maxLength() == 500
+    assert editor.summary.cap == 500
 
 
 def test_choosing_the_relationship_names_both_partners(family_b_service: Any) -> None:

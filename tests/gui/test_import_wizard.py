@@ -50,7 +50,7 @@ def test_the_wizard_end_to_end(qtbot: Any, service: Service, tmp_path: Path) -> 
     wizard = wizard_for(qtbot, service, tmp_path)
     assert step(wizard) == 1  # the columns, with their first values
     for model in (wizard.mapping, wizard.preview, wizard.duplicates):
-        QAbstractItemModelTester(model, FAIL)
+        QAbstractItemModelTester(model, FAIL, model)  # kept alive by its model
     columns = [wizard.mapping.record(r) for r in range(wizard.mapping.rowCount())]
     assert [(c.heading, c.field) for c in columns] == [
         ("Date", "date"), ("Event", "summary"), ("Officer", None)

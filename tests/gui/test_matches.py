@@ -28,7 +28,9 @@ def test_confirm_a_cross_case_match(
     window.actions_.matches.trigger()
     window.ops.wait()
     (dialog,) = shown
-    QAbstractItemModelTester(dialog.model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    QAbstractItemModelTester(
+        dialog.model, QAbstractItemModelTester.FailureReportingMode.Fatal, dialog.model
+    )  # kept alive by its model
     count = dialog.model.rowCount()
     assert count > 0
     first = dialog.model.record(0)

@@ -30,9 +30,9 @@ FAIL = QAbstractItemModelTester.FailureReportingMode.Fatal
 def test_chronology_model_and_filter(family_b_service: Service) -> None:
     case = family_b_service.case_data("BD-2020-0193")
     model = ChronologyModel()
-    QAbstractItemModelTester(model, FAIL)
+    QAbstractItemModelTester(model, FAIL, model)  # kept alive by its model
     proxy = ChronologyFilter(model)
-    QAbstractItemModelTester(proxy, FAIL)
+    QAbstractItemModelTester(proxy, FAIL, proxy)  # kept alive by its model
     model.set_case(case, {"e03"})
     assert model.rowCount() == 19
     assert model.data(model.index(0, NUMBER)) == "E0001"
@@ -69,9 +69,9 @@ def test_sorting_by_source_then_back_to_chronological(family_b_service: Service)
 
 def test_case_list_model_searches_names_aliases_and_references(family_b_service: Service) -> None:
     model = CaseListModel()
-    QAbstractItemModelTester(model, FAIL)
+    QAbstractItemModelTester(model, FAIL, model)  # kept alive by its model
     proxy = CaseListFilter(model)
-    QAbstractItemModelTester(proxy, FAIL)
+    QAbstractItemModelTester(proxy, FAIL, proxy)  # kept alive by its model
     model.set_cases(family_b_service.cases(), {"BD-2020-0193": ["Sara Bell", "Sarah Bell", "DJ"]})
     for text, rows in (("sarah", 1), ("BD-2020", 1), ("dj", 1), ("nobody", 0)):
         proxy.set_search(text)
@@ -84,13 +84,13 @@ def test_case_list_model_searches_names_aliases_and_references(family_b_service:
 def test_people_and_flags_models(family_b_service: Service) -> None:
     case = family_b_service.case_data("BD-2020-0193")
     people = PeopleModel(today=dt.date(2021, 6, 1))
-    QAbstractItemModelTester(people, FAIL)
+    QAbstractItemModelTester(people, FAIL, people)  # kept alive by its model
     people.set_records(list(case.persons))
     assert people.index(0, 4).data() == "26y 9m"
     assert people.index(3, 4).data() == "about 30"  # Dean, born "about 1990"
     assert people.index(4, 0).data() == "Kelly Ward (restricted)"
     flags = FlagsModel()
-    QAbstractItemModelTester(flags, FAIL)
+    QAbstractItemModelTester(flags, FAIL, flags)  # kept alive by its model
     flags.set_records(family_b_service.flags("BD-2020-0193"))
     assert flags.rowCount() == 11  # rule 21 (consent-not-sought) on the GP disclosure, E0004
     assert (
@@ -131,7 +131,7 @@ def test_timeline_periods_follow_the_relationship_entries(family_b_service: Serv
 
 def test_models_pass_the_tester_while_changing(qtbot: Any, family_b_service: Service) -> None:
     model = ChronologyModel()
-    QAbstractItemModelTester(model, FAIL)
+    QAbstractItemModelTester(model, FAIL, model)  # kept alive by its model
     case = family_b_service.case_data("BD-2020-0193")
     model.set_case(case)
     model.set_flagged({"e01", "e02"})

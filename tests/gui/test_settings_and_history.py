@@ -100,7 +100,7 @@ def test_entry_history_from_the_table_and_withdrawn_entries_on_request(
     histories = _capture(monkeypatch, HistoryDialog, lambda d: 0)
     window.actions_.entry_history.trigger()
     (dialog,) = histories
-    QAbstractItemModelTester(dialog.model, FAIL)
+    QAbstractItemModelTester(dialog.model, FAIL, dialog.model)  # kept alive by its model
     last = dialog.model.record(dialog.model.rowCount() - 1)
     assert (last.event, last.reason) == ("changed", "typo")
     assert "What happened:" in dialog.model.index(dialog.model.rowCount() - 1, 4).data()
@@ -110,7 +110,7 @@ def test_entry_history_from_the_table_and_withdrawn_entries_on_request(
     withdrawn = _capture(monkeypatch, WithdrawnDialog, lambda d: 0)
     window.actions_.show_withdrawn.trigger()
     (listing,) = withdrawn
-    QAbstractItemModelTester(listing.model, FAIL)
+    QAbstractItemModelTester(listing.model, FAIL, listing.model)  # kept alive by its model
     assert listing.model.rowCount() == 1
     assert listing.model.index(0, 3).data() == "entered twice"
     font = listing.model.index(0, 2).data(0x6)  # FontRole

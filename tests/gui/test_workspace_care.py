@@ -56,7 +56,9 @@ def test_change_the_passphrase_with_problems_shown_in_place(window: MainWindow) 
 
 def test_back_up_then_restore_a_backup(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
     care = _care(window)
-    QAbstractItemModelTester(care.model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    QAbstractItemModelTester(
+        care.model, QAbstractItemModelTester.FailureReportingMode.Fatal, care.model
+    )  # kept alive by its model
     before = care.model.rowCount()
     care.backup_now()
     assert care.model.rowCount() == before + 1

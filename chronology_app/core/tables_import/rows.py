@@ -20,6 +20,7 @@ from chronology_app.core.errors import InvalidDate
 from chronology_app.core.model.vocabulary import ENTRY_KINDS, RELATIONSHIP_ENTRY_KINDS, reading
 from chronology_app.core.tables_import.headings import normalise
 from chronology_app.core.tables_import.source import Cell
+from chronology_app.core.validation import check_text_caps
 
 # Category words agencies use -> our kinds (besides our own kind names and labels).
 _KIND_WORDS: dict[str, str] = {
@@ -211,6 +212,8 @@ def build_entry(
     if category is not None and kind is None:
         attributes["category"] = as_text(category)
     entry["attributes"] = attributes
+    for problem in check_text_caps(entry, ""):  # the caps every entry obeys, said of the cell
+        raise CellProblem(problem.path, f"the text {problem.message}")
     return entry
 
 

@@ -1,33 +1,27 @@
 """The entry editor: one chronology entry, typed the way practitioners write.
 
 The date field shows live how it read the text ("Read as: between 1 and 31 March 2019"). The
-fields a kind needs appear when the kind is chosen. Problems are shown next to the field they
-concern, in words a social worker can act on, and nothing typed is lost: the dialog stays open
-until the entry is saved.
-
-Two prompts from case reviews sit beside their fields without blocking the save: a disclosure
-with no answer on consent to refer asks whether it was asked, and an online check shows whom
-the authority names for RIPA and social-media checks (its settings' `ripa_contact`), with when
-repeated viewing may need authorisation.
+fields a kind needs appear when the kind is chosen (`entry_attributes.py`). Problems are
+listed in a fixed area above the buttons, each naming its field, so the form never moves as
+they appear and disappear; a problem put right loses its message at once; nothing typed is
+lost: the dialog stays open until the entry is saved. A date after today is saved only once
+the user confirms it ("12 March 2031 is more than 4 years from today; save it anyway?").
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -35,94 +29,32 @@ from PySide6.QtWidgets import (
 )
 
 from chronology_app.core import clock
-from chronology_app.core.dates import parse_practitioner_date
+from chronology_app.core.dates import PartialDate, parse_practitioner_date
 from chronology_app.core.errors import InvalidDate, InvalidInput
 from chronology_app.core.model import vocabulary as words
 from chronology_app.core.records import CaseData
 from chronology_app.core.settings import RipaContact
-from chronology_app.core.validation import TEXT_CAPS
+from chronology_app.gui.colours import toned
+from chronology_app.gui.dialogs.entry_attributes import AttributeFields
+from chronology_app.gui.dialogs.entry_parts import (
+    MESSAGES,
+    CappedText,
+    PersonRow,
+    ProblemArea,
+    ask_to_save_future,
+    combo,
+    future_question,
+    implausible,
+)
 from chronology_app.gui.widgets.fit import fit_on_screen
 
-MESSAGES = {
-    "summary": "Say briefly what happened.",
-    "agency": "Say which agency the information came from.",
-    "restricted_reason": "Say why this entry must not be shared with the family.",
-    "relationship": "Choose the relationship this entry is about.",
-    "person": "Choose a person or remove the row.",
-    "no_perpetrator": (
-        "No one is named as alleged perpetrator. You can save, but the entry will be flagged: "
-        "ask, and record who it was."
-    ),
-    "consent": "Was consent to refer asked? The answer is recorded with the entry.",
-    "repeat_viewing": (
-        "Viewing the same profile more than once may amount to directed surveillance, which "
-        "needs authorisation under RIPA before looking again."
-    ),
-    "no_ripa_contact": (
-        "No contact for RIPA and social-media checks is set: an administrator adds one as "
-        "ripa_contact in the authority's settings file."
-    ),
-}
-ERROR_STYLE = "color: #b71c1c;"
-WARNING_STYLE = "color: #8a4b00;"
-OLDEST_PLAUSIBLE = dt.date(1900, 1, 1)
-
-
-def _implausible(earliest: dt.date, latest: dt.date, today: dt.date) -> str:
-    """A word when a date is possible but unlikely for a chronology (a mistyped year): it can
-    still be saved, since the case file allows it."""
-    if earliest != dt.date.min and earliest > today:
-        return " (that is in the future: check the year)"
-    if latest != dt.date.max and latest < OLDEST_PLAUSIBLE:
-        return " (that is before 1900: check the year)"
-    return ""
-
-
-NOTE_STYLE = "color: #e65100;"
-
-
-def _combo(items: list[tuple[str, str]], current: str | None = None) -> QComboBox:
-    combo = QComboBox()
-    for value, label in items:
-        combo.addItem(label, value)
-    if current is not None:
-        index = combo.findData(current)
-        combo.setCurrentIndex(max(index, 0))
-    return combo
-
-
-def _label(text: str) -> str:
-    return words.label(text)
-
-
-class _PersonRow(QWidget):
-    def __init__(
-        self,
-        case: CaseData,
-        kind: str,
-        person: str | None,
-        role: str | None,
-        on_remove: Callable[[_PersonRow], None],
-    ) -> None:
-        super().__init__()
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.person = _combo(
-            [("", "Choose a person…")] + [(p.id, p.name) for p in case.persons], person
-        )
-        typical = words.TYPICAL_ROLES.get(kind, ())
-        roles = list(typical) + [r for r in words.ENTRY_ROLES if r not in typical]
-        self.role = _combo([(r, _label(r)) for r in roles], role)
-        remove = QPushButton("Remove")
-        remove.clicked.connect(lambda: on_remove(self))
-        layout.addWidget(self.person, 3)
-        layout.addWidget(self.role, 2)
-        layout.addWidget(remove)
+__all__ = ["MESSAGES", "EntryEditor"]
 
 
 class EntryEditor(QDialog):
     """Add or edit one entry. `save(entry, reason)` performs the change (and raises
-    InvalidInput with field paths when the service refuses it)."""
+    InvalidInput with field paths when the service refuses it). `confirm_future(question)`
+    asks before a date after today is saved (a message box; tests answer it)."""
 
     def __init__(
         self,
@@ -135,37 +67,22 @@ class EntryEditor(QDialog):
     ) -> None:
         super().__init__(parent)
         self.case = case
-        self._ripa_contact = ripa_contact
-        self.consent_note: QLabel | None = None  # shown for a disclosure with no answer
-        self.ripa_note: QLabel | None = None  # shown for an online check
         self._save = save
         self._original = dict(entry or {})
         self._recorded_by = recorded_by
+        self.confirm_future: Callable[[str], bool] = lambda q: ask_to_save_future(self, q)
         self.setWindowTitle("Edit entry" if entry else "New entry")
         fit_on_screen(self, 640, 720)
-        self._errors: dict[str, QLabel] = {}
-        self._attribute_widgets: dict[str, QWidget] = {}
-        self._person_rows: list[_PersonRow] = []
+        self._person_rows: list[PersonRow] = []
+        self._fields: dict[str, QWidget] = {}  # problem key -> the field to go to
+        self.attributes = AttributeFields(ripa_contact, self._changed)
         self._build()
         self._load(self._original)
 
     # --- building ------------------------------------------------------------------------
 
-    def _error_label(self, key: str, form: QFormLayout) -> None:
-        label = QLabel()
-        label.setStyleSheet(ERROR_STYLE)
-        label.setWordWrap(True)
-        label.hide()
-        self._errors[key] = label
-        form.addRow("", label)
-
     def _build(self) -> None:
         outer = QVBoxLayout(self)
-        self.general_error = QLabel()
-        self.general_error.setStyleSheet(ERROR_STYLE)
-        self.general_error.setWordWrap(True)
-        self.general_error.hide()
-        outer.addWidget(self.general_error)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         body = QWidget()
@@ -173,60 +90,57 @@ class EntryEditor(QDialog):
         scroll.setWidget(body)
         outer.addWidget(scroll)
 
-        self.kind = _combo([(k, label) for k, label in words.ENTRY_KINDS.items()], "note")
+        self.kind = combo([(k, label) for k, label in words.ENTRY_KINDS.items()], "note")
         self.kind.currentIndexChanged.connect(self._kind_changed)
         form.addRow("&Kind", self.kind)
 
         self.date = QLineEdit()
         self.date.setPlaceholderText("e.g. 12/03/2019, March 2019, w/c 4/3/19, summer 2016")
         self.date.textChanged.connect(self._read_date)
+        self.date.textChanged.connect(lambda: self._changed("date"))
         form.addRow("&Date", self.date)
         self.date_reading = QLabel()
         self.date_reading.setWordWrap(True)
+        # One line kept for the reading, so the form does not move when it appears.
+        self.date_reading.setMinimumHeight(self.date_reading.fontMetrics().lineSpacing())
         form.addRow("", self.date_reading)
-        self._error_label("date", form)
 
-        self.summary = QLineEdit()
-        self.summary.setMaxLength(TEXT_CAPS["summary"])  # the core's cap (files obey it too)
+        self.summary = CappedText("summary", 3)
+        self.summary.textChanged.connect(lambda: self._changed("summary"))
         form.addRow("&What happened", self.summary)
-        self._error_label("summary", form)
-        self.detail = QPlainTextEdit()
-        self.detail.setFixedHeight(70)
-        self.detail.setTabChangesFocus(True)
+        self.detail = CappedText("detail", 4)
+        self.detail.textChanged.connect(lambda: self._changed("detail"))
         form.addRow("Detail", self.detail)
 
         self.agency = QLineEdit()
         agencies = sorted({e.source_agency for e in self.case.entries})
         if agencies:
-            from PySide6.QtWidgets import QCompleter
-
             completer = QCompleter(agencies, self)
             # Completed in the field itself: a popup list would take the next keystroke or
             # click meant for the field after it.
             completer.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             self.agency.setCompleter(completer)
+        self.agency.textChanged.connect(lambda: self._changed("source.agency"))
         form.addRow("Source &agency", self.agency)
-        self._error_label("source.agency", form)
-        self.source_type = _combo(
-            [("", "Not recorded")] + [(t, _label(t)) for t in words.SOURCE_TYPES]
+        self.source_type = combo(
+            [("", "Not recorded")] + [(t, words.label(t)) for t in words.SOURCE_TYPES]
         )
         form.addRow("Source type", self.source_type)
 
         self.people_box = QVBoxLayout()
+        self.people_box.setContentsMargins(0, 0, 0, 0)
         people = QWidget()
         people.setLayout(self.people_box)
         add_person = QPushButton("Add a person to this entry")
         add_person.clicked.connect(lambda: self._add_person_row(None, None))
         self.people_box.addWidget(add_person)
         form.addRow("People and roles", people)
-        self._error_label("persons", form)
-        self.perpetrator_note = QLabel(MESSAGES["no_perpetrator"])
-        self.perpetrator_note.setStyleSheet(NOTE_STYLE)
+        self.perpetrator_note = toned(QLabel(MESSAGES["no_perpetrator"]), "note")
         self.perpetrator_note.setWordWrap(True)
         form.addRow("", self.perpetrator_note)
 
-        self.relationship = _combo(
+        self.relationship = combo(
             [("", "Choose…")]
             + [
                 (
@@ -241,21 +155,18 @@ class EntryEditor(QDialog):
             ]
         )
         form.addRow("Relationship", self.relationship)
-        self._error_label("relationship", form)
         self.relationship.activated.connect(self._name_the_partners)  # chosen by the user
+        self.relationship.currentIndexChanged.connect(lambda: self._changed("relationship"))
 
-        self.attributes_form = QFormLayout()
-        attributes = QWidget()
-        attributes.setLayout(self.attributes_form)
-        form.addRow(attributes)
+        self.attributes.place(form, self.relationship)
 
-        self.impact = QPlainTextEdit()
-        self.impact.setFixedHeight(55)
-        self.impact.setTabChangesFocus(True)
+        self.impact = CappedText("impact", 2)
+        self.impact.textChanged.connect(lambda: self._changed("impact"))
         form.addRow("Impact on the child", self.impact)
         self.action = QLineEdit()
+        self.action.textChanged.connect(lambda: self._changed("action"))
         form.addRow("Action taken", self.action)
-        self.significance = _combo(
+        self.significance = combo(
             [("", "Not set"), ("low", "Low"), ("medium", "Medium"), ("high", "High")]
         )
         form.addRow("Significance", self.significance)
@@ -268,20 +179,35 @@ class EntryEditor(QDialog):
         self.restricted.toggled.connect(self._restricted_changed)
         form.addRow("", self.restricted)
         self.restricted_reason = QLineEdit()
+        self.restricted_reason.textChanged.connect(lambda: self._changed("restricted_reason"))
         form.addRow("Why restricted", self.restricted_reason)
-        self._error_label("restricted_reason", form)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("why this entry is being changed (kept in the audit trail)")
+        self.reason.textChanged.connect(lambda: self._changed("reason"))
         if self._original:
             form.addRow("Reason for change", self.reason)
-            self._error_label("reason", form)
 
+        self.problems = ProblemArea(self._go_to)
+        outer.addWidget(self.problems)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self.try_save)
         buttons.rejected.connect(self.reject)
         outer.addWidget(buttons)
+        self._fields = {
+            "date": self.date,
+            "summary": self.summary,
+            "detail": self.detail,
+            "source.agency": self.agency,
+            "source": self.agency,
+            "persons": people,
+            "relationship": self.relationship,
+            "impact": self.impact,
+            "action": self.action,
+            "restricted_reason": self.restricted_reason,
+            "reason": self.reason,
+        }
 
     # --- loading and reacting ------------------------------------------------------------
 
@@ -315,105 +241,38 @@ class EntryEditor(QDialog):
         self._restricted_changed()
         if entry:
             for key, value in (entry.get("attributes") or {}).items():
-                self._set_attribute(key, value)
+                self.attributes.set_value(key, value)
+
+    @property
+    def consent_note(self) -> QLabel | None:
+        return self.attributes.consent_note
+
+    @property
+    def ripa_note(self) -> QLabel | None:
+        return self.attributes.ripa_note
 
     def _kind_changed(self) -> None:
-        kept = {key: self._attribute_value(key) for key in self._attribute_widgets}
-        while self.attributes_form.rowCount():
-            self.attributes_form.removeRow(0)
-        self._attribute_widgets = {}
-        self.consent_note = self.ripa_note = None  # removed with their rows
-        # The removed rows' message labels are gone with them.
-        self._errors = {k: v for k, v in self._errors.items() if not k.startswith("attributes.")}
         kind = self.current_kind()
+        self.attributes.show_kind(kind)
         for key in words.ATTRIBUTE_FIELDS.get(kind, ()):
-            widget = self._attribute_widget(kind, key)
-            self._attribute_widgets[key] = widget
-            label = "Consent to refer asked?" if key == "consent_to_refer" else _label(key)
-            self.attributes_form.addRow(label, widget)
-            if (kind, key) == ("disclosure", "consent_to_refer"):
-                self._add_consent_note(widget)
-            elif (kind, key) == ("online_check", "authorisation"):
-                self._add_ripa_note()
-            error = QLabel()
-            error.setStyleSheet(ERROR_STYLE)
-            error.hide()
-            self._errors[f"attributes.{key}"] = error
-            self.attributes_form.addRow("", error)
-        for key, value in kept.items():
-            if key in self._attribute_widgets and value is not None:
-                self._set_attribute(key, value)
+            self._fields[f"attributes.{key}"] = self.attributes.widgets[key]
         self.relationship.setEnabled(kind in words.RELATIONSHIP_ENTRY_KINDS)
         self._update_perpetrator_note()
-        self._update_consent_note()
+        self._changed("kind")
 
-    def _note(self, text: str, style: str = NOTE_STYLE) -> QLabel:
-        label = QLabel(text)
-        label.setStyleSheet(style)
-        label.setWordWrap(True)
-        self.attributes_form.addRow("", label)
-        return label
-
-    def _add_consent_note(self, answer: QWidget) -> None:
-        """Under "Consent to refer asked?": a prompt while no answer is chosen (a disclosure
-        with none is flagged when no referral follows: rule consent-not-sought)."""
-        self.consent_note = self._note(MESSAGES["consent"])
-        assert isinstance(answer, QComboBox)
-        answer.currentIndexChanged.connect(self._update_consent_note)
-
-    def _update_consent_note(self) -> None:
-        if self.consent_note is not None:
-            answered = self._attribute_value("consent_to_refer") is not None
-            self.consent_note.setVisible(not answered)
-
-    def _add_ripa_note(self) -> None:
-        """Beside the authorisation field: when repeated viewing may need authorisation, and
-        whom the authority names to ask (or that no one is set, and where to set it)."""
-        contact = self._ripa_contact
-        whom = MESSAGES["no_ripa_contact"] if contact is None else contact.sentence()
-        text = f"{MESSAGES['repeat_viewing']}\n{whom}"
-        self.ripa_note = self._note(text, "" if contact is not None else NOTE_STYLE)
-
-    def _attribute_widget(self, kind: str, key: str) -> QWidget:
-        choices = words.ATTRIBUTE_CHOICES.get((kind, key))
-        if choices is not None:
-            return _combo([("", "Not recorded")] + [(c, _label(c)) for c in choices])
-        if (kind, key) in words.ATTRIBUTE_BOOLEANS:
-            return _combo([("", "Not recorded"), ("yes", "Yes"), ("no", "No")])
-        line = QLineEdit()
-        if (kind, key) in words.ATTRIBUTE_DATES:
-            line.setPlaceholderText("a date, e.g. April 2020")
-        return line
-
-    def _attribute_value(self, key: str) -> Any:
-        widget = self._attribute_widgets[key]
-        kind = self.current_kind()
-        if isinstance(widget, QComboBox):
-            value = widget.currentData()
-            if (kind, key) in words.ATTRIBUTE_BOOLEANS:
-                return {"yes": True, "no": False}.get(value)
-            return value or None
-        assert isinstance(widget, QLineEdit)
-        text = widget.text().strip()
-        if not text:
-            return None
-        if kind == "risk_assessment" and key == "score" and text.isdigit():
-            return int(text)
-        return text
-
-    def _set_attribute(self, key: str, value: Any) -> None:
-        widget = self._attribute_widgets.get(key)
-        if isinstance(widget, QComboBox):
-            data = (
-                {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
-            )
-            widget.setCurrentIndex(max(widget.findData(data if data is not None else ""), 0))
-        elif isinstance(widget, QLineEdit) and value is not None:
-            widget.setText(str(value))
+    def _changed(self, key: str) -> None:
+        """A field changed: the messages of problems now put right go at once (a problem
+        the service found goes when its own field is changed)."""
+        if not self.problems.problems:
+            return
+        _, still = self.entry(check_only=True)
+        found_here = {k for k in self.problems.problems if k in _CHECKED_HERE}
+        self.problems.drop({k for k in found_here if k not in still} | ({key} - still.keys()))
 
     def _add_person_row(self, person: str | None, role: str | None) -> None:
-        row = _PersonRow(self.case, self.current_kind(), person, role, self._remove_person_row)
-        row.role.currentIndexChanged.connect(self._update_perpetrator_note)
+        row = PersonRow(self.case, self.current_kind(), person, role, self._remove_person_row)
+        row.changed.connect(self._update_perpetrator_note)
+        row.changed.connect(lambda: self._changed("persons"))
         self._person_rows.append(row)
         self.people_box.insertWidget(self.people_box.count() - 1, row)
         self._update_perpetrator_note()
@@ -435,11 +294,12 @@ class EntryEditor(QDialog):
                 else:
                     self._add_person_row(person, "subject")
 
-    def _remove_person_row(self, row: _PersonRow) -> None:
+    def _remove_person_row(self, row: PersonRow) -> None:
         self._person_rows.remove(row)
         row.setParent(None)
         row.deleteLater()
         self._update_perpetrator_note()
+        self._changed("persons")
 
     def _update_perpetrator_note(self) -> None:
         named = any(r.role.currentData() == "alleged_perpetrator" for r in self._person_rows)
@@ -447,6 +307,7 @@ class EntryEditor(QDialog):
 
     def _restricted_changed(self) -> None:
         self.restricted_reason.setEnabled(self.restricted.isChecked())
+        self._changed("restricted_reason")
 
     def _read_date(self) -> None:
         text = self.date.text()
@@ -456,120 +317,53 @@ class EntryEditor(QDialog):
         try:
             reading = parse_practitioner_date(text)
         except InvalidDate as err:
-            self.date_reading.setStyleSheet(ERROR_STYLE)
+            toned(self.date_reading, "error")
             self.date_reading.setText(str(err))
             return
-        check = _implausible(reading.earliest, reading.latest, clock.today())
-        self.date_reading.setStyleSheet(WARNING_STYLE if check else "color: #1b5e20;")
+        check = implausible(reading.earliest, reading.latest, clock.today())
+        toned(self.date_reading, "warning" if check else "good")
         self.date_reading.setText(f"Read as: {reading.describe()}{check}")
 
     def current_kind(self) -> str:
         return str(self.kind.currentData())
 
+    def _go_to(self, key: str) -> None:
+        field = self._fields.get(key)
+        if field is not None:
+            field.setFocus()
+
     # --- saving --------------------------------------------------------------------------
 
     def show_problems(self, problems: Mapping[str, str]) -> None:
-        for label in self._errors.values():
-            label.hide()
-        self.general_error.hide()
-        leftover: list[str] = []
-        for path, message in problems.items():
-            key = path
-            if path.startswith("persons"):
-                key = "persons"
-            elif path == "source":
-                key = "source.agency"
-            found = self._errors.get(key)
-            if found is None:
-                leftover.append(f"{path}: {message}")
-                continue
-            found.setText(message)
-            found.show()
-        if leftover:
-            self.general_error.setText("\n".join(leftover))
-            self.general_error.show()
+        """List the problems in the fixed area and go to the first one's field."""
+        shown = {("persons" if k.startswith("persons") else k): v for k, v in problems.items()}
+        self.problems.show_problems(shown)
+        if shown:
+            self._go_to(next(iter(shown)))
 
-    def entry(self) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    def problem(self, key: str) -> str:
+        """The message shown for a field's problem ("" when there is none)."""
+        return self.problems.message(key)
+
+    def entry(self, *, check_only: bool = False) -> tuple[dict[str, Any] | None, dict[str, str]]:
         """The entry as typed, or the problems that stop it being saved."""
-        problems: dict[str, str] = {}
-        entry: dict[str, Any] = {k: v for k, v in self._original.items() if k not in _EDITED}
+        from chronology_app.gui.dialogs.entry_reading import read_entry
+
+        return read_entry(self, check_only=check_only)
+
+    def date_read(self) -> PartialDate | None:
         try:
-            reading = parse_practitioner_date(self.date.text())
-        except InvalidDate as err:
-            problems["date"] = str(err)
-        else:
-            entry["date"] = reading.expression
-            if reading.wording and reading.wording != reading.expression:
-                entry["date_text"] = reading.wording
-        kind = self.current_kind()
-        entry["kind"] = kind
-        summary = self.summary.text().strip()
-        if not summary:
-            problems["summary"] = MESSAGES["summary"]
-        entry["summary"] = summary
-        source = dict(self._original.get("source") or {})
-        source["agency"] = self.agency.text().strip()
-        if not source["agency"]:
-            problems["source.agency"] = MESSAGES["agency"]
-        source_type = self.source_type.currentData()
-        if source_type:
-            source["type"] = source_type
-        else:
-            source.pop("type", None)
-        entry["source"] = source
-        for key, widget in (("detail", self.detail), ("impact", self.impact)):
-            text = widget.toPlainText().strip()
-            if text:
-                entry[key] = text
-        if self.action.text().strip():
-            entry["action"] = self.action.text().strip()
-        if self.significance.currentData():
-            entry["significance"] = self.significance.currentData()
-        if self.positive.isChecked():
-            entry["positive"] = True
-        if self.restricted.isChecked():
-            entry["restricted"] = True
-            reason = self.restricted_reason.text().strip()
-            if not reason:
-                problems["restricted_reason"] = MESSAGES["restricted_reason"]
-            entry["restricted_reason"] = reason
-        persons = []
-        for row in self._person_rows:
-            if not row.person.currentData():
-                problems["persons"] = MESSAGES["person"]
-                continue
-            persons.append({"person": row.person.currentData(), "role": row.role.currentData()})
-        if persons:
-            entry["persons"] = persons
-        if kind in words.RELATIONSHIP_ENTRY_KINDS:
-            if not self.relationship.currentData():
-                problems["relationship"] = MESSAGES["relationship"]
-            else:
-                entry["relationship"] = self.relationship.currentData()
-        tags = [t.strip() for t in self.tags.text().split(",") if t.strip()]
-        if tags:
-            entry["tags"] = tags
-        # Attributes the form does not show (unknown ones) and values the user did not touch
-        # (an explicit null included) are kept as they were; a value cleared is removed.
-        original = self._original.get("attributes") or {}
-        before = dict(original) if self._original.get("kind") == kind else {}
-        attributes = dict(before)
-        for key in self._attribute_widgets:
-            value = self._attribute_value(key)
-            if value is not None:
-                attributes[key] = value
-            elif before.get(key) is not None:
-                del attributes[key]
-        if attributes:
-            entry["attributes"] = attributes
-        if not self._original and self._recorded_by:
-            entry["recorded"] = {"by": self._recorded_by, "on": clock.today().isoformat()}
-        return (None if problems else entry), problems
+            return parse_practitioner_date(self.date.text())
+        except InvalidDate:
+            return None
 
     def try_save(self) -> bool:
         entry, problems = self.entry()
         if entry is None:
             self.show_problems(problems)
+            return False
+        if not self._confirmed_future():
+            self.date.setFocus()
             return False
         try:
             self._save(entry, self.reason.text().strip() or None)
@@ -579,25 +373,28 @@ class EntryEditor(QDialog):
         self.accept()
         return True
 
+    def _confirmed_future(self) -> bool:
+        """A date after today, new or changed, is saved only once the user says so (a date
+        years ahead is most often a mistyped year)."""
+        reading = self.date_read()
+        if reading is None:
+            return True
+        unchanged = self._original and reading.expression == self._original.get("date")
+        question = future_question(reading, clock.today())
+        return question is None or bool(unchanged) or self.confirm_future(question)
 
-# Keys the editor sets itself; any other key of an edited entry (unknown ones too) is kept.
-_EDITED = frozenset(
+
+# The problems the form finds itself (rechecked as the user types); others come from the service.
+_CHECKED_HERE = frozenset(
     {
         "date",
-        "date_text",
-        "kind",
         "summary",
         "detail",
-        "source",
         "impact",
         "action",
-        "significance",
-        "positive",
-        "restricted",
+        "source.agency",
         "restricted_reason",
         "persons",
         "relationship",
-        "tags",
-        "attributes",
     }
 )

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 from chronology_app.core.dates import parse_practitioner_date
 from chronology_app.core.errors import InvalidDate, InvalidInput
 from chronology_app.core.model import vocabulary as words
+from chronology_app.gui.colours import toned
 
-ERROR_STYLE = "color: #b71c1c;"
 IMMIGRATION_LABELS = {
     "not_checked": "Not checked",
     "british": "British citizen",
@@ -50,7 +50,7 @@ class _Form(QDialog):
     def add(self, key: str, label: str, widget: QWidget) -> None:
         self.form.addRow(label, widget)
         error = QLabel()
-        error.setStyleSheet(ERROR_STYLE)
+        toned(error, "error")
         error.setWordWrap(True)
         error.hide()
         self._errors[key] = error
@@ -58,7 +58,7 @@ class _Form(QDialog):
 
     def finish(self) -> None:
         self.general = QLabel()
-        self.general.setStyleSheet(ERROR_STYLE)
+        toned(self.general, "error")
         self.general.hide()
         self.form.addRow(self.general)
         buttons = QDialogButtonBox(

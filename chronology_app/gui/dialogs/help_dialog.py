@@ -32,6 +32,9 @@ when left alone (File → Settings sets when); Case → Hide now locks it at onc
 <p>Keys: Ctrl+1 cases, Ctrl+2 chronology, Ctrl+3 timeline, Ctrl+4 flags; Ctrl+N a new entry,
 Ctrl+E edit the chosen entry, Ctrl+H its history; Ctrl+Alt++ and Ctrl+Alt+- change the text size
 (View menu).</p>
+<p><b>High contrast.</b> When your computer is set to high contrast, Chronology follows it. If
+it does not notice, View → High contrast (Ctrl+Alt+H) gives black, white and yellow: markers,
+bars and messages are drawn in colours that stand out on it, and every field has a frame.</p>
 """
 
 DATES = """
@@ -43,6 +46,10 @@ before you save. A date it cannot read for certain is refused with the reason, n
 guessed.</p>
 <p>An uncertain date covers every day it could be. When a flag depends on where such a date
 falls, its explanation says so.</p>
+<p>A date after today is most often a mistyped year. The editor says so as you type, and asks
+before saving one ("12 March 2031 is more than 4 years from today; save it anyway?"). The
+timeline leaves entries more than a month after today off, so the rest is not squashed; the
+button beside its legend ("1 entry after today — show") shows them.</p>
 """
 
 REPORTS = """

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from chronology_app.core.reports.audience import AUDIENCES, FAMILY_FACING, INCLUDES
 from chronology_app.core.reports.check import Finding
+from chronology_app.gui.colours import toned
 
 
 class AudienceDialog(QDialog):
@@ -41,7 +42,7 @@ class AudienceDialog(QDialog):
             layout.addWidget(button)
             note = QLabel(INCLUDES[audience])
             note.setContentsMargins(24, 0, 0, 6)
-            note.setStyleSheet("color: #5f6670")
+            toned(note, "muted")
             layout.addWidget(note)
         self.box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

@@ -45,11 +45,11 @@ from chronology_app.core.settings import (
     settings_document,
 )
 from chronology_app.gui import stored_settings
+from chronology_app.gui.colours import toned
 from chronology_app.gui.lock import IDLE_KEY, idle_minutes_setting
 from chronology_app.gui.widgets.fit import fit_on_screen
 
 log = logging.getLogger(__name__)
-ERROR_STYLE = "color: #b71c1c;"
 LABELS = {
     "edit_reason_after_hours": "Ask for a reason to change an entry older than (hours)",
     "backups_kept": "Automatic backups kept",
@@ -107,7 +107,7 @@ class SettingsDialog(QDialog):
         self._build_personal()
         self._build_authority()
         self.general = QLabel()
-        self.general.setStyleSheet(ERROR_STYLE)
+        toned(self.general, "error")
         self.general.setWordWrap(True)
         self.general.hide()
         outer.addWidget(self.general)
@@ -188,7 +188,7 @@ class SettingsDialog(QDialog):
         widget.setAccessibleName(label)
         form.addRow(label, widget)
         error = QLabel()
-        error.setStyleSheet(ERROR_STYLE)
+        toned(error, "error")
         error.setWordWrap(True)
         error.hide()
         form.addRow("", error)

@@ -29,10 +29,11 @@ from PySide6.QtWidgets import (
 from chronology_app.core.errors import ChronologyError
 from chronology_app.core.passphrases import passphrase_problem
 from chronology_app.core.service import Backup, Service
+from chronology_app.gui.colours import toned
 from chronology_app.gui.dialogs.welcome import strength_hint
 from chronology_app.gui.models.base import RecordTableModel
 from chronology_app.gui.operations import show_error
-from chronology_app.gui.widgets.dialog_parts import ERROR_STYLE, error_label, ok_cancel
+from chronology_app.gui.widgets.dialog_parts import error_label, ok_cancel
 from chronology_app.gui.widgets.fit import fit_on_screen
 
 WHY = {
@@ -220,7 +221,7 @@ class WorkspaceCareDialog(QDialog):
                 f"The audit trail is intact ({report.records} records). Note the fingerprint "
                 "of the newest record; a later check can prove nothing before it changed."
             )
-            self.verdict.setStyleSheet("")
+            toned(self.verdict, "plain")
         else:
             count = len(report.problems)
             lines = "\n".join(p.message for p in report.problems[:5])
@@ -228,5 +229,5 @@ class WorkspaceCareDialog(QDialog):
                 f"The audit trail was altered outside Chronology ({count} "
                 f"{'problem' if count == 1 else 'problems'}):\n{lines}"
             )
-            self.verdict.setStyleSheet(ERROR_STYLE)
+            toned(self.verdict, "error")
         self.fingerprint.setText(report.fingerprint)

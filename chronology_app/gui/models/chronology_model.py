@@ -21,12 +21,13 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
 from chronology_app.core.case_patch import Patched
 from chronology_app.core.model.vocabulary import ENTRY_KINDS
 from chronology_app.core.records import CaseData, EntryRecord
 from chronology_app.core.wording import age_from_day, entry_date
+from chronology_app.gui.colours import tones
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -44,8 +45,6 @@ COLUMNS = (
 NUMBER, DATE, SOURCE, KIND, SUMMARY, IMPACT, ACTION, FLAGS, AGE = range(len(COLUMNS))
 ENTRY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-RESTRICTED_TINT = QColor("#fbe9e7")
-FLAGGED_TINT = QColor("#fff4d6")
 
 
 # How an entry's date and a child's age read: the one wording (core/wording.py).
@@ -164,6 +163,7 @@ class ChronologyModel(QAbstractTableModel):
             self.endInsertRows()
         elif old == new:
             self._entries[new] = entry
+            self._cache.pop(entry.id, None)
             self.dataChanged.emit(self.index(new, 0), self.index(new, last))
         else:
             # Qt's move: the row goes before `destination`, counted before the move.
@@ -171,6 +171,9 @@ class ChronologyModel(QAbstractTableModel):
             self.beginMoveRows(QModelIndex(), old, old, QModelIndex(), destination)
             del self._entries[old]
             self._entries.insert(new, entry)
+            # Again: whatever listens to the move (a sorting proxy, a tester) may have read
+            # the row while it still held the entry as it was, and cached that.
+            self._cache.pop(entry.id, None)
             self._reindex(min(old, new))
             self.endMoveRows()
             self.dataChanged.emit(self.index(new, 0), self.index(new, last))
@@ -260,9 +263,9 @@ class ChronologyModel(QAbstractTableModel):
             return self._tooltip(entry)
         if role == Qt.ItemDataRole.BackgroundRole:
             if entry.restricted:
-                return QBrush(RESTRICTED_TINT)
+                return QBrush(tones().tints["restricted"])
             if entry.id in self._flagged:
-                return QBrush(FLAGGED_TINT)
+                return QBrush(tones().tints["flagged_row"])
         if role == Qt.ItemDataRole.FontRole and column == NUMBER and entry.restricted:
             font = QFont()
             font.setItalic(True)

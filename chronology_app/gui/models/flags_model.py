@@ -8,9 +8,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from chronology_app.core.service import ReviewedFlag
+from chronology_app.gui.colours import tones
 from chronology_app.gui.models.base import RecordTableModel
 
-SEVERITY_COLOURS = {"high": "#c62828", "medium": "#ef6c00", "low": "#546e7a"}
+
+def severity_colour(severity: str) -> QColor:
+    """A flag's severity in its colour (red, orange, grey), readable on the palette's base."""
+    colours = tones()
+    return colours[severity] if severity in colours.colours else QColor(colours.text)
 
 
 def _review(item: ReviewedFlag) -> str:
@@ -32,9 +37,9 @@ class FlagsModel(RecordTableModel[ReviewedFlag]):
 
     def extra_data(self, record: ReviewedFlag, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole and column == 0:
-            return QBrush(QColor(SEVERITY_COLOURS.get(record.flag.severity, "#000")))
+            return QBrush(severity_colour(record.flag.severity))
         if role == Qt.ItemDataRole.ForegroundRole and record.review is not None:
-            return QBrush(QColor("#757575"))
+            return QBrush(tones()["reviewed"])
         return None
 
     def flagged_entries(self) -> set[str]:

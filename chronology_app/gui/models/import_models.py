@@ -10,17 +10,17 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
 from chronology_app.core.dates import parse_expression
 from chronology_app.core.tables_import.headings import FIELDS
 from chronology_app.core.tables_import.plan import Decision, ImportPlan, RowItem
 from chronology_app.core.tables_import.rows import as_text
+from chronology_app.gui.colours import tones
 from chronology_app.gui.models.base import RecordTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 EDIT = Qt.ItemDataRole.EditRole
-PROBLEM = QBrush(QColor("#f8d7da"))
 NOT_USED = "(not read)"
 DECISION_LABELS: dict[Decision, str] = {
     "separate": "A separate event",
@@ -113,7 +113,7 @@ class PreviewModel(RecordTableModel[RowItem]):
 
     def extra_data(self, record: RowItem, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.BackgroundRole and record.problems:
-            return PROBLEM
+            return QBrush(tones().tints["problem"])
         if role == EDIT and column in self.EDITABLE:
             return as_text(record.cells.get(self.EDITABLE[column]))
         return None
@@ -193,7 +193,7 @@ class DuplicatesModel(RecordTableModel[Pair]):
 
     def extra_data(self, record: Pair, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.BackgroundRole and record.decision is None:
-            return PROBLEM
+            return QBrush(tones().tints["problem"])
         if role == EDIT and column == 3:
             return record.decision
         return None

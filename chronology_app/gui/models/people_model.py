@@ -6,12 +6,13 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
 from chronology_app.core import clock
 from chronology_app.core.model.vocabulary import reading
 from chronology_app.core.records import PersonRecord
 from chronology_app.core.wording import child_age, date_shown
+from chronology_app.gui.colours import tones
 from chronology_app.gui.models.base import RecordTableModel
 
 
@@ -35,5 +36,5 @@ class PeopleModel(RecordTableModel[PersonRecord]):
 
     def extra_data(self, record: PersonRecord, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.BackgroundRole and record.restricted:
-            return QBrush(QColor("#fbe9e7"))
+            return QBrush(tones().tints["restricted"])
         return None

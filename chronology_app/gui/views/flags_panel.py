@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from chronology_app.core.analysis import Analysis, ReviewedFlag, answered_words, rule_title
 from chronology_app.core.records import CaseData
 from chronology_app.gui.dialogs.help_dialog import plain
-from chronology_app.gui.models.flags_model import SEVERITY_COLOURS, FlagsModel
+from chronology_app.gui.models.flags_model import FlagsModel, severity_colour
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
@@ -148,6 +148,10 @@ class FlagsPanel(QWidget):
         index = self.table.currentIndex()
         return self.model.record(index.row()) if index.isValid() else None
 
+    def palette_changed(self) -> None:
+        """The severity's colour in the details follows the palette."""
+        self._show_current()
+
     def _show_current(self) -> None:
         item = self.current()
         self._set_buttons(item is not None)
@@ -160,7 +164,7 @@ class FlagsPanel(QWidget):
             for e in flag.entries
             if e in self.case.entry_by_id
         ]
-        colour = SEVERITY_COLOURS.get(flag.severity, "#000")
+        colour = severity_colour(flag.severity).name()
         parts = [
             f"<h3>{html.escape(flag.title)}</h3>",
             f'<p><b style="color:{colour}">{flag.severity.capitalize()}</b></p>',

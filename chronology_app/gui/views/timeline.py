@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,151 +25,39 @@ from PySide6.QtGui import (
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
-    QGraphicsItem,
     QGraphicsScene,
-    QGraphicsSceneMouseEvent,
     QGraphicsView,
-    QStyleOptionGraphicsItem,
+    QPushButton,
     QToolTip,
-    QWidget,
 )
 
+from chronology_app.core import clock
 from chronology_app.core.case_patch import Patched
 from chronology_app.core.errors import ChronologyError
 from chronology_app.core.files import write_atomically
 from chronology_app.core.model.vocabulary import RELATIONSHIP_ENTRY_KINDS
 from chronology_app.core.records import CaseData, EntryRecord
-from chronology_app.gui.views.timeline_marks import COLOURS, category, marker_tooltip
+from chronology_app.gui.colours import tones
+from chronology_app.gui.views.timeline_lanes import (
+    LANE_HEIGHT,
+    MARKER,
+    Lane,
+    Period,
+    lane_key,
+    lane_order,
+    relationship_periods,
+)
+from chronology_app.gui.views.timeline_marks import marker_tooltip
+
+__all__ = ["Period", "TimelineView", "relationship_periods"]
 
 LABEL_WIDTH = 170.0  # the least room for lane names; widened to fit the longest
 MAX_LABEL_WIDTH = 280.0
 GAP = 14.0  # between the names and the first marker
-LANE_HEIGHT = 26.0
+# The axis ends this long after today unless the user asks to see entries dated later (a date
+# years ahead is more often a mistyped year than a plan, and would squash the rest).
+FUTURE_MARGIN = dt.timedelta(days=31)
 AXIS_HEIGHT = 24.0
-MARKER = 5.0
-
-
-@dataclass(frozen=True)
-class Period:
-    """A stretch of a relationship: together or separated, from one entry to the next."""
-
-    relationship: str
-    start: dt.date
-    end: dt.date
-    together: bool
-
-
-def relationship_periods(case: CaseData, start: dt.date, end: dt.date) -> list[Period]:
-    """Together / separated / together again, from the entries that name each intimate
-    relationship. A separation with no start recorded before it is drawn as together from the
-    start of the chronology."""
-    periods: list[Period] = []
-    for relationship in case.relationships:
-        if relationship.kind != "intimate_partner":
-            continue
-        events = [
-            e
-            for e in case.entries
-            if e.relationship == relationship.id and e.kind in RELATIONSHIP_ENTRY_KINDS
-        ]
-        state: bool | None = None
-        since = start
-        for event in events:
-            together = event.kind != "separation"
-            day = event.date.earliest if event.date.earliest != dt.date.min else event.date.latest
-            if state is None:
-                if not together:
-                    periods.append(Period(relationship.id, start, day, True))
-                state, since = together, day
-            elif together != state:
-                periods.append(Period(relationship.id, since, day, state))
-                state, since = together, day
-        if state is not None:
-            periods.append(Period(relationship.id, since, max(end, since), state))
-    return periods
-
-
-def _lane_key(entry: EntryRecord) -> tuple[dt.date, str]:
-    return (entry.date.earliest, entry.id)
-
-
-class _Lane(QGraphicsItem):
-    def __init__(
-        self,
-        timeline: TimelineView,
-        person: str | None,
-        label: str,
-        entries: list[EntryRecord],
-        y: float,
-    ) -> None:
-        super().__init__()
-        self.timeline = timeline
-        self.person = person  # None: the lane of entries that name no one
-        self.label = label
-        self.entries = sorted(entries, key=_lane_key)
-        # paint() is told the exposed part, so it draws only the markers there.
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
-        self.top = y
-        self.xs: list[float] = []
-
-    def layout(self) -> None:
-        self.prepareGeometryChange()
-        self.xs = [self.timeline.x_of(e.date.earliest) for e in self.entries]
-
-    def boundingRect(self) -> QRectF:
-        return QRectF(0, self.top, self.timeline.scene_width, LANE_HEIGHT)
-
-    def paint(
-        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
-    ) -> None:
-        exposed = option.exposedRect
-        middle = self.top + LANE_HEIGHT / 2
-        painter.setPen(QPen(QColor("#eceff1")))
-        painter.drawLine(
-            QPointF(self.timeline.label_width, middle), QPointF(self.timeline.scene_width, middle)
-        )
-        first = bisect.bisect_left(self.xs, exposed.left() - 200)
-        last = bisect.bisect_right(self.xs, exposed.right() + MARKER)
-        selected = self.timeline.selected
-        for entry, x in zip(self.entries[first:last], self.xs[first:last], strict=True):
-            colour = QColor(COLOURS[category(entry)])
-            if entry.date.latest not in (entry.date.earliest, dt.date.max):
-                painter.setPen(QPen(colour, 1))
-                painter.drawLine(
-                    QPointF(x, middle), QPointF(self.timeline.x_of(entry.date.latest), middle)
-                )
-            if entry.id in self.timeline.flagged:
-                painter.setPen(QPen(QColor("#f9a825"), 3))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawEllipse(QPointF(x, middle), MARKER + 3, MARKER + 3)
-            painter.setPen(
-                QPen(
-                    QColor("#000") if entry.id == selected else colour.darker(),
-                    2 if entry.id == selected else 1,
-                )
-            )
-            painter.setBrush(QBrush(colour if not entry.restricted else colour.lighter(150)))
-            radius = MARKER + (2 if entry.id == selected else 0)
-            painter.drawEllipse(QPointF(x, middle), radius, radius)
-
-    def entry_at(self, x: float) -> EntryRecord | None:
-        index = bisect.bisect_left(self.xs, x - MARKER - 2)
-        best = None
-        for entry, position in zip(self.entries[index:], self.xs[index:], strict=False):
-            if position > x + MARKER + 2:
-                break
-            if best is None or abs(position - x) < abs(best[1] - x):
-                best = (entry, position)
-        return best[0] if best else None
-
-    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        entry = self.entry_at(event.pos().x())
-        if entry is not None:
-            self.timeline.select(entry.id, centre=False)
-            self.timeline.entry_clicked.emit(entry.id)
-            event.accept()
-        else:
-            event.ignore()
 
 
 class TimelineView(QGraphicsView):
@@ -188,11 +75,18 @@ class TimelineView(QGraphicsView):
         self.end = dt.date(2000, 12, 31)
         self.pixels_per_day = 1.0
         self.scene_width = 1000.0
-        self._lanes: list[_Lane] = []
+        self._lanes: list[Lane] = []
         self._case: CaseData | None = None
         self.label_width = LABEL_WIDTH
         self.setAccessibleName("Timeline")
         self.setToolTip("")  # tooltips come from the marker under the pointer (see event)
+        # "1 entry after today — show": placed by the case view beside the legend; hidden
+        # while every entry is on the axis.
+        self.show_future = False
+        self.hidden_future = 0
+        self.future_button = QPushButton()
+        self.future_button.hide()
+        self.future_button.clicked.connect(self.toggle_future)
 
     # --- building ------------------------------------------------------------------------
 
@@ -210,16 +104,30 @@ class TimelineView(QGraphicsView):
         self.scene().clear()
         self._lanes = []
         if case is None or not case.entries:
+            self._show_future_note(0)
             return
         days = [e.date.earliest for e in case.entries if e.date.earliest != dt.date.min]
         lates = [e.date.latest for e in case.entries if e.date.latest != dt.date.max]
         self.start = (min(days) if days else dt.date(2000, 1, 1)).replace(month=1, day=1)
         self.end = max([*lates, *days, self.start])
+        cut = max(clock.today() + FUTURE_MARGIN, self.start)
+        later = [e for e in case.entries if dt.date.min != e.date.earliest > cut]
+        if self.end > cut and not self.show_future:
+            # The axis is drawn as if the entries after today were not there (a note says
+            # they are): it ends at the latest of the others, never beyond today's margin.
+            ends = [
+                e.date.earliest if e.date.latest == dt.date.max else min(e.date.latest, cut)
+                for e in case.entries
+                if not dt.date.min != e.date.earliest > cut
+            ]
+            self.end = max([*(d for d in ends if d != dt.date.min), self.start])
+        shown = [e for e in case.entries if not self._beyond(e)]
+        self._show_future_note(len(later))
         span = max((self.end - self.start).days, 30)
         self.pixels_per_day = scale if keep_view else max(900.0 / span, 0.05)
         by_person: dict[str, list[EntryRecord]] = {p.id: [] for p in case.persons}
         nobody: list[EntryRecord] = []
-        for entry in case.entries:
+        for entry in shown:
             named = {link.person for link in entry.persons if link.person in by_person}
             for person in named:
                 by_person[person].append(entry)
@@ -230,13 +138,13 @@ class TimelineView(QGraphicsView):
             (None, "Case (no one named)", nobody)
         ] + [
             (p.id, f"{p.name}{' (restricted)' if p.restricted else ''}", by_person[p.id])
-            for p in sorted(case.persons, key=_lane_order)
+            for p in sorted(case.persons, key=lane_order)
         ]
         metrics = QFontMetrics(self.font())
         widest = max(metrics.horizontalAdvance(label) for _, label, _ in lanes)
         self.label_width = min(max(LABEL_WIDTH, widest + 16.0), MAX_LABEL_WIDTH)
         for owner, label, entries in lanes:
-            lane = _Lane(self, owner, label, entries, y)
+            lane = Lane(self, owner, label, entries, y)
             self.scene().addItem(lane)
             self._lanes.append(lane)
             y += LANE_HEIGHT
@@ -244,6 +152,39 @@ class TimelineView(QGraphicsView):
         self._relayout()
         if keep_view:
             self.centerOn(centre)
+
+    def _beyond(self, entry: EntryRecord) -> bool:
+        """Dated after the end of the axis (only ever entries after today, not asked for)."""
+        return entry.date.earliest != dt.date.min and entry.date.earliest > self.end
+
+    def _show_future_note(self, later: int) -> None:
+        self.hidden_future = later
+        button = self.future_button
+        if not later:
+            button.hide()
+            return
+        if self.show_future:
+            button.setText("Show up to today")
+            button.setToolTip("End the timeline at today again")
+        else:
+            noun = "entry" if later == 1 else "entries"
+            button.setText(f"{later} {noun} after today — show")
+            button.setToolTip(
+                "Entries dated after today are left off the timeline so that the rest is not "
+                "squashed; check that their year is right."
+            )
+        button.setAccessibleName(button.text())
+        button.show()
+
+    def toggle_future(self) -> None:
+        """Stretch the axis to the latest entry, or end it at today again."""
+        self.show_future = not self.show_future
+        self.set_case(self._case, self.flagged)
+
+    def palette_changed(self) -> None:
+        """Draw again in the colours of the palette now in use."""
+        self._relayout()
+        self.viewport().update()
 
     def apply(self, patched: Patched) -> None:
         """The same case after one change: only the lanes holding a changed entry are laid out
@@ -258,12 +199,12 @@ class TimelineView(QGraphicsView):
         if not moved:
             return
         changed = [case.entry_by_id[e] for e in patched.entries]
-        if any(not self._on_axis(entry) for entry in changed):
+        if self.hidden_future or any(not self._on_axis(entry) for entry in changed):
             self.set_case(case, keep_view=True)
             return
         lanes = {lane.person: lane for lane in self._lanes}
-        touched: set[_Lane] = set()
-        spots: list[tuple[_Lane, float]] = []  # where a marker was or now is: redrawn
+        touched: set[Lane] = set()
+        spots: list[tuple[Lane, float]] = []  # where a marker was or now is: redrawn
         for lane in self._lanes:
             kept = [e for e in lane.entries if e.id not in moved]
             if len(kept) != len(lane.entries):
@@ -276,7 +217,7 @@ class TimelineView(QGraphicsView):
             named: list[str | None] = [p.person for p in entry.persons if p.person in lanes]
             for person in named or [None]:
                 lane = lanes[person]
-                bisect.insort(lane.entries, entry, key=_lane_key)
+                bisect.insort(lane.entries, entry, key=lane_key)
                 touched.add(lane)
         for lane in touched:
             lane.layout()
@@ -305,7 +246,7 @@ class TimelineView(QGraphicsView):
         for lane in self._lanes:
             lane.layout()
         for item in list(self.scene().items()):
-            if not isinstance(item, _Lane):
+            if not isinstance(item, Lane):
                 self.scene().removeItem(item)
         self._draw_axis()
         bottom = self._draw_relationships(self._relationships_top)
@@ -313,17 +254,20 @@ class TimelineView(QGraphicsView):
         self.scene().update()
 
     def _draw_axis(self) -> None:
-        pen = QPen(QColor("#90a4ae"))
+        colours = tones()
+        pen = QPen(colours["axis"])
         for year in range(self.start.year, self.end.year + 2):
             x = self.x_of(dt.date(year, 1, 1))
             self.scene().addLine(
                 x, AXIS_HEIGHT - 4, x, AXIS_HEIGHT + LANE_HEIGHT * len(self._lanes), pen
             )
             text = self.scene().addText(str(year))
+            text.setDefaultTextColor(colours.text)
             text.setPos(x + 2, 0)
 
     def _draw_relationships(self, top: float) -> float:
         assert self._case is not None
+        colours = tones()
         y = top + 6
         by_relationship: dict[str, list[Period]] = {}
         for period in relationship_periods(self._case, self.start, self.end):
@@ -338,12 +282,13 @@ class TimelineView(QGraphicsView):
                 if p in self._case.person_by_id
             )
             label = self.scene().addText(names)
+            label.setDefaultTextColor(colours.text)
             label.setPos(4, y - 2)
             for period in periods:
                 x0, x1 = self.x_of(period.start), self.x_of(period.end)
-                colour = QColor("#8e24aa") if period.together else QColor("#cfd8dc")
+                colour = colours["together" if period.together else "separated"]
                 rect = self.scene().addRect(
-                    QRectF(x0, y + 4, max(x1 - x0, 2), 12), QPen(colour.darker()), QBrush(colour)
+                    QRectF(x0, y + 4, max(x1 - x0, 2), 12), QPen(colour), QBrush(colour)
                 )
                 rect.setToolTip(
                     ("Together" if period.together else "Separated")
@@ -376,12 +321,15 @@ class TimelineView(QGraphicsView):
     def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         """Lane names stay at the left edge of the view however far the timeline is panned."""
         left = self.mapToScene(0, 0).x()
-        painter.setPen(QPen(QColor("#263238")))
+        colours = tones()
+        painter.setPen(QPen(colours.text))
+        behind = QColor(colours.base)
+        behind.setAlpha(235)
         for lane in self._lanes:
             box = QRectF(left, lane.top, self.label_width - 6, LANE_HEIGHT)
             if not box.intersects(QRectF(rect)):
                 continue
-            painter.fillRect(box, QColor(250, 250, 250, 235))
+            painter.fillRect(box, behind)
             painter.drawText(box.adjusted(6, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter, lane.label)
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
@@ -426,7 +374,7 @@ class TimelineView(QGraphicsView):
     def export_png(self, path: str) -> bool:
         rect = self.scene().sceneRect()
         image = QImage(int(rect.width()) + 1, int(rect.height()) + 1, QImage.Format.Format_ARGB32)
-        image.fill(QColor("white"))
+        image.fill(tones().base)
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.scene().render(painter, QRectF(image.rect()), rect)
@@ -442,16 +390,3 @@ class TimelineView(QGraphicsView):
         except ChronologyError:
             return False
         return True
-
-
-def _lane_order(person: Any) -> tuple[int, str]:
-    roles = set(person.roles)
-    if "child" in roles:
-        rank = 0
-    elif roles & {"parent", "carer", "partner"}:
-        rank = 1
-    elif "professional" in roles:
-        rank = 3
-    else:
-        rank = 2
-    return (rank, person.name)

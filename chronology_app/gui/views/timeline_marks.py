@@ -9,10 +9,10 @@ from PySide6.QtWidgets import QLabel
 
 from chronology_app.core.model.vocabulary import ENTRY_KINDS, RELATIONSHIP_ENTRY_KINDS, kinds_in
 from chronology_app.core.records import EntryRecord
+from chronology_app.gui.colours import tones
 
 DA_KINDS = kinds_in("harm")
 RESPONSE_KINDS = kinds_in("response")
-COLOURS = {"da": "#c62828", "relationship": "#6a1b9a", "response": "#1565c0", "other": "#78909c"}
 
 
 def category(entry: EntryRecord) -> str:
@@ -47,17 +47,26 @@ class TimelineLegend(QLabel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        parts = [
-            f'<span style="color:{COLOURS[key]}">●</span>&nbsp;{html.escape(words.split(" (")[0])}'
-            for key, words in CATEGORY_WORDS.items()
-        ]
-        parts += [
-            '<span style="color:#f9a825">◯</span>&nbsp;Flagged',
-            '<span style="color:#8e24aa">▬</span>&nbsp;Together',
-            '<span style="color:#90a4ae">▬</span>&nbsp;Separated',
-        ]
-        self.setText(" &nbsp; ".join(parts))
         self.setWordWrap(True)
         self.setContentsMargins(6, 2, 6, 2)
         self.setToolTip("\n".join(CATEGORY_WORDS.values()))
         self.setAccessibleName("Timeline legend")
+        self.palette_changed()
+
+    def palette_changed(self) -> None:
+        """The symbols in the colours the timeline draws with under the palette in use."""
+        colour = tones()
+        parts = [
+            f'<span style="color:{colour[key].name()}">●</span>&nbsp;'
+            + html.escape(words.split(" (")[0])
+            for key, words in CATEGORY_WORDS.items()
+        ]
+        parts += [
+            f'<span style="color:{colour[key].name()}">{symbol}</span>&nbsp;{words}'
+            for key, symbol, words in (
+                ("flagged", "◯", "Flagged"),
+                ("together", "▬", "Together"),
+                ("separated", "▬", "Separated"),
+            )
+        ]
+        self.setText(" &nbsp; ".join(parts))

@@ -6,13 +6,12 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel
 
-ERROR_STYLE = "color: #b71c1c;"
+from chronology_app.gui.colours import toned
 
 
 def error_label() -> QLabel:
     """An empty line for a problem, in red, wrapped so a long message is never cut off."""
-    label = QLabel()
-    label.setStyleSheet(ERROR_STYLE)
+    label = toned(QLabel(), "error")
     label.setWordWrap(True)
     return label
 

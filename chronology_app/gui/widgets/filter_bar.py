@@ -20,6 +20,7 @@ from chronology_app.core.dates import parse_practitioner_date
 from chronology_app.core.errors import InvalidDate
 from chronology_app.core.model.vocabulary import ENTRY_KINDS, reading
 from chronology_app.core.records import CaseData
+from chronology_app.gui.colours import toned
 from chronology_app.gui.models.chronology_model import Filters
 
 
@@ -44,7 +45,7 @@ class FilterBar(QWidget):
         self.date_to.setPlaceholderText("to, e.g. March 2021")
         self.hide_restricted = QCheckBox("Hide restricted")
         self.date_problem = QLabel()
-        self.date_problem.setStyleSheet("color: #b71c1c;")
+        toned(self.date_problem, "error")
         clear = QPushButton("Clear")
         clear.clicked.connect(self.clear)
         for combo in (self.person, self.kind, self.agency, self.tag, self.significance):

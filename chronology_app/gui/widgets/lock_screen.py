@@ -12,6 +12,8 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from chronology_app.gui.colours import toned
+
 
 class LockScreen(QWidget):
     unlocked = Signal()
@@ -35,7 +37,7 @@ class LockScreen(QWidget):
         self.passphrase.returnPressed.connect(self.try_unlock)
         layout.addWidget(self.passphrase)
         self.error = QLabel()
-        self.error.setStyleSheet("color: #b71c1c;")
+        toned(self.error, "error")
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
         button = QPushButton("Unlock")
