@@ -249,25 +249,54 @@ class PersonFinder:
                 if key:
                     self._owner.setdefault(key, person["id"])
         self._order = {person["id"]: index for index, person in enumerate(persons)}
-        # Names by their first word: a text is searched only for the names whose first word
-        # it contains (a regular expression of every name was several times slower).
-        self._by_first_word: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+        # Names by their first word, longest first. A row's text is split into words once;
+        # only the names whose first word it holds are tried, against the words that follow
+        # (one pass over the row, however many persons the case has).
+        self._by_first_word: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         for key in sorted(self._owner, key=len, reverse=True):
-            words = _WORDS.findall(key)
+            words = tuple(_WORDS.findall(key))
             if words:
-                body = r"\W+".join(re.escape(word) for word in words)
-                pattern = re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
-                self._by_first_word.setdefault(words[0], []).append((key, pattern))
+                self._by_first_word.setdefault(words[0], []).append((key, words))
 
     def links(self, row: int, texts: Mapping[str, str]) -> list[PersonLink]:
         found: dict[str, PersonLink] = {}
         for heading, text in texts.items():
-            for word in set(_WORDS.findall(text.lower())) & self._by_first_word.keys():
-                for key, pattern in self._by_first_word[word]:
-                    person = self._owner[key]
-                    if person in found:
-                        continue
-                    match = pattern.search(text)
-                    if match:
-                        found[person] = PersonLink(row, person, f'{heading} names "{match[0]}"')
+            for person, named in self._names_in(text):
+                if person not in found:
+                    found[person] = PersonLink(row, person, f'{heading} names "{named}"')
         return sorted(found.values(), key=lambda link: self._order[link.person])
+
+    def _names_in(self, text: str) -> list[tuple[str, str]]:
+        """(person, the words as written) for each person named in `text`: for each name,
+        longest first, its first place in the text, the words whole and in order with
+        anything but letters and digits between them."""
+        lowered = text.lower()
+        if self._by_first_word.keys().isdisjoint(_WORDS.findall(lowered)):
+            return []
+        if len(lowered) != len(text):  # lower case changed the length: match case-blind
+            return self._names_by_pattern(text)
+        words = [(match[0], match.start(), match.end()) for match in _WORDS.finditer(lowered)]
+        places: dict[str, list[int]] = {}
+        for index, (word, _, _) in enumerate(words):
+            if word in self._by_first_word:
+                places.setdefault(word, []).append(index)
+        named = []
+        for first, at in places.items():
+            for key, name_words in self._by_first_word[first]:
+                for index in at:
+                    end = index + len(name_words)
+                    if tuple(word for word, _, _ in words[index:end]) == name_words:
+                        start, stop = words[index][1], words[end - 1][2]
+                        named.append((self._owner[key], text[start:stop]))
+                        break
+        return named
+
+    def _names_by_pattern(self, text: str) -> list[tuple[str, str]]:
+        named = []
+        for first in dict.fromkeys(_WORDS.findall(text.lower())):
+            for key, name_words in self._by_first_word.get(first, ()):
+                body = r"\W+".join(re.escape(word) for word in name_words)
+                match = re.search(rf"(?<!\w){body}(?!\w)", text, re.IGNORECASE)
+                if match:
+                    named.append((self._owner[key], match[0]))
+        return named
