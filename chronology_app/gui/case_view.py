@@ -267,8 +267,11 @@ class CaseView(QWidget):
         """The case on screen after one change (see the module)."""
         case = patched.case
         self.case = case
-        self.model.apply(patched)
+        selected = self.selected_entry_ids() if patched.many else []
+        self.model.apply(patched)  # many entries: the model is reset, the selection lost
         self.timeline.apply(patched)
+        if selected:
+            self.select_entries([e for e in selected if e in case.entry_by_id], centre=False)
         changed = [case.entry_by_id[e] for e in patched.entries]
         if patched.persons or changed or patched.removed:
             self.filter_bar.set_case(case)
