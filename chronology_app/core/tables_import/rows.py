@@ -252,9 +252,9 @@ class PersonFinder:
         # Names by their first word, longest first. A row's text is split into words once;
         # only the names whose first word it holds are tried, against the words that follow
         # (one pass over the row, however many persons the case has).
-        self._by_first_word: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        self._by_first_word: dict[str, list[tuple[str, list[str]]]] = {}
         for key in sorted(self._owner, key=len, reverse=True):
-            words = tuple(_WORDS.findall(key))
+            words = _WORDS.findall(key)
             if words:
                 self._by_first_word.setdefault(words[0], []).append((key, words))
 
@@ -271,23 +271,30 @@ class PersonFinder:
         longest first, its first place in the text, the words whole and in order with
         anything but letters and digits between them."""
         lowered = text.lower()
-        if self._by_first_word.keys().isdisjoint(_WORDS.findall(lowered)):
+        words = _WORDS.findall(lowered)
+        if self._by_first_word.keys().isdisjoint(words):
             return []
         if len(lowered) != len(text):  # lower case changed the length: match case-blind
             return self._names_by_pattern(text)
-        words = [(match[0], match.start(), match.end()) for match in _WORDS.finditer(lowered)]
         places: dict[str, list[int]] = {}
-        for index, (word, _, _) in enumerate(words):
+        for index, word in enumerate(words):
             if word in self._by_first_word:
                 places.setdefault(word, []).append(index)
+        starts: list[int] = []
         named = []
         for first, at in places.items():
             for key, name_words in self._by_first_word[first]:
+                size = len(name_words)
                 for index in at:
-                    end = index + len(name_words)
-                    if tuple(word for word, _, _ in words[index:end]) == name_words:
-                        start, stop = words[index][1], words[end - 1][2]
-                        named.append((self._owner[key], text[start:stop]))
+                    if size == 1 or words[index : index + size] == name_words:
+                        starts = starts or _starts(lowered, words)
+                        last = index + size - 1
+                        named.append(
+                            (
+                                self._owner[key],
+                                text[starts[index] : starts[last] + len(words[last])],
+                            )
+                        )
                         break
         return named
 
@@ -300,3 +307,14 @@ class PersonFinder:
                 if match:
                     named.append((self._owner[key], match[0]))
         return named
+
+
+def _starts(text: str, words: list[str]) -> list[int]:
+    """Where each of `text`'s words (`_WORDS.findall(text)`) begins: a word is found from
+    the end of the one before, as only characters that are not word characters lie between."""
+    starts, at = [], 0
+    for word in words:
+        at = text.find(word, at)
+        starts.append(at)
+        at += len(word)
+    return starts
