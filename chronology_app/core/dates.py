@@ -258,3 +258,9 @@ def parse_practitioner_date(text: str) -> PartialDate:
 def _practitioner_date(typed: str) -> PartialDate:
     """The reading of a stripped wording (the same wording recurs down an imported table)."""
     return _read_expression(read_wording(typed)).with_wording(typed)
+
+
+def clear_caches() -> None:
+    """Forget the readings kept (a benchmark times an import with none)."""
+    parse_expression.cache_clear()
+    _practitioner_date.cache_clear()
