@@ -23,6 +23,7 @@ from chronology_app.core import audit, authority, casefile, clock, crosscase, re
 from chronology_app.core.analysis import Analysis, ReviewedFlag, analyse_case, as_of_day
 from chronology_app.core.audit import GENESIS_HASH, audit_hash  # noqa: F401 (kept importable)
 from chronology_app.core.authority import AuthorityNote
+from chronology_app.core.bulk import collector_paused
 from chronology_app.core.changes import (
     CaseReviewRecord,
     CaseSummary,
@@ -832,7 +833,7 @@ class Service:
 
         def body(session: Session) -> list[Change]:
             case = repo.case_row(session, reference)
-            taken = set(repo.entry_numbers(session, repo.pk(case)))
+            taken = repo.entry_keys(session, repo.pk(case))
             given = taken | {str(doc.get("id")) for doc in docs}
             for doc in docs:
                 if "id" not in doc:
@@ -852,7 +853,8 @@ class Service:
             key = repo.batch_key(states[0]["number"], states[-1]["number"])
             return [self._apply(session, case, "entries", key, {"entries": states})]
 
-        return self._run(action, reference, body)
+        with collector_paused():
+            return self._run(action, reference, body)
 
     @staticmethod
     def _check_new_entries(
@@ -870,8 +872,9 @@ class Service:
                     )
                 )
         found.extend(validation.check_unique_ids(docs, "entries"))
-        others = repo.same_event_links(session, repo.pk(case))
-        found.extend(validation.check_same_event(docs, "entries", others))
+        if any(doc.get("same_event_as") is not None for doc in docs):
+            others = repo.same_event_links(session, repo.pk(case))
+            found.extend(validation.check_same_event(docs, "entries", others))
         return found
 
 

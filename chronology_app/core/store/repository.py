@@ -609,6 +609,12 @@ def live_entry_ids(session: Session, case_id: int) -> set[str]:
     return set(session.scalars(query))
 
 
+def entry_keys(session: Session, case_id: int) -> set[str]:
+    """Every entry id of a case, withdrawn ones included (read from the index of ids alone,
+    not from the entries' rows)."""
+    return set(session.scalars(select(col(Entry.key)).where(col(Entry.case_id) == case_id)))
+
+
 def entry_numbers(session: Session, case_id: int) -> dict[str, int]:
     rows = session.execute(
         select(col(Entry.key), col(Entry.number)).where(col(Entry.case_id) == case_id)
