@@ -758,11 +758,13 @@ def snapshot_entry_batch(session: Session, case_id: int, key: str) -> Snapshot |
     """The entries numbered in the batch's range, as `snapshot_entry` gives each, read in one
     query with the documents decoded in one call (as `export_document` does)."""
     first, last = _batch_numbers(key)
+    # The documents as text (a team server's driver would decode JSON one by one).
+    raw = cast(col(Entry.doc), Text) if _on_server(session) else type_coerce(col(Entry.doc), String)
     rows = session.execute(
         select(
             col(Entry.number),
             col(Entry.position),
-            type_coerce(col(Entry.doc), String),
+            raw,
             col(Entry.withdrawn),
             col(Entry.withdrawn_reason),
             col(Entry.withdrawn_by),
