@@ -12,7 +12,7 @@ import json
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from chronology_app.core import validation
 from chronology_app.core.errors import InvalidInput
@@ -30,6 +30,44 @@ class Change:
     def as_json(self) -> dict[str, Any]:
         return {"object": self.object, "key": self.key, "before": self.before, "after": self.after}
 
+    def members(self) -> list[Change]:
+        """This change as one change per object: a batch of entries (see `BATCHES`) as a
+        change of each of its entries; any other change as itself."""
+        kind = BATCHES.get(self.object)
+        if kind is None:
+            return [self]
+        return [Change(kind, key, *states) for key, states in batch_states(self).items()]
+
+
+# Stored types that hold many objects of another type in one change: "entries" (an imported
+# chronology, written and undone as one step; core/store/objects.py) holds entries.
+BATCHES = {"entries": "entry"}
+
+
+class ChangeLike(Protocol):
+    """One object's snapshot before and after (a `Change`, or a front end's own record)."""
+
+    @property
+    def object(self) -> str: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def before(self) -> dict[str, Any] | None: ...
+    @property
+    def after(self) -> dict[str, Any] | None: ...
+
+
+def batch_states(
+    change: ChangeLike,
+) -> dict[str, tuple[dict[str, Any] | None, dict[str, Any] | None]]:
+    """A batch change's objects: id -> (its snapshot before, after), in the batch's order. The
+    batch's snapshot lists each entry's as `repository.snapshot_entry` gives it."""
+    states: dict[str, list[dict[str, Any] | None]] = {}
+    for side, snapshot in enumerate((change.before, change.after)):
+        for state in (snapshot or {}).get("entries", ()):
+            states.setdefault(state["doc"]["id"], [None, None])[side] = state
+    return {key: (before, after) for key, (before, after) in states.items()}
+
 
 @dataclass(frozen=True)
 class OpChanges:
@@ -41,7 +79,22 @@ class OpChanges:
     audit_id: int
 
     def keys(self, kind: str) -> set[str]:
-        return {change.key for change in self.changes if change.object == kind}
+        """The keys of the objects of `kind` changed (the entries of a batch included)."""
+        return {
+            member.key
+            for change in self.changes
+            for member in ([change] if change.object == kind else change.members())
+            if member.object == kind
+        }
+
+    def added(self, kind: str) -> list[str]:
+        """The keys of the objects of `kind` that did not exist before, in the order made."""
+        return [
+            member.key
+            for change in self.changes
+            for member in change.members()
+            if member.object == kind and member.before is None and member.after is not None
+        ]
 
 
 @dataclass(frozen=True)

@@ -300,17 +300,32 @@ _PART_DAYS: dict[str, tuple[int, int | None]] = {
 }
 
 
+_HYPHENS = re.compile(r"[\u2010\u2011]")
+_DASHES = re.compile(r"[\u2012-\u2015\u2212]")
+_PART_HYPHEN = re.compile(r"\b(early|mid|late)-")
+_DIGIT_LETTER_HYPHEN = re.compile(r"(?<=[0-9])-(?=[a-z])|(?<=[a-z])-(?=[0-9])")
+_WORD_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
+_AM_PM = re.compile(r"(?<![a-z])([ap])\.m(?![a-z])\.?")
+_TIME_T = re.compile(r"(?<=[0-9])t(?=[0-9])")
+
+
 def normalise(text: str) -> str:
-    """Lower case, single spaces, no trailing full stop, dashes and commas made regular."""
+    """Lower case, single spaces, no trailing full stop, dashes and commas made regular.
+
+    Each substitution runs only when the text holds the character it needs (a hyphen, ".m",
+    "t", a character beyond ASCII): most dates have none, and this runs once per row of an
+    imported table."""
     text = text.strip().lower()
-    text = re.sub(r"[\u2010\u2011]", "-", text)
-    text = re.sub(r"[\u2012-\u2015\u2212]", " - ", text)
-    text = re.sub(r"\b(early|mid|late)-", r"\1 ", text)
-    text = re.sub(r"(?<=[0-9])-(?=[a-z])|(?<=[a-z])-(?=[0-9])", " ", text)
-    text = re.sub(r"(?<=[a-z])-(?=[a-z])", " - ", text)
-    text = re.sub(r"(?<![a-z])([ap])\.m(?![a-z])\.?", r"\1m", text)
+    if not text.isascii():
+        text = _DASHES.sub(" - ", _HYPHENS.sub("-", text))
+    if "-" in text:
+        text = _PART_HYPHEN.sub(r"\1 ", text)
+        text = _DIGIT_LETTER_HYPHEN.sub(" ", text)
+        text = _WORD_HYPHEN.sub(" - ", text)
+    if ".m" in text:
+        text = _AM_PM.sub(r"\1m", text)
     text = " ".join(text.replace(",", " ").split()).rstrip(".").rstrip()
-    return re.sub(r"(?<=[0-9])t(?=[0-9])", "T", text)
+    return _TIME_T.sub("T", text) if "t" in text else text
 
 
 def read_wording(text: str) -> str:

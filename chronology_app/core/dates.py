@@ -23,7 +23,6 @@ certainty raises `InvalidDate`, whose message quotes the text and says what is e
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import re
@@ -109,7 +108,15 @@ class PartialDate:
 
     def with_wording(self, text: str | None) -> PartialDate:
         """A copy carrying the practitioner's original wording."""
-        return dataclasses.replace(self, wording=text)
+        return PartialDate(
+            self.expression,
+            self.kind,
+            self.earliest,
+            self.latest,
+            self.approximate,
+            self.minute,
+            text,
+        )
 
     def could_fall_within(self, start: dt.date, end: dt.date) -> bool:
         """True if some day this date could mean lies in start..end (inclusive)."""
@@ -242,7 +249,18 @@ def parse_practitioner_date(text: str) -> PartialDate:
     if not typed:
         raise InvalidDate(_EMPTY)
     try:
-        value = _read_expression(read_wording(typed))
+        return _practitioner_date(typed)
     except DateReadError as problem:
         raise InvalidDate(f'"{typed}" {problem.reason}') from None
-    return value.with_wording(typed)
+
+
+@functools.lru_cache(maxsize=65536)
+def _practitioner_date(typed: str) -> PartialDate:
+    """The reading of a stripped wording (the same wording recurs down an imported table)."""
+    return _read_expression(read_wording(typed)).with_wording(typed)
+
+
+def clear_caches() -> None:
+    """Forget the readings kept (a benchmark times an import with none)."""
+    parse_expression.cache_clear()
+    _practitioner_date.cache_clear()

@@ -6,15 +6,13 @@ to test, and the same whether the case came from a file or from a workspace.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
-import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from chronology_app.core.bulk import collector_paused
 from chronology_app.core.dates import PartialDate, parse_expression
 from chronology_app.core.model.vocabulary import DEFAULT_PROTECTIVE_MARKING
 
@@ -229,36 +227,6 @@ def review_record(doc: Mapping[str, Any]) -> FlagReviewRecord:
         by=doc["by"],
         on=parse_expression(doc["on"]),
     )
-
-
-class _Pause:
-    """How many readers hold the cycle collector off, and whether it was on before them."""
-
-    lock = threading.Lock()
-    depth = 0
-    was_on = False
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector held off while a whole case is read and its records built.
-    Tens of thousands of new objects (none in a cycle) would otherwise set off collections
-    that walk everything the program holds, a desktop app's widgets included: a third of the
-    time of reading a 5,000-entry case. Threads may read at once (the window, a background
-    analysis): the first to pause notes whether collection was on and the last to finish
-    puts it back, so it is never left off."""
-    with _Pause.lock:
-        if _Pause.depth == 0:
-            _Pause.was_on = gc.isenabled()
-            gc.disable()
-        _Pause.depth += 1
-    try:
-        yield
-    finally:
-        with _Pause.lock:
-            _Pause.depth -= 1
-            if _Pause.depth == 0 and _Pause.was_on:
-                gc.enable()
 
 
 def case_data(document: Mapping[str, Any], numbers: Mapping[str, int] | None = None) -> CaseData:

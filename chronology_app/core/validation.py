@@ -9,6 +9,7 @@ as `entries[3].persons[0].person`) and the service's single writes (paths such a
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -226,7 +227,8 @@ def check_entry(
         label = vocabulary.ENTRY_KINDS[str(kind)].lower()
         problems.append(Problem(join_path(path, "relationship"), f"required for a {label} entry"))
     if person_ids is not None:
-        known = set(person_ids)
+        # A set or mapping is asked as it is (an import checks thousands of entries with one).
+        known = person_ids if isinstance(person_ids, AbstractSet | Mapping) else set(person_ids)
         persons = entry.get("persons")
         for index, link in enumerate(persons if isinstance(persons, list) else []):
             person_id = link.get("person") if isinstance(link, dict) else None

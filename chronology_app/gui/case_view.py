@@ -44,7 +44,6 @@ from chronology_app.core.service import Service
 from chronology_app.gui.colours import toned
 from chronology_app.gui.models.chronology_model import (
     COLUMNS,
-    ENTRY_ID_ROLE,
     SUMMARY,
     ChronologyFilter,
     ChronologyModel,
@@ -281,8 +280,11 @@ class CaseView(QWidget):
         """The case on screen after one change (see the module)."""
         before, case = self.case, patched.case
         self.case = case
-        self.model.apply(patched)
+        selected = self.selected_entry_ids() if patched.many else []
+        self.model.apply(patched)  # many entries: the model is reset, the selection lost
         self.timeline.apply(patched)
+        if selected:
+            self.select_entries([e for e in selected if e in case.entry_by_id], centre=False)
         changed = [case.entry_by_id[e] for e in patched.entries]
         if before is not None:  # a separation withdrawn or undone changes the family diagram
             changed += [before.entry_by_id[e] for e in patched.removed if e in before.entry_by_id]
@@ -342,26 +344,52 @@ class CaseView(QWidget):
     # --- selection -----------------------------------------------------------------------
 
     def selected_entry_ids(self) -> list[str]:
-        rows = self.table.selectionModel().selectedRows()
-        return [str(self.proxy.data(index, ENTRY_ID_ROLE)) for index in rows]
+        """The selected entries, read from the selection's ranges of whole rows (Qt's
+        selectedRows() takes seconds over thousands of rows, as after an import)."""
+        last = self.proxy.columnCount() - 1
+        selection = self.table.selectionModel().selection()
+        spans = [selection.at(i) for i in range(selection.count())]
+        rows = (
+            row
+            for span in spans
+            if span.left() == 0 and span.right() == last
+            for row in range(span.top(), span.bottom() + 1)
+        )
+        proxy, model = self.proxy, self.model
+        return [
+            model.entry(proxy.mapToSource(proxy.index(row, 0)).row()).id
+            for row in dict.fromkeys(rows)
+        ]
 
     def select_entries(self, entry_ids: Iterable[str], centre: bool = True) -> None:
+        """Select entries, the first of them made current and scrolled to. Rows next to each
+        other in the order given are selected as one range."""
         wanted = list(entry_ids)
-        selection = QItemSelection()
+        rows = []
         for entry_id in wanted:
             row = self.model.row_of(entry_id)
             if row is None:
                 continue
             index = self.proxy.mapFromSource(self.model.index(row, 0))
             if index.isValid():
-                selection.select(index, self.proxy.index(index.row(), self.proxy.columnCount() - 1))
+                rows.append(index.row())
+        runs: list[list[int]] = []
+        for row in rows:
+            if runs and row == runs[-1][1] + 1:
+                runs[-1][1] = row
+            else:
+                runs.append([row, row])
+        last = self.proxy.columnCount() - 1
+        selection = QItemSelection()
+        for top, bottom in runs:
+            selection.select(self.proxy.index(top, 0), self.proxy.index(bottom, last))
         flags = (
             QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows
         )
         self.table.selectionModel().select(selection, flags)
-        if not selection.isEmpty():
-            first = selection.indexes()[0]
+        if rows:
+            first = self.proxy.index(rows[0], 0)
             self.table.selectionModel().setCurrentIndex(
                 first, QItemSelectionModel.SelectionFlag.NoUpdate
             )

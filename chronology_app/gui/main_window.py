@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from chronology_app import __version__
 from chronology_app.core.analysis import ReviewedFlag
 from chronology_app.core.case_patch import patch
+from chronology_app.core.changes import BATCHES
 from chronology_app.core.errors import ChronologyError
 from chronology_app.core.records import CaseData
 from chronology_app.core.service import OpChanges, Service
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         # that going back to a case shows it without reading it again.
         self._cases: dict[str, CaseData] = {}
         self._reviewed = ""
+        self._imported = ""  # "143 entries imported and selected. ", until the next change
         self.setWindowTitle(f"Chronology: {service.workspace.path.name}")
         fit_on_screen(self, 1280, 800)
         self.ops = Operations(self)
@@ -299,6 +301,8 @@ class MainWindow(QMainWindow):
 
     def open_case(self, reference: str) -> None:
         """Show the case at once; its flags follow from a background analysis."""
+        if reference != self.reference:
+            self._imported = ""
         case = self._cases.pop(reference, None)
         if case is None:
             try:
@@ -336,6 +340,11 @@ class MainWindow(QMainWindow):
         """Bring what is on screen up to date from what one change did."""
         reference = changes.case_reference
         on_screen = reference is not None and reference == self.reference
+        # Entries added in one batch (an agency's chronology imported) are selected, first
+        # scrolled to, so the user sees what came in.
+        imported = (
+            changes.added("entry") if any(c.object in BATCHES for c in changes.changes) else []
+        )
         patched = patch(self.case, changes.changes) if on_screen and self.case else None
         self._load_cases(reference, patched.case if patched else None)
         if reference is not None:
@@ -346,12 +355,17 @@ class MainWindow(QMainWindow):
             self.case_view.apply(patched)
             if patched.case_details:
                 self._refresh_title()
-            if patched.entries and not self.selected_entry_ids():
+            if imported:
+                self._select_in_order(imported)
+            elif patched.entries and not self.selected_entry_ids():
                 self.select_entries(sorted(patched.entries))
         elif on_screen and reference is not None and not self._case_removed(changes):
             selected = self.selected_entry_ids()
             self.open_case(reference)  # a change that cannot be applied: read it again
-            self.select_entries(selected or sorted(changes.keys("entry")))
+            if imported:
+                self._select_in_order(imported)
+            else:
+                self.select_entries(selected or sorted(changes.keys("entry")))
         elif on_screen:
             self.case_view.clear()
             self._refresh_title()
@@ -359,8 +373,24 @@ class MainWindow(QMainWindow):
             self.case_view.refresh_flags()  # settings or a match: the flags may differ
         if any(c.object == "case_review" for c in changes.changes):
             self._read_reviews()
-        self.statusBar().showMessage(f"Saved: {changes.action}", 5000)
+        count = len(imported) if on_screen else 0
+        self._imported = (
+            f"{count:,} {'entry' if count == 1 else 'entries'} imported and selected. "
+            if count
+            else ""
+        )
+        if count:  # kept at the front of the case's summary when the flags are shown
+            self.statusBar().showMessage(self._imported.strip())
+        else:
+            self.statusBar().showMessage(f"Saved: {changes.action}", 5000)
         self._update_actions()
+
+    def _select_in_order(self, entry_ids: list[str]) -> None:
+        """Select entries, the first in the chronology scrolled to."""
+        case = self.case
+        wanted = set(entry_ids)
+        ordered = [e.id for e in case.entries if e.id in wanted] if case else entry_ids
+        self.select_entries(ordered)
 
     @staticmethod
     def _case_removed(changes: OpChanges) -> bool:
@@ -377,7 +407,7 @@ class MainWindow(QMainWindow):
             "Closed case: flags as of its latest entry. " if case.case.status == "closed" else ""
         )
         self.statusBar().showMessage(
-            f"{entries} {'entry' if entries == 1 else 'entries'}, "
+            f"{self._imported}{entries} {'entry' if entries == 1 else 'entries'}, "
             f"{people} {'person' if people == 1 else 'people'}, "
             f"{flags} {'flag' if flags == 1 else 'flags'} to review. {status}"
             f"Marking: {case.case.protective_marking}.{self._reviewed}"

@@ -132,7 +132,6 @@ def _people_and_family(window: MainWindow, references: list[str], target: Path) 
     window.ops.wait()
 
 
-
 def _future_dates(window: MainWindow, target: Path) -> None:
     """A date years ahead: the editor's question, and the timeline's note."""
     from chronology_app.core import clock
@@ -227,7 +226,14 @@ def _import_wizard(window: MainWindow, folder: Path, target: Path) -> None:
     wizard.next_step()
     window.ops.wait()
     grab(wizard, target / "import-duplicates.png")
-    wizard.close()
+    wizard.duplicates.setData(wizard.duplicates.index(0, 3), "same-event")
+    wizard.next_step()  # to the summary
+    wizard.next_step()  # the import
+    window.ops.wait()
+    grab(window, target / "import-done.png")  # the imported rows selected
+    window.service.undo()  # the demo case as it was, for the screens after this one
+    window.open_case(window.reference)
+    window.ops.wait()
 
 
 if __name__ == "__main__":

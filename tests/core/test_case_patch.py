@@ -65,6 +65,16 @@ def _case_details(service: Service) -> OpChanges:
     return service.update_case(REF, {**case, "title": "Family B (renamed)"})
 
 
+def _import_entries(service: Service) -> OpChanges:
+    """An agency's chronology: one change holding a batch of entries."""
+    entry = {k: v for k, v in _first_entry(service).items() if k != "id"}
+    entries = [
+        {**entry, "id": "imp-1", "summary": "Police: the same call-out.", "date": "2021-03-04"},
+        {**entry, "id": "imp-2", "summary": "Police: a later visit.", "date": "2024-01-02"},
+    ]
+    return service.import_entries(REF, entries, "Import Police contribution, 2 entries")
+
+
 def _review_flag(service: Service) -> OpChanges:
     flag = service.flags(REF)[0].flag
     review = {
@@ -85,6 +95,7 @@ CHANGES: list[Callable[[Service], OpChanges]] = [
     _add_person,
     _case_details,
     _review_flag,
+    _import_entries,
 ]
 
 
@@ -127,3 +138,28 @@ def test_what_to_redraw_is_named(service: Service, family_b: dict[str, Any]) -> 
 def test_a_whole_case_imported_is_read_again(service: Service, family_b: dict[str, Any]) -> None:
     changes = service.import_case(family_b)
     assert patch(service.case_data(REF), changes.changes) is None
+
+
+def test_an_import_names_the_entries_it_added_and_its_undo_those_it_removed(
+    service: Service, family_b: dict[str, Any]
+) -> None:
+    service.import_case(family_b)
+    before = service.case_data(REF)
+    imported = _import_entries(service)
+    (batch,) = imported.changes
+    assert batch.object == "entries"  # one change for the whole import
+    assert imported.keys("entry") == {"imp-1", "imp-2"}
+    assert imported.added("entry") == ["imp-1", "imp-2"]
+    assert [(m.object, m.key, m.before) for m in batch.members()] == [
+        ("entry", "imp-1", None),
+        ("entry", "imp-2", None),
+    ]
+    patched = patch(before, imported.changes)
+    assert patched is not None
+    assert patched.entries == {"imp-1", "imp-2"} and not patched.removed
+    undone = service.undo()
+    assert undone.keys("entry") == {"imp-1", "imp-2"} and undone.added("entry") == []
+    again = patch(patched.case, undone.changes)
+    assert again is not None
+    assert again.removed == {"imp-1", "imp-2"} and not again.entries
+    assert _edit_summary(service).added("entry") == []  # an edit adds nothing

@@ -19,7 +19,8 @@ REFUSED = "; nothing was imported."
 def sheet_xml(body: str) -> bytes:
     return (
         '<?xml version="1.0" encoding="UTF-8"?><worksheet '
-        'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
         f"{body}</sheetData></worksheet>"
     ).encode()
 
@@ -60,9 +61,13 @@ def test_too_many_parts_are_refused(tmp_path: Path) -> None:
     assert refusal(path) == "parts.xlsx holds 2,001 parts; at most 2,000 are read" + REFUSED
 
 
-def test_a_huge_sheet_declared_by_its_last_cell_is_refused(tmp_path: Path, workbook: Path) -> None:
-    body = '<row r="1"><c r="A1" t="inlineStr"><is><t>Date</t></is></c></row>'
-    body += '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+@pytest.mark.parametrize("x", ["", "x:"], ids=["plain", "namespace-prefix"])
+def test_a_huge_sheet_declared_by_its_last_cell_is_refused(
+    tmp_path: Path, workbook: Path, x: str
+) -> None:
+    """Found whether or not the elements carry a prefix (the scan's two sets of patterns)."""
+    body = f'<{x}row r="1"><{x}c r="A1" t="inlineStr"><is><t>Date</t></is></{x}c></{x}row>'
+    body += f'<{x}row r="1048576"><{x}c r="XFD1048576"><v>1</v></{x}c></{x}row>'
     path = build.rewrite_zip(
         workbook, tmp_path / "huge.xlsx", {"xl/worksheets/sheet1.xml": sheet_xml(body)}
     )
@@ -75,11 +80,12 @@ def test_a_huge_sheet_declared_by_its_last_cell_is_refused(tmp_path: Path, workb
 def test_too_many_rows_are_refused_in_a_workbook_and_a_million_in_a_spreadsheet(
     tmp_path: Path, workbook: Path
 ) -> None:
-    body = "".join(f"<row><c><v>{n}</v></c></row>" for n in range(150_000))
-    path = build.rewrite_zip(
-        workbook, tmp_path / "rows.xlsx", {"xl/worksheets/sheet1.xml": sheet_xml(body)}
-    )
-    assert "has 150,000 rows in sheet Chronology" in refusal(path)
+    for x in ("", "x:"):  # elements with and without a namespace prefix
+        body = "".join(f"<{x}row><{x}c><v>{n}</v></{x}c></{x}row>" for n in range(150_000))
+        path = build.rewrite_zip(
+            workbook, tmp_path / f"rows{x[:1]}.xlsx", {"xl/worksheets/sheet1.xml": sheet_xml(body)}
+        )
+        assert "has 150,000 rows in sheet Chronology" in refusal(path)
     rows = build.ods_row(["Date", "Event"]) + build.ods_row(["2022", "x"], repeat=1_000_000)
     path = build.ods(tmp_path / "rows.ods", {"Sheet1": rows})
     assert refusal(path) == (

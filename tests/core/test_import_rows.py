@@ -208,3 +208,29 @@ def test_an_edited_cell_is_read_again(tmp_path: Path) -> None:
     prepared.edit(item, "date", "28/02/2019")
     assert item.problems == [] and item.entry is not None
     assert item.entry["date"] == "2019-02-28"
+
+
+PERSONS = [
+    {"id": "p1", "name": "Ann Test"},
+    {"id": "p2", "name": "Bo Test", "aliases": ["Bobby"]},
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("ANN TEST seen at home", [("p1", 'Event names "ANN TEST"')]),
+        (
+            "Ann-Test and Bobby seen",
+            [("p1", 'Event names "Ann-Test"'), ("p2", 'Event names "Bobby"')],
+        ),
+        ("Ann seen; later Ann Test", [("p1", 'Event names "Ann Test"')]),  # the longest name
+        ("Annabel and Bo seen", []),  # whole words only; "Bo" alone is too short to offer
+        # lower case changes "İ" into two characters: the names are matched case-blind
+        ("İstanbul trip: ann seen", [("p1", 'Event names "ann"')]),
+    ],
+)
+def test_the_names_a_row_offers(text: str, found: list[tuple[str, str]]) -> None:
+    links = rows.PersonFinder(PERSONS).links(7, {"Event": text})
+    assert [(link.person, link.why) for link in links] == found
+    assert all(link.row == 7 for link in links)

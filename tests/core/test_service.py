@@ -338,3 +338,23 @@ def test_undoing_an_import_that_a_match_depends_on_is_refused(service: Any) -> N
     with pytest.raises(Conflict, match="other records still depend"):
         service.undo()
     assert [c.reference for c in service.cases()] == ["A-1", "B-1"]
+
+
+def test_an_import_checks_same_event_links_and_names_its_entries_on_both_backends(
+    case: Any,
+) -> None:
+    """The same-event check reads the case's links in the database (a JSON field), on an
+    encrypted file and on a team server alike; the import names every entry it added."""
+    row = {"date": "2021-06-01", "kind": "note", "summary": "Seen.", "source": {"agency": "GP"}}
+    bad = [{**row, "id": "n1", "same_event_as": "e404"}]
+    with pytest.raises(InvalidInput) as refused:
+        case.import_entries(REF, bad, "Import GP contribution, 1 entry")
+    assert refused.value.problems == {"entries[0].same_event_as": 'no entry with id "e404"'}
+    good = [{**row, "id": "n1", "same_event_as": "e2"}, {**row, "id": "n2"}]
+    result = case.import_entries(REF, good, "Import GP contribution, 2 entries")
+    assert result.keys("entry") == {"n1", "n2"} and result.added("entry") == ["n1", "n2"]
+    entries = {e["id"]: e for e in case.document(REF)["entries"]}
+    assert entries["n1"]["same_event_as"] == "e2"
+    chain = [{**row, "id": "n3", "same_event_as": "n1"}]
+    case.import_entries(REF, chain, "Import GP contribution, 1 entry")  # n3 -> n1 -> e2
+    assert case.undo().keys("entry") == {"n3"}

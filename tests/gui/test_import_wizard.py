@@ -137,3 +137,56 @@ def test_the_actions_open_the_wizard_and_write_a_template(
     from chronology_app.core.tables_import.reader import open_source
 
     assert open_source(target).marker == {"case": "BD-2020-0193", "agency": "Housing"}
+
+
+@pytest.mark.parametrize("rows", [3, 60], ids=["a-few-rows-patched", "many-rows-redrawn"])
+def test_the_window_shows_and_selects_what_was_imported(
+    window: Any, tmp_path: Path, rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the wizard imports, the window holds the new rows (patched from the change, not
+    read again), selects them all with the first in the chronology scrolled to, and says how
+    many came in; undo takes them out again and keeps the user's selection."""
+    lines = [f"{1 + n % 28}/{1 + n % 12}/2022,Contribution note {n}: attended" for n in range(rows)]
+    (tmp_path / "school.csv").write_text("Date,Event\n" + "\n".join(lines) + "\n", "utf-8")
+    existing = window.model.rowCount()
+    kept = window.model.entry(0).id
+    window.select_entries([kept])
+    window.actions_.import_chronology.trigger()
+    wizard = window.findChild(ImportWizard)
+    wizard.path.setText(str(tmp_path / "school.csv"))
+    wizard.agency.setText("School")
+    while wizard.steps.currentIndex() < 4:
+        step(wizard)
+    reads: list[str] = []
+    read = window.service.case_data
+
+    def reading(reference: str) -> Any:
+        reads.append(reference)
+        return read(reference)
+
+    monkeypatch.setattr(window.service, "case_data", reading)
+    wizard.next_step()
+    wizard.ops.wait()
+    window.ops.wait()
+
+    imported = wizard.result_.keys("entry")
+    assert len(imported) == rows
+    assert window.model.rowCount() == existing + rows
+    assert reads == []  # the window's records were patched from the change, not read again
+    selected = window.selected_entry_ids()
+    assert set(selected) == imported
+    view = window.case_view
+    first = min(view.model.row_of(entry_id) for entry_id in imported)
+    current = view.proxy.mapToSource(view.table.currentIndex()).row()
+    assert current == first  # the first imported row in the chronology is the current one
+    shown = view.table.visualRect(view.table.currentIndex())
+    assert view.table.viewport().rect().intersects(shown)  # and scrolled to
+    said = f"{rows} entries imported and selected. {existing + rows} entries, "
+    assert window.statusBar().currentMessage().startswith(said)  # with the case's summary
+
+    window.select_entries([kept])  # the user moves on
+    window.actions_.undo.trigger()
+    window.ops.wait()
+    assert window.model.rowCount() == existing
+    assert window.selected_entry_ids() == [kept]
+    assert not window.statusBar().currentMessage().startswith(f"{rows} entries imported")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from chronology_app.core import audit, records, validation
 from chronology_app.core.audit import audit_hash
+from chronology_app.core.bulk import collector_paused
 from chronology_app.core.changes import Change, History, OpChanges, Step, encodes, refuse
 from chronology_app.core.errors import (
     Conflict,
@@ -103,7 +104,7 @@ class ServiceBase:
 
     def case_data(self, reference: str) -> records.CaseData:
         """Read-only records of the case, entries in chronological order, for rules and views."""
-        with records.collector_paused():
+        with collector_paused():
             with self.workspace.reading() as session:
                 case = repo.case_row(session, reference)
                 document = repo.export_document(session, case)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from chronology_app.core import casefile, validation
+from chronology_app.core.bulk import collector_paused
 from chronology_app.core.changes import Change, OpChanges, copy_input, lower_first, new_id, refuse
 from chronology_app.core.edit_conflicts import check_based_on
 from chronology_app.core.errors import Conflict, InvalidCaseFile, InvalidInput
@@ -227,7 +228,7 @@ class Editing(ServiceBase):
 
         def body(session: Session) -> list[Change]:
             case = repo.case_row(session, reference)
-            taken = set(repo.entry_numbers(session, repo.pk(case)))
+            taken = repo.entry_keys(session, repo.pk(case))
             given = taken | {str(doc.get("id")) for doc in docs}
             for doc in docs:
                 if "id" not in doc:
@@ -247,7 +248,8 @@ class Editing(ServiceBase):
             key = repo.batch_key(states[0]["number"], states[-1]["number"])
             return [self._apply(session, case, "entries", key, {"entries": states})]
 
-        return self._run(action, reference, body)
+        with collector_paused():
+            return self._run(action, reference, body)
 
     @staticmethod
     def _check_new_entries(
@@ -265,8 +267,9 @@ class Editing(ServiceBase):
                     )
                 )
         found.extend(validation.check_unique_ids(docs, "entries"))
-        others = repo.same_event_links(session, repo.pk(case))
-        found.extend(validation.check_same_event(docs, "entries", others))
+        if any(doc.get("same_event_as") is not None for doc in docs):
+            others = repo.same_event_links(session, repo.pk(case))
+            found.extend(validation.check_same_event(docs, "entries", others))
         return found
 
     def apply_states(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from chronology_app.core.bulk import collector_paused
 from chronology_app.core.errors import ChronologyError
 from chronology_app.core.tables_import import headings, rows
 from chronology_app.core.tables_import.duplicates import DuplicateFinder, PossibleDuplicate
@@ -198,6 +199,19 @@ def prepare(
 ) -> ImportPlan:
     """Read `path` and prepare its rows for the case (a case-file document). `columns` maps
     fields to the file's headings by hand; with `exact`, nothing else is recognised."""
+    with collector_paused():
+        return _prepare(path, case, agency, sheet, table, columns, exact)
+
+
+def _prepare(
+    path: str | Path,
+    case: Mapping[str, Any],
+    agency: str,
+    sheet: str | None,
+    table: int | None,
+    columns: Mapping[str, str] | None,
+    exact: bool,
+) -> ImportPlan:
     source = open_source(path)
     chosen = choose_table(source, sheet, table, columns)
     column_map = headings.find_columns(chosen.rows, columns, exact=exact)

@@ -252,25 +252,72 @@ class PersonFinder:
                 if key:
                     self._owner.setdefault(key, person["id"])
         self._order = {person["id"]: index for index, person in enumerate(persons)}
-        # Names by their first word: a text is searched only for the names whose first word
-        # it contains (a regular expression of every name was several times slower).
-        self._by_first_word: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+        # Names by their first word, longest first. A row's text is split into words once;
+        # only the names whose first word it holds are tried, against the words that follow
+        # (one pass over the row, however many persons the case has).
+        self._by_first_word: dict[str, list[tuple[str, list[str]]]] = {}
         for key in sorted(self._owner, key=len, reverse=True):
             words = _WORDS.findall(key)
             if words:
-                body = r"\W+".join(re.escape(word) for word in words)
-                pattern = re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
-                self._by_first_word.setdefault(words[0], []).append((key, pattern))
+                self._by_first_word.setdefault(words[0], []).append((key, words))
 
     def links(self, row: int, texts: Mapping[str, str]) -> list[PersonLink]:
         found: dict[str, PersonLink] = {}
         for heading, text in texts.items():
-            for word in set(_WORDS.findall(text.lower())) & self._by_first_word.keys():
-                for key, pattern in self._by_first_word[word]:
-                    person = self._owner[key]
-                    if person in found:
-                        continue
-                    match = pattern.search(text)
-                    if match:
-                        found[person] = PersonLink(row, person, f'{heading} names "{match[0]}"')
+            for person, named in self._names_in(text):
+                if person not in found:
+                    found[person] = PersonLink(row, person, f'{heading} names "{named}"')
         return sorted(found.values(), key=lambda link: self._order[link.person])
+
+    def _names_in(self, text: str) -> list[tuple[str, str]]:
+        """(person, the words as written) for each person named in `text`: for each name,
+        longest first, its first place in the text, the words whole and in order with
+        anything but letters and digits between them."""
+        lowered = text.lower()
+        words = _WORDS.findall(lowered)
+        if self._by_first_word.keys().isdisjoint(words):
+            return []
+        if len(lowered) != len(text):  # lower case changed the length: match case-blind
+            return self._names_by_pattern(text)
+        places: dict[str, list[int]] = {}
+        for index, word in enumerate(words):
+            if word in self._by_first_word:
+                places.setdefault(word, []).append(index)
+        starts: list[int] = []
+        named = []
+        for first, at in places.items():
+            for key, name_words in self._by_first_word[first]:
+                size = len(name_words)
+                for index in at:
+                    if size == 1 or words[index : index + size] == name_words:
+                        starts = starts or _starts(lowered, words)
+                        last = index + size - 1
+                        named.append(
+                            (
+                                self._owner[key],
+                                text[starts[index] : starts[last] + len(words[last])],
+                            )
+                        )
+                        break
+        return named
+
+    def _names_by_pattern(self, text: str) -> list[tuple[str, str]]:
+        named = []
+        for first in dict.fromkeys(_WORDS.findall(text.lower())):
+            for key, name_words in self._by_first_word.get(first, ()):
+                body = r"\W+".join(re.escape(word) for word in name_words)
+                match = re.search(rf"(?<!\w){body}(?!\w)", text, re.IGNORECASE)
+                if match:
+                    named.append((self._owner[key], match[0]))
+        return named
+
+
+def _starts(text: str, words: list[str]) -> list[int]:
+    """Where each of `text`'s words (`_WORDS.findall(text)`) begins: a word is found from
+    the end of the one before, as only characters that are not word characters lie between."""
+    starts, at = [], 0
+    for word in words:
+        at = text.find(word, at)
+        starts.append(at)
+        at += len(word)
+    return starts

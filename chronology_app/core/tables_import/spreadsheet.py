@@ -31,10 +31,19 @@ from chronology_app.core.tables_import.source import (
     read_marker,
 )
 
-_ROW = re.compile(rb"<(?:[A-Za-z]\w*:)?row[\s>/]")
-_ROW_REF = re.compile(rb"<(?:[A-Za-z]\w*:)?row\b[^>]*?\sr=\"([0-9]{1,9})\"")
-_CELL = re.compile(rb"<(?:[A-Za-z]\w*:)?c[\s>/]")
-_CELL_REF = re.compile(rb"<(?:[A-Za-z]\w*:)?c\b[^>]*?\sr=\"([A-Z]{1,3})([0-9]{1,9})\"")
+# Rows and cells, each as (rows, row numbers, cells, cell references). Elements may carry a
+# namespace prefix (<x:row>); a sheet with none is scanned with patterns that begin with a
+# literal "<row" or "<c", which the regular expression engine finds several times faster.
+_PREFIX = rb"<(?:[A-Za-z]\w*:)?"
+_PREFIXED, _PLAIN = (
+    (
+        re.compile(prefix + rb"row[\s>/]"),
+        re.compile(prefix + rb"row\b[^>]*?\sr=\"([0-9]{1,9})\""),
+        re.compile(prefix + rb"c[\s>/]"),
+        re.compile(prefix + rb"c\b[^>]*?\sr=\"([A-Z]{1,3})([0-9]{1,9})\""),
+    )
+    for prefix in (_PREFIX, b"<")
+)
 _OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -75,14 +84,14 @@ def _xlsx_sheet_parts(archive: zipfile.ZipFile, label: str) -> dict[str, str]:
 
 def scan_xlsx_sheet(data: bytes) -> tuple[int, int]:
     """(rows, cells) a sheet's XML declares, however its cells are numbered."""
-    max_row = max_col = 0
-    for match in _CELL_REF.finditer(data):
-        max_col = max(max_col, _column_number(match[1]))
-        max_row = max(max_row, int(match[2]))
-    for match in _ROW_REF.finditer(data):
-        max_row = max(max_row, int(match[1]))
-    rows = max(max_row, len(_ROW.findall(data)))
-    cells = max(max_row * max_col, len(_CELL.findall(data)))
+    prefixed = b":c" in data or b":row" in data  # might any element carry a prefix?
+    row, row_ref, cell, cell_ref = _PREFIXED if prefixed else _PLAIN
+    refs = cell_ref.findall(data)
+    max_col = max(map(_column_number, {letters for letters, _ in refs}), default=0)
+    numbers = {number for _, number in refs}.union(row_ref.findall(data))
+    max_row = max(map(int, numbers), default=0)
+    rows = max(max_row, len(row.findall(data)))
+    cells = max(max_row * max_col, len(cell.findall(data)))
     return rows, cells
 
 

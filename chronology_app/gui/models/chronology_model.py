@@ -127,6 +127,13 @@ class ChronologyModel(QAbstractTableModel):
         if self.case is None:
             self.set_case(case, self._flagged)
             return
+        if patched.many:  # an import: one reset, not thousands of inserts (rows kept cached)
+            stale = patched.entries | patched.removed | patched.naming
+            kept = {key: row for key, row in self._cache.items() if key not in stale}
+            self.set_case(case, self._flagged)
+            if not patched.persons:
+                self._cache = kept
+            return
         self.case = case
         for entry_id in patched.removed:
             row = self._row_of.get(entry_id)

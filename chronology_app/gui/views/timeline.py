@@ -192,7 +192,7 @@ class TimelineView(QGraphicsView):
         case = patched.case
         old = self._case
         moved = patched.entries | patched.removed
-        if old is None or not self._lanes or patched.people_changed:
+        if old is None or not self._lanes or patched.people_changed or patched.many:
             self.set_case(case, keep_view=old is not None)
             return
         self._case = case

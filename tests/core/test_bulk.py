@@ -1,0 +1,58 @@
+"""The cycle collector is paused for bulk work and comes back as it was, nested or not, and
+after an error."""
+
+from __future__ import annotations
+
+import gc
+import sys
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from chronology_app.core.bulk import collector_paused
+
+
+@pytest.fixture(autouse=True)
+def _collector_restored() -> Iterator[None]:
+    was = gc.isenabled()
+    yield
+    gc.enable() if was else gc.disable()
+
+
+@pytest.mark.parametrize("enabled", [True, False], ids=["running", "already-off"])
+def test_paused_then_as_it_was(enabled: bool) -> None:
+    gc.enable() if enabled else gc.disable()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():  # nested: still paused after the inner one ends
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled() is enabled
+
+
+def test_an_error_inside_still_restores_it() -> None:
+    gc.enable()
+    with pytest.raises(ValueError), collector_paused():
+        raise ValueError("bad row")
+    assert gc.isenabled()
+
+
+def test_many_threads_reading_at_once_never_leave_collection_off() -> None:
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+
+        def read() -> None:
+            for _ in range(2000):
+                with collector_paused(), collector_paused():
+                    pass
+
+        threads = [threading.Thread(target=read) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(switch)
+    assert gc.isenabled()
