@@ -120,11 +120,7 @@ class Service:
         if isinstance(self.workspace, Workspace):
             connect(self.workspace.path, passphrase).close()
         else:
-            from chronology_app.core.store.server import connect as connect_server
-
-            if not passphrase:  # never let a stored password (~/.pgpass) unlock on its own
-                raise WrongPassphrase("Type your password for the team server.")
-            connect_server(self.workspace.url, passphrase).close()
+            self.workspace.check_password(passphrase)  # never a stored password
 
     # --- reading ------------------------------------------------------------------------
 
