@@ -44,7 +44,6 @@ from chronology_app.core.errors import (
     InvalidInput,
     NotFound,
     NothingToUndo,
-    WrongPassphrase,
 )
 from chronology_app.core.model.tables import AuditRecord, Case, Entry, Person
 from chronology_app.core.model.vocabulary import ENTRY_KINDS

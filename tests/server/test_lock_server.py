@@ -9,10 +9,10 @@ without one (trust, a certificate) cannot unlock at all.
 from __future__ import annotations
 
 import time
-from urllib.parse import quote
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import psycopg
 import pytest

@@ -17,7 +17,7 @@ from chronology_app.core.store.server import ServerWorkspace, connection_setting
 from chronology_app.core.store.workspace import SCHEMA_REVISION, Workspace
 from tests.server.conftest import case_for
 
-SERVER_ONLY = {"chronology_team_member", "chronology_access_limit"}
+SERVER_ONLY = {"chronology_team_member", "chronology_access_limit", "chronology_checkout"}
 
 
 def columns(engine: Any) -> dict[str, set[str]]:

@@ -31,6 +31,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from chronology_app.core.errors import Conflict, NotAllowed, WorkspaceError, WrongPassphrase
+from chronology_app.core.store.server_checkout import refusal
 
 log = logging.getLogger(__name__)
 
@@ -322,6 +323,9 @@ def _translated(where: str) -> Iterator[None]:
         yield
     except DBAPIError as err:
         original = err.orig
+        held = refusal(original)
+        if held is not None:
+            raise held from None
         if isinstance(original, pg_errors.InsufficientPrivilege):
             raise NotAllowed(
                 "You do not have access to do that on the team server (it is for another team, "
