@@ -106,14 +106,14 @@ def init(url: str) -> str:
             connection.execute(statement)
         for statement in server_checkout.statements():
             connection.execute(statement)
-        # Everything on a case's row but its team may be changed by those who see it; the
-        # team is changed only by an admin's allocation.
+        # Everything on a case's row but its team and whether it is access-limited may be
+        # changed by those who see it; those two only by an admin (allocate, limit).
         columns = [
             row[0]
             for row in connection.execute(
                 "SELECT column_name FROM information_schema.columns "
                 "WHERE table_schema = 'public' AND table_name = 'case_record' "
-                "AND column_name <> 'team' ORDER BY ordinal_position"
+                "AND column_name NOT IN ('team', 'limited') ORDER BY ordinal_position"
             )
         ]
         connection.execute(

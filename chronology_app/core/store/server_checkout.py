@@ -55,8 +55,9 @@ BEGIN
     the_row := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
     IF TG_ARGV[0] = 'self' THEN
         the_case := (the_row ->> 'id')::integer;
-        -- an allocation (only the team changes) is not a change to the case's content
-        IF TG_OP = 'UPDATE' AND to_jsonb(NEW) - 'team' = to_jsonb(OLD) - 'team' THEN
+        -- an allocation or an access limit is not a change to the case's content
+        IF TG_OP = 'UPDATE'
+           AND to_jsonb(NEW) - 'team' - 'limited' = to_jsonb(OLD) - 'team' - 'limited' THEN
             RETURN NEW;
         END IF;
     ELSIF TG_ARGV[0] = 'case' THEN
