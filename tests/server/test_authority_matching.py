@@ -142,3 +142,39 @@ def test_the_narrow_function_gives_a_practitioner_no_identity(
     assert as_user("alice").execute(
         "SELECT count(*) FROM person WHERE name = 'Dee Hidden'"
     ).fetchone() == (0,)
+
+
+def _dated_people(reference: str, births: list[str | None]) -> dict[str, Any]:
+    """One case of variants of one man, each with a date of birth in another form."""
+    document = case_for(reference, "Stephen Marsh")
+    names = ["Steven Marsh", "Marsh Stephen", "Stephen Mash", "Stephan Marsh", "Steve Marsh"]
+    for index, born in enumerate(births):
+        person: dict[str, Any] = {"id": f"x{index}", "name": names[index % 5], "roles": ["partner"]}
+        if born is not None:
+            person["date_of_birth"] = born
+        document["persons"].append(person)
+    document["persons"].append({"id": "pro", "name": "Steven Marsh", "roles": ["professional"]})
+    return document
+
+
+def test_the_server_suggests_exactly_what_a_file_with_the_same_cases_does(
+    service_as: Callable[[str], Any], tmp_path: Any
+) -> None:
+    """The server blocks candidates by name key and year of birth; nothing a file would
+    suggest is lost (partial, missing and free-form dates of birth, professionals left out)."""
+    from chronology_app.core.service import Service
+
+    cases = [
+        _dated_people("N-1", ["1980", "1980-04", "1980-04-04", None, "before 1981-01-01"]),
+        _dated_people("N-2", ["1980-04-05", "1981", "1980", "1980-05", "after 1979"]),
+        _dated_people("S-1", ["1980-04-04", None, "1979-12-31", "1980", "1979-06-01/1980-06-30"]),
+    ]
+    on_file = Service.create(tmp_path / "f.chronology", "correct horse battery", "me")
+    on_server = service_as("sam")
+    for document in cases:
+        on_file.import_case(document)
+        on_server.import_case(document)
+    expected = on_file.match_suggestions()
+    on_file.close()
+    assert len(expected) > 20
+    assert on_server.match_suggestions() == expected

@@ -21,7 +21,7 @@ from chronology_app.core.errors import (
     NotFound,
     WorkspaceError,
 )
-from chronology_app.core.store import server_checkout
+from chronology_app.core.store import server_checkout, server_matching
 from chronology_app.core.store import server_policies as policy
 from chronology_app.core.store.server import connect, shown
 
@@ -104,7 +104,7 @@ def init(url: str) -> str:
         ]
         for statement in policy.policies(tables):
             connection.execute(statement)
-        for statement in server_checkout.statements():
+        for statement in server_checkout.statements() + server_matching.statements():
             connection.execute(statement)
         # Everything on a case's row but its team and whether it is access-limited may be
         # changed by those who see it; those two only by an admin (allocate, limit).

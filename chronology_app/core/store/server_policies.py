@@ -189,98 +189,6 @@ BEGIN
 END
 $$;
 
--- Cross-case matching over the whole authority. For each person of a case the caller can
--- see, persons in cases the caller can NOT see, filed under a shared name key (an indexed
--- equality join) or with a trigram-similar name (pg_trgm's index), whose dates of birth do
--- not rule them out: only what a cross-case rule needs, the dates of that person's DA history
--- (as alleged perpetrator, or subject of a police action or court order), the team to
--- contact, and whether a supervisor with access to both has confirmed the match; and, for the
--- serial-perpetrator rule, each history entry's date, kind and victims as tokens: a victim
--- confirmed as the same as a person of the caller's own case is that person's key there, any
--- other is 'hidden-N' (numbered within this answer), so victims are counted, never named.
--- Never the other case's reference, family, names or entries.
-DROP FUNCTION IF EXISTS chronology_authority_matches(text);
-CREATE FUNCTION chronology_authority_matches(the_reference text)
-RETURNS TABLE (person_key text, team text, history_dates text[], confirmed boolean,
-               history jsonb)
-LANGUAGE plpgsql STABLE {DEFINER} AS $$
-DECLARE
-    the_case integer;
-BEGIN
-    SELECT c.id INTO the_case FROM case_record c WHERE c.reference = the_reference;
-    IF the_case IS NULL OR NOT chronology_case_visible(the_case) THEN
-        RETURN;
-    END IF;
-    RETURN QUERY
-    WITH mine AS (
-        SELECT p.id, p.key, lower(p.name) AS name, p.doc ->> 'date_of_birth' AS dob
-        FROM person p WHERE p.case_id = the_case
-    ),
-    candidates AS (
-        SELECT m.id AS mine_id, m.key AS mine_key, m.dob, ko.person_id AS other_id
-        FROM mine m
-        JOIN person_name_key km ON km.person_id = m.id
-        JOIN person_name_key ko ON ko.key = km.key AND ko.person_id <> m.id
-        UNION
-        SELECT m.id, m.key, m.dob, o.id
-        -- `%` finds candidates by the trigram index; the closer limit is checked after
-        FROM mine m JOIN person o ON lower(o.name) % m.name
-        WHERE similarity(lower(o.name), m.name) >= 0.6
-    ),
-    found AS (
-        SELECT DISTINCT cand.mine_id, cand.mine_key, o.id AS other_id, c.team AS other_team
-        FROM candidates cand
-        JOIN person o ON o.id = cand.other_id
-        JOIN case_record c ON c.id = o.case_id
-        WHERE o.case_id <> the_case
-          AND NOT chronology_may_see(c.id, c.team)
-          -- two full dates of birth that differ rule a match out; a missing one does not
-          AND NOT coalesce(length(cand.dob) = 10 AND length(o.doc ->> 'date_of_birth') = 10
-                           AND cand.dob <> o.doc ->> 'date_of_birth', false)
-    ),
-    history AS (
-        SELECT DISTINCT f.other_id, e.id AS entry_id, e.date::text AS day, e.kind
-        FROM found f
-        JOIN entry_person ep ON ep.person_id = f.other_id
-        JOIN entry e ON e.id = ep.entry_id
-        WHERE e.withdrawn = false
-          AND (ep.role = 'alleged_perpetrator'
-               OR (e.kind IN ('police_action', 'court_order') AND ep.role = 'subject'))
-    ),
-    victim AS (
-        SELECT DISTINCT h.other_id, h.entry_id, v.person_id
-        FROM history h
-        JOIN entry_person v ON v.entry_id = h.entry_id AND v.role = 'victim'
-                            AND v.person_id <> h.other_id
-    ),
-    token AS (
-        SELECT vi.other_id, vi.entry_id, coalesce(
-            (SELECT here.key FROM person_match pm
-             JOIN person here ON here.id IN (pm.person_a_id, pm.person_b_id)
-                              AND here.id <> vi.person_id AND here.case_id = the_case
-             WHERE pm.decision = 'confirmed'
-               AND vi.person_id IN (pm.person_a_id, pm.person_b_id)
-             ORDER BY here.key LIMIT 1),
-            'hidden-' || dense_rank() OVER (ORDER BY vi.person_id)) AS name
-        FROM victim vi
-    )
-    SELECT f.mine_key::text, f.other_team::text,
-        ARRAY(SELECT DISTINCT h.day FROM history h WHERE h.other_id = f.other_id
-              ORDER BY h.day),
-        EXISTS (SELECT 1 FROM person_match pm WHERE pm.decision = 'confirmed'
-                AND ((pm.person_a_id = f.mine_id AND pm.person_b_id = f.other_id)
-                  OR (pm.person_b_id = f.mine_id AND pm.person_a_id = f.other_id))),
-        coalesce((
-            SELECT jsonb_agg(jsonb_build_object(
-                'date', h.day, 'kind', h.kind,
-                'victims', coalesce((SELECT jsonb_agg(DISTINCT t.name) FROM token t
-                                     WHERE t.other_id = h.other_id AND t.entry_id = h.entry_id),
-                                    '[]'::jsonb))
-                ORDER BY h.day, h.entry_id)
-            FROM history h WHERE h.other_id = f.other_id), '[]'::jsonb)
-    FROM found f;
-END
-$$;
 """
 
 PRIVATE_FUNCTIONS = ("chronology_allocate(text, text)", "chronology_limit(text, text[])")
@@ -294,7 +202,6 @@ PUBLIC_FUNCTIONS = (
     "chronology_chain_head(text)",
     "chronology_reference_taken(text)",
     "chronology_hash_known(text)",
-    "chronology_authority_matches(text)",
 )
 
 
