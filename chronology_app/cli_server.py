@@ -1,9 +1,11 @@
-"""Team-server commands: setting a server up and offline check-out.
+"""Team-server commands: setting a server up and offline check-out (which the server holds:
+nobody else changes a checked-out case until it is checked in or released).
 
     chronology server init URL                    (as a database administrator)
     chronology server add-user URL NAME --role practitioner|supervisor --team TEAM [--team ...]
     chronology server allocate URL REF --team TEAM
     chronology server limit URL REF --users NAME,...   (an empty --users "" lifts the limit)
+    chronology server release URL REF             (a supervisor or admin: lift a check-out)
     chronology checkout URL REF -o FILE
     chronology checkin URL FILE
 
@@ -66,6 +68,22 @@ def _limit(ctx: CliContext) -> int:
     return 0
 
 
+def _release(ctx: CliContext) -> int:
+    from chronology_app.core.store import server_admin
+
+    holder = server_admin.release(ctx.args.url, ctx.args.reference)
+    if holder is None:
+        print(f"{ctx.args.reference} was not checked out; nothing was changed.", file=ctx.out)
+    else:
+        print(
+            f"{ctx.args.reference} is released: it was checked out by {holder}, and the server "
+            f"takes changes to it again. {holder}'s check-in will be checked against them "
+            "(what clashes is refused and shown).",
+            file=ctx.out,
+        )
+    return 0
+
+
 def _checkout(ctx: CliContext) -> int:
     from chronology_app.core import checkout
     from chronology_app.core.service import Service
@@ -80,7 +98,8 @@ def _checkout(ctx: CliContext) -> int:
         service.close()
     print(
         f"Checked {ctx.args.reference} out to {ctx.args.output} (encrypted). Work on it with "
-        f"no network, then `chronology checkin URL {Path(ctx.args.output).name}`.",
+        f"no network, then `chronology checkin URL {Path(ctx.args.output).name}`. Until then "
+        "the server refuses others' changes to it.",
         file=ctx.out,
     )
     return 0
@@ -126,6 +145,9 @@ def register(command: Register) -> None:
     parser = action("limit", _limit, "let only the named people see a case")
     parser.add_argument("reference")
     parser.add_argument("--users", required=True, help="NAME,NAME,... (empty: lift the limit)")
+
+    parser = action("release", _release, "lift the hold of a check-out on a case")
+    parser.add_argument("reference")
 
     text = "copy a case from a team server to a file, to work offline"
     sub = command("checkout", _checkout, text)

@@ -21,7 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -141,7 +142,12 @@ def _essence(kind: str, snapshot: Snapshot | None) -> Any:
 
 
 def checkout(server: Service, reference: str, path: str | os.PathLike[str], passphrase: str) -> Any:
-    """Copy the case into a new encrypted workspace file at `path`."""
+    """Copy the case into a new encrypted workspace file at `path`. On a team server the case
+    is held first: the server refuses others' changes to it until the check-in (or a
+    supervisor's release), so the copy is the version the check-in starts from."""
+    on_server = getattr(server.workspace, "per_case_chains", False)
+    if on_server:
+        _server_call(server, "chronology_check_out", reference)
     with server.workspace.reading() as session:
         copy = repo.snapshot_case_file(session, reference)
         if copy is None:
@@ -156,20 +162,38 @@ def checkout(server: Service, reference: str, path: str | os.PathLike[str], pass
         "base": base,
         "checked_in": None,
     }
-    local = Service(Workspace.create(path, passphrase), server.user)
     try:
-        local.apply_states(
-            f"Check out {reference} from the team server",
-            reference,
-            lambda _session: [
-                ("case_file", reference, copy),
-                ("workspace_setting", CHECKOUT_KEY, {"value": marker}),
-            ],
-        )
-    finally:
-        local.close()
+        local = Service(Workspace.create(path, passphrase), server.user)
+        try:
+            local.apply_states(
+                f"Check out {reference} from the team server",
+                reference,
+                lambda _session: [
+                    ("case_file", reference, copy),
+                    ("workspace_setting", CHECKOUT_KEY, {"value": marker}),
+                ],
+            )
+        finally:
+            local.close()
+    except BaseException:
+        if on_server:  # no copy on the laptop: no hold on the server
+            _server_call(server, "chronology_release", reference)
+        raise
     log.info("checked a case out (%d entries)", len(base["entry"]))
     return marker
+
+
+def _server_call(server: Service, function: str, reference: str) -> None:
+    """Hold or release a case on the server (core/store/server_checkout.py)."""
+    try:
+        with server.workspace.writing() as session:
+            session.execute(text(f"SELECT {function}(:r)"), {"r": reference})
+    except DBAPIError as err:
+        if getattr(err.orig, "sqlstate", None) == "P0002":
+            raise repo.NotFound(
+                f'No case with reference "{reference}" that you can see there.'
+            ) from None
+        raise
 
 
 # --- check-in -----------------------------------------------------------------------------------
@@ -199,6 +223,8 @@ def checkin(server: Service, path: str | os.PathLike[str], passphrase: str) -> i
             clashes = _clashes(changed, base, theirs)
             if clashes:
                 raise CheckinConflict(clashes)
+            if getattr(server.workspace, "per_case_chains", False):  # lifted with the check-in
+                session.execute(text("SELECT chronology_release(:r)"), {"r": reference})
             return _states(session, reference, changed, theirs)
 
         result = server.apply_states(f"Check in {reference} from offline work", reference, plan)

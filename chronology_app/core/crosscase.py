@@ -8,15 +8,17 @@ matching).
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from chronology_app.core.dates import PartialDate
 from chronology_app.core.model.vocabulary import kinds_in
 from chronology_app.core.name_matching import compare_names, name_keys, normalise_name
-from chronology_app.core.records import CaseData, EntryRecord, PersonRecord
+from chronology_app.core.records import CaseData, EntryRecord, PersonRecord, person_record
 from chronology_app.core.rules.facts import ExternalEntry
 
 HISTORY_KINDS = kinds_in("history")
@@ -93,34 +95,74 @@ def suggest_matches(
     return suggest_from_pairs(((*persons[a], *persons[b]) for a, b in pairs), decided)
 
 
+def suggest_from_rows(
+    rows: Iterable[tuple[str, Mapping[str, Any], str, Mapping[str, Any]]], decided: Iterable[str]
+) -> list[MatchSuggestion]:
+    """`suggest_from_pairs` for candidate rows of stored person documents (the store's
+    candidate join), each person's record made once however many pairs it is in."""
+    made: dict[int, PersonRecord] = {}
+
+    def record(doc: Mapping[str, Any]) -> PersonRecord:
+        found = made.get(id(doc))
+        if found is None:
+            found = made[id(doc)] = person_record(doc)
+        return found
+
+    # Many objects are made and none is garbage: the cycle collector would only walk them
+    # again and again (a third of the time for 100,000 suggestions).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return suggest_from_pairs(
+            ((ref_a, record(doc_a), ref_b, record(doc_b)) for ref_a, doc_a, ref_b, doc_b in rows),
+            decided,
+        )
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def suggest_from_pairs(
     candidates: Iterable[tuple[str, PersonRecord, str, PersonRecord]], decided: Iterable[str]
 ) -> list[MatchSuggestion]:
     """The candidate pairs (case, person, case, person) that may be one person: a close enough
     name and dates of birth that could be the same day."""
-    done = set(decided)
-    found: dict[str, MatchSuggestion] = {}
+    # Pairs as plain tuples of strings (compared in C: a supervisor's list holds 100,000).
+    done = {_plain(*parse_pair_key(key)) for key in decided}
+    found: dict[tuple[str, str, str, str], MatchSuggestion] = {}
     for ref_one, one, ref_two, two in candidates:
         if ref_one == ref_two or "professional" in one.roles or "professional" in two.roles:
             continue
         dob = dates_of_birth(one.date_of_birth, two.date_of_birth)
         if dob is None:
             continue
-        first, second = sorted((PersonRef(ref_one, one.id), PersonRef(ref_two, two.id)))
-        a, b = (one, two) if first == PersonRef(ref_one, one.id) else (two, one)
+        key = (ref_one, one.id, ref_two, two.id)
+        a, b = one, two
+        if key > (ref_two, two.id, ref_one, one.id):
+            key, a, b = (ref_two, two.id, ref_one, one.id), two, one
+        if key in done or key in found:
+            continue
         match = compare_names(all_names(a), all_names(b))
         if match is None:
-            continue
-        key = pair_key(first, second)
-        if key in done or key in found:
             continue
         why = f"{match.why}; dates of birth: {dob}"
         if dob == "one or both unknown":
             why += " (a missing date of birth is taken as compatible)"
         found[key] = MatchSuggestion(
-            first, second, a.name, b.name, match.name if match.exact else "", dob, why
+            PersonRef(key[0], key[1]),
+            PersonRef(key[2], key[3]),
+            a.name,
+            b.name,
+            match.name if match.exact else "",
+            dob,
+            why,
         )
-    return sorted(found.values(), key=lambda s: (s.first, s.second))
+    return [found[key] for key in sorted(found)]
+
+
+def _plain(first: PersonRef, second: PersonRef) -> tuple[str, str, str, str]:
+    a, b = sorted((first, second))
+    return (a.case_reference, a.person_id, b.case_reference, b.person_id)
 
 
 def look_alikes(

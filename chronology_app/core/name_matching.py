@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import jellyfish
 from rapidfuzz import fuzz
@@ -30,6 +31,11 @@ CLOSE_SPELLING = 88
 SOUNDS_ALIKE_SPELLING = 70
 
 
+# Names are worked out once each (a supervisor's suggestions compare each name with many).
+_CACHED = 65_536
+
+
+@lru_cache(maxsize=_CACHED)
 def normalise_name(name: str) -> str:
     """Case, accents, punctuation and spacing do not tell two names apart."""
     decomposed = unicodedata.normalize("NFKD", name.casefold().translate(_UNDECOMPOSED))
@@ -37,7 +43,8 @@ def normalise_name(name: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", plain).split())
 
 
-def _words(name: str) -> list[str]:
+@lru_cache(maxsize=_CACHED)
+def _words(name: str) -> tuple[str, ...]:
     """The name's words with Mc/Mac and O' joined to what follows, and Mac written Mc."""
     words = normalise_name(name).split()
     joined: list[str] = []
@@ -51,7 +58,7 @@ def _words(name: str) -> list[str]:
             word = "mc" + word[3:]
         joined.append(word)
         index += 1
-    return joined
+    return tuple(joined)
 
 
 def canonical(name: str) -> str:
@@ -60,6 +67,7 @@ def canonical(name: str) -> str:
     return " ".join(sorted(_words(name)))
 
 
+@lru_cache(maxsize=_CACHED)
 def _sounds(word: str) -> str:
     return jellyfish.metaphone(word) or word
 
@@ -100,32 +108,55 @@ def compare_names(first: Iterable[str], second: Iterable[str]) -> NameMatch | No
     return best[1] if best else None
 
 
+@dataclass(frozen=True)
+class _Forms:
+    """What the comparison reads of one name, worked out once a name."""
+
+    plain: str
+    folded: tuple[str, ...]
+    words: tuple[str, ...]
+    sorted_words: tuple[str, ...]
+    joined: str
+    sound: tuple[str, ...]
+
+
+@lru_cache(maxsize=_CACHED)
+def _forms(name: str) -> _Forms:
+    words = _words(name)
+    return _Forms(
+        normalise_name(name),
+        tuple(name.casefold().split()),
+        words,
+        tuple(sorted(words)),
+        " ".join(words),
+        _sound_key(words),
+    )
+
+
 def _compare(a: str, b: str) -> tuple[int, NameMatch] | None:
-    plain_a, plain_b = normalise_name(a), normalise_name(b)
-    if not plain_a or not plain_b:
+    one, two = _forms(a), _forms(b)
+    plain_a = one.plain
+    if not plain_a or not two.plain:
         return None
-    shown = f"{a} / {b}"
-    if plain_a == plain_b:
-        if a.casefold().split() == b.casefold().split():
+    if plain_a == two.plain:
+        if one.folded == two.folded:
             return 5, NameMatch(f'the same name ("{a}")', True, plain_a)
         return 5, NameMatch(
-            f"the same name but for accents or punctuation ({shown})", True, plain_a
+            f"the same name but for accents or punctuation ({a} / {b})", True, plain_a
         )
-    words_a, words_b = _words(a), _words(b)
-    if words_a == words_b:
-        return 4, NameMatch(f"the same name written apart or joined ({shown})", False, plain_a)
-    if sorted(words_a) == sorted(words_b):
-        return 4, NameMatch(f"forename and surname swapped ({shown})", False, plain_a)
-    joined_a, joined_b = " ".join(words_a), " ".join(words_b)
-    ratio = fuzz.ratio(joined_a, joined_b)
-    if _sound_key(words_a) == _sound_key(words_b) and ratio >= SOUNDS_ALIKE_SPELLING:
-        return 3, NameMatch(f"names that sound alike ({shown})", False, plain_a)
-    if max(ratio, fuzz.token_sort_ratio(joined_a, joined_b)) >= CLOSE_SPELLING:
-        return 2, NameMatch(f"a close spelling ({shown})", False, plain_a)
+    if one.words == two.words:
+        return 4, NameMatch(f"the same name written apart or joined ({a} / {b})", False, plain_a)
+    if one.sorted_words == two.sorted_words:
+        return 4, NameMatch(f"forename and surname swapped ({a} / {b})", False, plain_a)
+    ratio = fuzz.ratio(one.joined, two.joined)
+    if one.sound == two.sound and ratio >= SOUNDS_ALIKE_SPELLING:
+        return 3, NameMatch(f"names that sound alike ({a} / {b})", False, plain_a)
+    if max(ratio, fuzz.token_sort_ratio(one.joined, two.joined)) >= CLOSE_SPELLING:
+        return 2, NameMatch(f"a close spelling ({a} / {b})", False, plain_a)
     return None
 
 
-def _sound_key(words: list[str]) -> tuple[str, ...]:
+def _sound_key(words: Sequence[str]) -> tuple[str, ...]:
     if len(words) < 2:
         return tuple(_sounds(word) for word in words)
     return tuple(sorted((_sounds(words[0]), _sounds(words[-1]))))

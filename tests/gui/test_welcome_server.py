@@ -57,3 +57,37 @@ def test_a_team_server_chosen_on_the_welcome_screen_opens(team_db: Any) -> None:
         assert service.workspace.login == "alice"
     finally:
         service.close()
+
+
+def test_the_welcome_screen_says_where_each_kind_of_workspace_keeps_the_cases(
+    qtbot: Any,
+) -> None:
+    """Not "everything stays on this computer" when a team server is one of the choices."""
+    from PySide6.QtWidgets import QLabel
+
+    welcome = WelcomeDialog()
+    qtbot.addWidget(welcome)
+    words = " ".join(label.text() for label in welcome.findChildren(QLabel))
+    assert "Everything stays encrypted on this computer" not in words
+    assert "A workspace file stays encrypted on this computer." in words
+    assert "on your authority's server, not on this computer" in words
+    assert "encrypted (TLS)" in words
+    dialog = ServerDialog()
+    qtbot.addWidget(dialog)
+    hints = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "on your authority's server" in hints and "encrypted (TLS)" in hints
+    assert "encrypted on this computer" not in hints
+
+
+def test_a_connection_without_tls_over_the_network_is_said_on_opening(team_db: Any) -> None:
+    """The throwaway server has no TLS: on this computer that is no note; an address that is
+    not this computer is one (the workspace is told its address is elsewhere)."""
+    from chronology_app.core.store.server import ServerWorkspace
+
+    with ServerWorkspace.open(team_db("alice")) as here:
+        assert here.encrypted is False
+        assert here.notes() == []
+    with ServerWorkspace.open(team_db("alice")) as workspace:
+        workspace.url = "postgresql://alice@server.example/chronology"
+        (note,) = workspace.notes()
+    assert "not encrypted (no TLS)" in note and "sslmode=verify-full" in note

@@ -98,8 +98,9 @@ def _chown(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def running() -> Iterator[Cluster]:
-    """A fresh server for the duration of the block, removed afterwards."""
+def running(extra_options: str = "") -> Iterator[Cluster]:
+    """A fresh server for the duration of the block, removed afterwards. `extra_options`:
+    more `-c name=value` settings (the benchmark loads pg_stat_statements)."""
     bin_dir = find_or_install()
     folder = Path(tempfile.mkdtemp(prefix="chronology-pg-"))
     folder.chmod(0o755)
@@ -126,8 +127,8 @@ def running() -> Iterator[Cluster]:
         options = (
             f"-c listen_addresses=127.0.0.1 -p {cluster.port} "
             f"-c unix_socket_directories={folder} -c fsync=off -c max_connections=100 "
-            "-c TimeZone=UTC"
-        )
+            f"-c TimeZone=UTC {extra_options}"
+        ).strip()
         subprocess.run(
             _as_server_user(
                 [

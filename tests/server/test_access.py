@@ -142,6 +142,14 @@ def test_nothing_else_is_writable(cases: None, as_user: Callable[[str], Any]) ->
         as_user("alice").execute("UPDATE case_record SET team = 'south'")
     with pytest.raises(errors.InsufficientPrivilege):
         bob.execute("SELECT chronology_allocate('N-1', 'south')")
+    # Nor lifts an access limit but an admin, not even someone it names.
+    for statement in (
+        "UPDATE case_record SET limited = false",
+        "DELETE FROM chronology_access_limit",
+    ):
+        with pytest.raises(errors.InsufficientPrivilege):
+            as_user("ann").execute(statement)
+    assert references(as_user("alice")) == {"N-1"}
     # The audit trail is appended to, never changed.
     for statement in ("UPDATE audit_record SET reason = 'x'", "DELETE FROM audit_record"):
         with pytest.raises(errors.InsufficientPrivilege):

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from chronology_app.core.authority import AuthorityNote
+from chronology_app.core.authority import AuthorityNote, HiddenEntry
 from chronology_app.core.crosscase import PersonRef
 from chronology_app.core.errors import NotFound
 from tests.server.conftest import case_for
@@ -40,7 +40,15 @@ def test_a_hidden_case_is_named_only_by_its_team_and_history_dates(
 ) -> None:
     alice, _bob, _sam = authority
     notes = alice.authority_notes("N-1")
-    assert marsh(notes) == [AuthorityNote("p3", "south", ("2021-06-01",), False)]
+    assert marsh(notes) == [
+        AuthorityNote(
+            "p3",
+            "south",
+            ("2021-06-01",),
+            False,
+            (HiddenEntry("2021-06-01", "incident", ("hidden-1",)),),
+        )
+    ]
     shown = repr(notes) + " ".join(n.describe("Stephen Marsh") for n in notes)
     for secret in ("S-1", "Steven", "Ann Test", "Police called"):
         assert secret not in shown.replace("Stephen Marsh", "")
@@ -86,3 +94,87 @@ def test_a_confirmed_match_feeds_the_rules_without_naming_the_other_case(
     assert len(flags) == 1
     assert "another case in the authority (contact team south)" in flags[0].explanation
     assert "S-1" not in flags[0].explanation
+
+
+def test_the_serial_perpetrator_rule_counts_victims_in_a_case_the_user_cannot_see(
+    service_as: Callable[[str], Any],
+) -> None:
+    """alice's case names one victim of Stephen Marsh; bob's case (team south, hidden from
+    alice) names another. Once a supervisor who sees both confirms he is the same man, alice's
+    flag counts two victims and says only where to ask, never who or which case."""
+    alice, bob, sam = service_as("alice"), service_as("bob"), service_as("sam")
+    alice.import_case(case_for("N-1", "Stephen Marsh"))
+    there = case_for("S-1", "Steven Marsh")
+    there["persons"][0]["name"] = "Dee Hidden"
+    bob.import_case(there)
+    assert "serial-perpetrator" not in [f.flag.rule for f in alice.flags("N-1")]
+    (note,) = marsh(alice.authority_notes("N-1"))
+    assert note.other_victims == 1 and not note.confirmed
+    sam.decide_match(PersonRef("N-1", "p3"), PersonRef("S-1", "p3"), "confirmed", "same DOB")
+    (flag,) = [f.flag for f in alice.flags("N-1") if f.flag.rule == "serial-perpetrator"]
+    assert "against 2 different victims" in flag.explanation
+    assert (
+        "1 more victim is recorded in another case in the authority (contact team south)."
+        in flag.explanation
+    )
+    for secret in ("S-1", "Steven", "Dee", "Hidden", "E0001 (1 June 2021) in"):
+        assert secret not in flag.explanation
+    # Confirmed as the same person as Ann here, the victim there is Ann: counted once.
+    sam.decide_match(PersonRef("N-1", "p1"), PersonRef("S-1", "p1"), "confirmed", "same DOB")
+    (note,) = marsh(alice.authority_notes("N-1"))
+    assert note.history[0].victims == ("p1",)
+    assert "serial-perpetrator" not in [f.flag.rule for f in alice.flags("N-1")]
+
+
+def test_the_narrow_function_gives_a_practitioner_no_identity(
+    service_as: Callable[[str], Any], as_user: Callable[[str], Any]
+) -> None:
+    """Plain SQL as alice: what the function returns holds no name, reference or entry text."""
+    service_as("alice").import_case(case_for("N-1", "Stephen Marsh"))
+    there = case_for("S-1", "Steven Marsh")
+    there["persons"][0]["name"] = "Dee Hidden"
+    service_as("bob").import_case(there)
+    rows = as_user("alice").execute("SELECT * FROM chronology_authority_matches('N-1')").fetchall()
+    assert rows
+    shown = repr(rows)
+    for secret in ("S-1", "Steven", "Dee", "Hidden", "Police", "Ann Test"):
+        assert secret not in shown
+    assert as_user("alice").execute(
+        "SELECT count(*) FROM person WHERE name = 'Dee Hidden'"
+    ).fetchone() == (0,)
+
+
+def _dated_people(reference: str, births: list[str | None]) -> dict[str, Any]:
+    """One case of variants of one man, each with a date of birth in another form."""
+    document = case_for(reference, "Stephen Marsh")
+    names = ["Steven Marsh", "Marsh Stephen", "Stephen Mash", "Stephan Marsh", "Steve Marsh"]
+    for index, born in enumerate(births):
+        person: dict[str, Any] = {"id": f"x{index}", "name": names[index % 5], "roles": ["partner"]}
+        if born is not None:
+            person["date_of_birth"] = born
+        document["persons"].append(person)
+    document["persons"].append({"id": "pro", "name": "Steven Marsh", "roles": ["professional"]})
+    return document
+
+
+def test_the_server_suggests_exactly_what_a_file_with_the_same_cases_does(
+    service_as: Callable[[str], Any], tmp_path: Any
+) -> None:
+    """The server blocks candidates by name key and year of birth; nothing a file would
+    suggest is lost (partial, missing and free-form dates of birth, professionals left out)."""
+    from chronology_app.core.service import Service
+
+    cases = [
+        _dated_people("N-1", ["1980", "1980-04", "1980-04-04", None, "before 1981-01-01"]),
+        _dated_people("N-2", ["1980-04-05", "1981", "1980", "1980-05", "after 1979"]),
+        _dated_people("S-1", ["1980-04-04", None, "1979-12-31", "1980", "1979-06-01/1980-06-30"]),
+    ]
+    on_file = Service.create(tmp_path / "f.chronology", "correct horse battery", "me")
+    on_server = service_as("sam")
+    for document in cases:
+        on_file.import_case(document)
+        on_server.import_case(document)
+    expected = on_file.match_suggestions()
+    on_file.close()
+    assert len(expected) > 20
+    assert on_server.match_suggestions() == expected

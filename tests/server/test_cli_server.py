@@ -106,10 +106,9 @@ def test_check_out_work_offline_and_check_in(
         },
     )
     offline.close()
-    # Meanwhile on the server ann changes something else.
-    ann = service_as("ann")
-    details = ann.document("N-1")["case"]
-    ann.update_case("N-1", {**details, "title": "Family T (renamed)"})
+    # Meanwhile alice renames the case on the server herself (the hold is hers).
+    details = alice.document("N-1")["case"]
+    alice.update_case("N-1", {**details, "title": "Family T (renamed)"})
     code, out, err = run("checkin", team_db("alice"), laptop)
     assert code == 0, err
     assert "Checked in 2 changes" in out
@@ -118,7 +117,7 @@ def test_check_out_work_offline_and_check_in(
         "Edited offline.",
         "Recorded offline.",
     ]
-    assert document["case"]["title"] == "Family T (renamed)"  # ann's change kept too
+    assert document["case"]["title"] == "Family T (renamed)"  # the online change kept too
     from chronology_app.core.store.server import raw_execute
 
     numbers = raw_execute(alice.workspace, "SELECT number FROM entry ORDER BY number")
@@ -141,6 +140,9 @@ def test_a_check_in_that_conflicts_changes_nothing_and_shows_both(
     offline.edit_entry("N-1", "e2", {**entry, "summary": "Alice offline."}, "notes")
     offline.update_case("N-1", {**offline.document("N-1")["case"], "title": "Fine change"})
     offline.close()
+    # alice is away; the supervisor releases the case so that ann can carry on with it.
+    code, out, err = run("server", "release", team_db("sam"), "N-1")
+    assert code == 0 and "checked out by alice" in out, err
     ann = service_as("ann")
     ann.edit_entry("N-1", "e2", {**entry, "summary": "Ann on the server."}, "notes")
     code, _, err = run("checkin", team_db("alice"), laptop)

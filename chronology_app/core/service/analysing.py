@@ -75,11 +75,7 @@ class Analysing(Reading):
         with self.workspace.reading() as session:
             rows = repo.candidate_person_pairs(session)
             decided = [crosscase.pair_key(a, b) for a, b, _ in repo.match_decisions(session)]
-        candidates = (
-            (ref_a, records.person_record(doc_a), ref_b, records.person_record(doc_b))
-            for ref_a, doc_a, ref_b, doc_b in rows
-        )
-        return crosscase.suggest_from_pairs(candidates, decided)
+        return crosscase.suggest_from_rows(rows, decided)
 
     def authority_notes(self, reference: str) -> list[AuthorityNote]:
         """On a team server: persons of this case that another case in the authority, one the

@@ -22,7 +22,6 @@ from chronology_app.core.errors import (
     InvalidInput,
     NotFound,
     NothingToUndo,
-    WrongPassphrase,
 )
 from chronology_app.core.model.tables import AuditRecord, Case
 from chronology_app.core.settings import Settings, parse_settings
@@ -96,11 +95,7 @@ class ServiceBase:
         if isinstance(self.workspace, Workspace):
             connect(self.workspace.path, passphrase).close()
         else:
-            from chronology_app.core.store.server import connect as connect_server
-
-            if not passphrase:  # never let a stored password (~/.pgpass) unlock on its own
-                raise WrongPassphrase("Type your password for the team server.")
-            connect_server(self.workspace.url, passphrase).close()
+            self.workspace.check_password(passphrase)  # never a stored password
 
     def case_data(self, reference: str) -> records.CaseData:
         """Read-only records of the case, entries in chronological order, for rules and views."""

@@ -112,7 +112,12 @@ def candidate_person_pairs(
     session: Session,
 ) -> list[tuple[str, dict[str, Any], str, dict[str, Any]]]:
     """Persons in different cases filed under a shared name key, as (case reference, person
-    document) pairs: the candidates for cross-case suggestions, found by the key index."""
+    document) pairs: the candidates for cross-case suggestions, found by the key index. On a
+    team server, by the server (core/store/server_matching.py: by key and year of birth)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from chronology_app.core.store.server_matching import candidate_person_pairs as on_server
+
+        return on_server(session)
     first, second = aliased(PersonNameKey), aliased(PersonNameKey)
     person_a, person_b = aliased(Person), aliased(Person)
     pairs = session.execute(

@@ -30,11 +30,15 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from chronology_app.core.errors import Conflict, NotAllowed, WorkspaceError
+from chronology_app.core.errors import Conflict, NotAllowed, WorkspaceError, WrongPassphrase
+from chronology_app.core.store.server_checkout import refusal
 
 log = logging.getLogger(__name__)
 
 LOCAL_HOSTS = frozenset({"", "localhost", "127.0.0.1", "::1"})
+# The sign-in methods that prove a password (libpq's `require_auth`): a server that signs the
+# user in without one (trust, peer, a certificate, Kerberos) cannot check a typed password.
+PASSWORD_METHODS = "scram-sha-256,md5,password"
 ROLES = ("chronology_practitioner", "chronology_supervisor", "chronology_admin")
 
 
@@ -65,11 +69,8 @@ def connection_settings(url: str, password: str | None = None) -> dict[str, Any]
         settings: dict[str, Any] = conninfo_to_dict(url)
     except psycopg.ProgrammingError as err:
         raise WorkspaceError(f"The server address is not a PostgreSQL URL ({err}).") from None
-    service = settings.get("service") or os.environ.get("PGSERVICE")
-    chosen = {**(_service_settings(service) if service else {}), **settings}
-    host = str(chosen.get("host") or os.environ.get("PGHOST") or "")
-    local = all(h in LOCAL_HOSTS or h.startswith("/") for h in host.split(","))
-    if not local and "sslmode" not in chosen and not os.environ.get("PGSSLMODE"):
+    chosen = _chosen(settings)
+    if not _local(chosen) and "sslmode" not in chosen and not os.environ.get("PGSSLMODE"):
         settings["sslmode"] = "verify-full"
     if password:
         settings["password"] = password
@@ -77,6 +78,25 @@ def connection_settings(url: str, password: str | None = None) -> dict[str, Any]
     settings["options"] = (str(settings.get("options") or "") + " -c TimeZone=UTC").strip()
     settings.setdefault("application_name", "chronology")
     return settings
+
+
+def _chosen(settings: dict[str, Any]) -> dict[str, Any]:
+    """The settings with those of a named service file beneath them."""
+    service = settings.get("service") or os.environ.get("PGSERVICE")
+    return {**(_service_settings(service) if service else {}), **settings}
+
+
+def _local(chosen: dict[str, Any]) -> bool:
+    host = str(chosen.get("host") or os.environ.get("PGHOST") or "")
+    return all(h in LOCAL_HOSTS or h.startswith("/") for h in host.split(","))
+
+
+def _is_local(url: str) -> bool:
+    """Whether the server is on this computer (a socket folder, localhost)."""
+    try:
+        return _local(_chosen(conninfo_to_dict(url)))
+    except psycopg.ProgrammingError:
+        return False
 
 
 def shown(url: str) -> str:
@@ -185,8 +205,54 @@ class ServerWorkspace:
 
     def notes(self) -> list[str]:
         """What opening found that the user must know: nothing is kept on the laptop for a
-        server (its backups and integrity are the database administrator's)."""
-        return []
+        server (its backups and integrity are the database administrator's); only whether the
+        connection is encrypted, when it goes beyond this computer and is not."""
+        if self.encrypted or _is_local(self.url):
+            return []
+        return [
+            f"The connection to {self.location} is not encrypted (no TLS): what you read and "
+            "type crosses the network as it is. Ask your IT team to set sslmode=verify-full."
+        ]
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether the connection to the server uses TLS."""
+        with self.engine.connect() as connection:
+            raw: Any = connection.connection.dbapi_connection
+            return bool(raw.pgconn.ssl_in_use)
+
+    def check_password(self, password: str) -> None:
+        """Raise unless `password` is this user's password on the server: a new connection as
+        the same database role with exactly that password, which the server must ask for and
+        check. A sign-in stored on the laptop (~/.pgpass, PGPASSWORD, the URL) never counts,
+        and a server that does not sign in by password cannot unlock at all (the lock screen
+        asks this; nothing is kept)."""
+        if not password:
+            raise WrongPassphrase("Type your password for the team server.")
+        settings = connection_settings(self.url, password)
+        settings.update(user=self.login, require_auth=PASSWORD_METHODS, connect_timeout=10)
+        try:
+            with psycopg.connect(make_conninfo(**settings)) as connection:
+                who = connection.execute("SELECT session_user").fetchone()
+        except psycopg.OperationalError as err:
+            reason = _first_line(err)
+            if err.sqlstate == "28P01" or "password authentication failed" in reason:
+                raise WrongPassphrase(
+                    "That is not your password for the team server. Chronology stays locked."
+                ) from None
+            if "require_auth" in reason or "authentication method requirement" in reason:
+                raise WorkspaceError(
+                    "The team server signs you in without asking for a password (your IT team "
+                    "set it up with a certificate or a trusted connection), so a password "
+                    "cannot prove it is you. Chronology stays locked: quit and open the team "
+                    "workspace again."
+                ) from None
+            raise WorkspaceError(
+                f"Your password could not be checked: cannot reach {self.location} "
+                f"({reason}). Chronology stays locked; try again when the connection is back."
+            ) from None
+        if who is None or who[0] != self.login:
+            raise WrongPassphrase("That sign-in is not yours. Chronology stays locked.")
 
     @property
     def path(self) -> Path:
@@ -257,6 +323,9 @@ def _translated(where: str) -> Iterator[None]:
         yield
     except DBAPIError as err:
         original = err.orig
+        held = refusal(original)
+        if held is not None:
+            raise held from None
         if isinstance(original, pg_errors.InsufficientPrivilege):
             raise NotAllowed(
                 "You do not have access to do that on the team server (it is for another team, "

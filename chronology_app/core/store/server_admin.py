@@ -14,7 +14,14 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg import sql
 
-from chronology_app.core.errors import ChronologyError, InvalidInput, NotFound, WorkspaceError
+from chronology_app.core.errors import (
+    ChronologyError,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    WorkspaceError,
+)
+from chronology_app.core.store import server_checkout, server_matching
 from chronology_app.core.store import server_policies as policy
 from chronology_app.core.store.server import connect, shown
 
@@ -97,14 +104,16 @@ def init(url: str) -> str:
         ]
         for statement in policy.policies(tables):
             connection.execute(statement)
-        # Everything on a case's row but its team may be changed by those who see it; the
-        # team is changed only by an admin's allocation.
+        for statement in server_checkout.statements() + server_matching.statements():
+            connection.execute(statement)
+        # Everything on a case's row but its team and whether it is access-limited may be
+        # changed by those who see it; those two only by an admin (allocate, limit).
         columns = [
             row[0]
             for row in connection.execute(
                 "SELECT column_name FROM information_schema.columns "
                 "WHERE table_schema = 'public' AND table_name = 'case_record' "
-                "AND column_name <> 'team' ORDER BY ordinal_position"
+                "AND column_name NOT IN ('team', 'limited') ORDER BY ordinal_position"
             )
         ]
         connection.execute(
@@ -188,6 +197,24 @@ def allocate(url: str, reference: str, team: str) -> None:
             raise NotFound(f'No case with reference "{reference}" on the server.') from None
 
     _run(url, work)
+
+
+def release(url: str, reference: str) -> str | None:
+    """Lift the server's hold on a checked-out case (a supervisor who sees it, or an admin;
+    for example when the laptop holding it is lost). Returns who had it checked out."""
+
+    def work(connection: psycopg.Connection[Any], _bound: Any) -> str | None:
+        try:
+            row = connection.execute("SELECT chronology_release(%s)", (reference,)).fetchone()
+        except pg_errors.NoDataFound:
+            raise NotFound(f'No case with reference "{reference}" that you can see.') from None
+        except pg_errors.InsufficientPrivilege as err:
+            raise NotAllowed(
+                f"{_reason(err).removeprefix('ERROR:').strip()}. Nothing was changed."
+            ) from None
+        return str(row[0]) if row and row[0] is not None else None
+
+    return _run(url, work)
 
 
 def limit(url: str, reference: str, users: Sequence[str]) -> None:

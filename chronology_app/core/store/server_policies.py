@@ -21,8 +21,20 @@ SUPERVISOR = "chronology_supervisor"
 ADMIN = "chronology_admin"
 GROUPS = (PRACTITIONER, SUPERVISOR, ADMIN)
 WORKERS = f"{PRACTITIONER}, {SUPERVISOR}"
-# A row of a case the caller may see (the set is worked out once per statement).
-VISIBLE = "{} IN (SELECT chronology_visible_cases())"
+# Whether the caller sees a case, as plain SQL on the case's own row (no function call): the
+# case is in one of their teams and not access-limited, or limited and naming them. Both
+# subqueries read only the caller's own rows (a few), so the planner probes the case by its
+# key for a save and joins by hash for a listing; nothing is worked out per row or over every
+# visible case per statement. `limited` is kept by chronology_limit (a definer function).
+SEES_CASE = (
+    "((NOT limited AND team IN (SELECT m.team FROM chronology_team_member m "
+    "WHERE m.role_name = session_user)) "
+    "OR (limited AND id IN (SELECT l.case_id FROM chronology_access_limit l "
+    "WHERE l.role_name = session_user)))"
+)
+# A row of a case the caller may see: its case's row is visible to them (case_record's own
+# policy decides, through the case's primary key).
+VISIBLE = "EXISTS (SELECT 1 FROM case_record c WHERE c.id = {})"
 DEFINER = "SECURITY DEFINER SET search_path = pg_catalog, public"
 
 # Tables holding one case's rows, by the column that leads to the case.
@@ -49,6 +61,13 @@ CASE_TEAM = """
 CREATE INDEX IF NOT EXISTS ix_access_limit_role ON chronology_access_limit (role_name);
 ALTER TABLE case_record ADD COLUMN IF NOT EXISTS team text;
 ALTER TABLE case_record ALTER COLUMN team SET DEFAULT chronology_default_team();
+-- Whether the case is access-limited (chronology_access_limit names its only readers), kept
+-- beside the case so that the policies read it from the row itself.
+ALTER TABLE case_record ADD COLUMN IF NOT EXISTS limited boolean NOT NULL DEFAULT false;
+UPDATE case_record c SET limited = EXISTS (SELECT 1 FROM chronology_access_limit l
+                                           WHERE l.case_id = c.id)
+    WHERE limited IS DISTINCT FROM EXISTS (SELECT 1 FROM chronology_access_limit l
+                                           WHERE l.case_id = c.id);
 CREATE INDEX IF NOT EXISTS ix_case_record_team ON case_record (team);
 -- One hash chain per case: a record can follow only one record of its case.
 CREATE UNIQUE INDEX IF NOT EXISTS ix_audit_chain_link
@@ -91,7 +110,7 @@ CREATE OR REPLACE FUNCTION chronology_visible_cases() RETURNS SETOF integer
 LANGUAGE sql STABLE {DEFINER} ROWS 500 AS $$
     SELECT c.id FROM case_record c
     JOIN chronology_team_member m ON m.team = c.team AND m.role_name = session_user
-    WHERE NOT EXISTS (SELECT 1 FROM chronology_access_limit l WHERE l.case_id = c.id)
+    WHERE NOT c.limited
     UNION
     SELECT l.case_id FROM chronology_access_limit l WHERE l.role_name = session_user
 $$;
@@ -165,62 +184,11 @@ BEGIN
     DELETE FROM chronology_access_limit WHERE case_id = the_case;
     INSERT INTO chronology_access_limit (case_id, role_name)
         SELECT the_case, u FROM unnest(the_users) AS u;
+    UPDATE case_record SET limited = coalesce(cardinality(the_users), 0) > 0
+        WHERE id = the_case;
 END
 $$;
 
--- Cross-case matching over the whole authority. For each person of a case the caller can
--- see, persons in cases the caller can NOT see, filed under a shared name key (an indexed
--- equality join) or with a trigram-similar name (pg_trgm's index), whose dates of birth do
--- not rule them out: only what a cross-case rule needs, the dates of that person's DA history
--- (as alleged perpetrator, or subject of a police action or court order), the team to
--- contact, and whether a supervisor with access to both has confirmed the match. Never the
--- other case's reference, family, names or entries.
-DROP FUNCTION IF EXISTS chronology_authority_matches(text);
-CREATE FUNCTION chronology_authority_matches(the_reference text)
-RETURNS TABLE (person_key text, team text, history_dates text[], confirmed boolean)
-LANGUAGE plpgsql STABLE {DEFINER} AS $$
-DECLARE
-    the_case integer;
-BEGIN
-    SELECT c.id INTO the_case FROM case_record c WHERE c.reference = the_reference;
-    IF the_case IS NULL OR NOT chronology_case_visible(the_case) THEN
-        RETURN;
-    END IF;
-    RETURN QUERY
-    WITH mine AS (
-        SELECT p.id, p.key, lower(p.name) AS name, p.doc ->> 'date_of_birth' AS dob
-        FROM person p WHERE p.case_id = the_case
-    ),
-    candidates AS (
-        SELECT m.id AS mine_id, m.key AS mine_key, m.dob, ko.person_id AS other_id
-        FROM mine m
-        JOIN person_name_key km ON km.person_id = m.id
-        JOIN person_name_key ko ON ko.key = km.key AND ko.person_id <> m.id
-        UNION
-        SELECT m.id, m.key, m.dob, o.id
-        -- `%` finds candidates by the trigram index; the closer limit is checked after
-        FROM mine m JOIN person o ON lower(o.name) % m.name
-        WHERE similarity(lower(o.name), m.name) >= 0.6
-    )
-    SELECT cand.mine_key::text, c.team::text,
-        ARRAY(SELECT DISTINCT e.date::text FROM entry e JOIN entry_person ep ON ep.entry_id = e.id
-              WHERE ep.person_id = o.id AND e.withdrawn = false
-                AND (ep.role = 'alleged_perpetrator'
-                     OR (e.kind IN ('police_action', 'court_order') AND ep.role = 'subject'))
-              ORDER BY e.date::text),
-        EXISTS (SELECT 1 FROM person_match pm WHERE pm.decision = 'confirmed'
-                AND ((pm.person_a_id = cand.mine_id AND pm.person_b_id = o.id)
-                  OR (pm.person_b_id = cand.mine_id AND pm.person_a_id = o.id)))
-    FROM (SELECT DISTINCT * FROM candidates) cand
-    JOIN person o ON o.id = cand.other_id
-    JOIN case_record c ON c.id = o.case_id
-    WHERE o.case_id <> the_case
-      AND NOT chronology_may_see(c.id, c.team)
-      -- two full dates of birth that differ rule a match out; a missing one does not
-      AND NOT coalesce(length(cand.dob) = 10 AND length(o.doc ->> 'date_of_birth') = 10
-                       AND cand.dob <> o.doc ->> 'date_of_birth', false);
-END
-$$;
 """
 
 PRIVATE_FUNCTIONS = ("chronology_allocate(text, text)", "chronology_limit(text, text[])")
@@ -234,7 +202,6 @@ PUBLIC_FUNCTIONS = (
     "chronology_chain_head(text)",
     "chronology_reference_taken(text)",
     "chronology_hash_known(text)",
-    "chronology_authority_matches(text)",
 )
 
 
@@ -264,11 +231,7 @@ def policies(tables: list[str]) -> list[str]:
 
     statements += [
         f"GRANT SELECT, INSERT, DELETE ON case_record TO {WORKERS}",
-        # A case just made (not yet in the statement's set of visible cases) is checked row
-        # by row, and only when it is in one of the caller's teams.
-        f"CREATE POLICY workers ON case_record TO {WORKERS} USING ({VISIBLE.format('id')} "
-        "OR (team IN (SELECT m.team FROM chronology_team_member m "
-        "WHERE m.role_name = session_user) AND chronology_may_see(id, team))) "
+        f"CREATE POLICY workers ON case_record TO {WORKERS} USING {SEES_CASE} "
         "WITH CHECK (chronology_may_see(id, team))",
     ]
     for table in BY_CASE:

@@ -26,6 +26,13 @@ from chronology_app.gui.widgets.dialog_parts import error_label, ok_cancel
 
 DEMO_PASSPHRASE = "demo-passphrase-not-secret"
 RECENT_KEY = "workspaces/recent"
+# Where each kind of workspace keeps the cases, said truly for each.
+FILE_WORDS = "A workspace file stays encrypted on this computer."
+SERVER_WORDS = (
+    "A team server holds the cases on your authority's server, not on this computer; the "
+    "connection to it is encrypted (TLS), and Chronology tells you if a connection over the "
+    "network is not."
+)
 
 
 @dataclass(frozen=True)
@@ -170,6 +177,10 @@ class ServerDialog(QDialog):
         hint = QLabel("Leave the password empty if your IT team set up your sign-in for you.")
         hint.setWordWrap(True)
         form.addRow("", hint)
+        where = QLabel(SERVER_WORDS)
+        where.setWordWrap(True)
+        where.setMinimumHeight(where.heightForWidth(380))
+        form.addRow("", where)
         self.error = error_label()
         form.addRow("", self.error)
         buttons = ok_cancel(self, self._accept)
@@ -213,7 +224,7 @@ class WelcomeDialog(QDialog):
         layout = QVBoxLayout(self)
         title = QLabel(
             "<h2>Chronology</h2><p>Domestic-abuse risk chronologies for children's "
-            "social work. Everything stays encrypted on this computer.</p>"
+            f"social work.</p><p>{FILE_WORDS}<br>{SERVER_WORDS}</p>"
         )
         title.setWordWrap(True)
         layout.addWidget(title)

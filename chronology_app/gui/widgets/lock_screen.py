@@ -1,7 +1,9 @@
 """The lock screen: shown in place of everything when the workspace locks.
 
 Nothing of the case is visible while locked. Unlocking asks for the workspace's passphrase,
-which is checked by opening the encrypted file, never compared with a stored copy.
+which is checked by opening the encrypted file, never compared with a stored copy; on a team
+server, for the user's password, checked by the server itself (a new connection as the same
+user that must ask for it: a sign-in stored on the laptop never unlocks).
 """
 
 from __future__ import annotations
