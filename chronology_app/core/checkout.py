@@ -28,7 +28,7 @@ from sqlmodel import col
 
 from chronology_app.core import clock
 from chronology_app.core.audit import _diff
-from chronology_app.core.errors import Conflict, WorkspaceError
+from chronology_app.core.errors import Conflict, NotFound, WorkspaceError
 from chronology_app.core.model.tables import Entry, FlagReview, Person, Relationship, WorkspaceMeta
 from chronology_app.core.service import Service
 from chronology_app.core.store import repository as repo
@@ -151,7 +151,7 @@ def checkout(server: Service, reference: str, path: str | os.PathLike[str], pass
     with server.workspace.reading() as session:
         copy = repo.snapshot_case_file(session, reference)
         if copy is None:
-            raise repo.NotFound(f'No case with reference "{reference}" that you can see there.')
+            raise NotFound(f'No case with reference "{reference}" that you can see there.')
         base = case_objects(session, reference, live_only=True)
     source = getattr(server.workspace, "location", "")
     marker = {
@@ -190,7 +190,7 @@ def _server_call(server: Service, function: str, reference: str) -> None:
             session.execute(text(f"SELECT {function}(:r)"), {"r": reference})
     except DBAPIError as err:
         if getattr(err.orig, "sqlstate", None) == "P0002":
-            raise repo.NotFound(
+            raise NotFound(
                 f'No case with reference "{reference}" that you can see there.'
             ) from None
         raise

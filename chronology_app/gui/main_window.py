@@ -16,7 +16,6 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
-    QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -33,8 +32,9 @@ from chronology_app.core.changes import BATCHES
 from chronology_app.core.errors import ChronologyError
 from chronology_app.core.records import CaseData
 from chronology_app.core.service import OpChanges, Service
-from chronology_app.gui import colours, stored_settings
-from chronology_app.gui.actions import Actions, build_menus, create_actions
+from chronology_app.gui import stored_settings
+from chronology_app.gui.action_wiring import wire_actions
+from chronology_app.gui.actions import build_menus, create_actions
 from chronology_app.gui.bundle_commands import BundleCommands
 from chronology_app.gui.case_index import CaseIndex
 from chronology_app.gui.case_view import CaseView
@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         fit_on_screen(self, 1280, 800)
         self.ops = Operations(self)
         self.ops.changed.connect(self._on_changed)
-        self.ops.refused.connect(self._update_actions)
+        self.ops.refused.connect(self.update_actions)
         self.actions_ = create_actions(self)
         build_menus(self.menuBar(), self.actions_)
         self.edits = EditCommands(self)
@@ -92,11 +92,11 @@ class MainWindow(QMainWindow):
             self._after_unlock,
             idle_minutes,
         )
-        self._connect(self.actions_)
+        wire_actions(self, self.actions_)
         self._restore_layout()
         self._show_safety_notes([*service.workspace.notes(), stored_settings.idle_minutes()[1]])
         self._load_cases()
-        self._update_actions()
+        self.update_actions()
 
     def _show_safety_notes(self, notes: list[str | None]) -> None:
         """What opening found (a backup not made, an audit trail shorter than this computer
@@ -157,61 +157,6 @@ class MainWindow(QMainWindow):
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(area, dock)
         return dock
-
-    def _connect(self, actions: Actions) -> None:
-        edits, files = self.edits, self.files
-        actions.new_entry.triggered.connect(edits.new_entry)
-        actions.edit_entry.triggered.connect(edits.edit_entry)
-        actions.withdraw_entry.triggered.connect(edits.withdraw_entry)
-        actions.entry_history.triggered.connect(lambda: edits.entry_history())  # noqa: PLW0108
-        actions.show_withdrawn.triggered.connect(edits.show_withdrawn)
-        views = self.views
-        actions.text_larger.triggered.connect(views.larger)
-        actions.text_smaller.triggered.connect(views.smaller)
-        actions.text_normal.triggered.connect(views.normal)
-        actions.high_contrast.setChecked(colours.high_contrast())
-        actions.high_contrast.toggled.connect(views.set_high_contrast)
-        actions.go_cases.triggered.connect(views.focus_cases)
-        actions.go_chronology.triggered.connect(views.focus_chronology)
-        actions.go_timeline.triggered.connect(views.focus_timeline)
-        actions.go_flags.triggered.connect(views.focus_flags)
-        actions.help.triggered.connect(views.help)
-        workspace = self.workspace_commands
-        actions.settings.triggered.connect(workspace.open_settings)
-        actions.workspace_care.triggered.connect(workspace.workspace_care)
-        actions.matches.triggered.connect(workspace.review_matches)
-        actions.new_case.triggered.connect(edits.new_case)
-        actions.add_person.triggered.connect(edits.add_person)
-        actions.edit_person.triggered.connect(lambda: edits.edit_person())  # noqa: PLW0108 (not `checked`)
-        actions.add_relationship.triggered.connect(edits.add_relationship)
-        actions.edit_case.triggered.connect(edits.edit_case)
-        actions.close_case.triggered.connect(edits.close_or_reopen_case)
-        actions.undo.triggered.connect(lambda: self.ops.change(self.service.undo))
-        actions.redo.triggered.connect(lambda: self.ops.change(self.service.redo))
-        actions.find.triggered.connect(self.focus_search)
-        actions.clear_filters.triggered.connect(self.filter_bar.clear)
-        actions.zoom_in.triggered.connect(lambda: self.timeline.zoom(1.5))
-        actions.zoom_out.triggered.connect(lambda: self.timeline.zoom(1 / 1.5))
-        actions.import_case.triggered.connect(files.import_case)
-        actions.import_chronology.triggered.connect(lambda: _import_wizard().open_wizard(self))
-        actions.agency_template.triggered.connect(lambda: _import_wizard().agency_template(self))
-        actions.export_case.triggered.connect(files.export_case)
-        actions.export_bundle.triggered.connect(lambda: self.bundles.export_bundle())  # noqa: PLW0108
-        actions.export_timeline.triggered.connect(files.export_timeline)
-        actions.export_pdf.triggered.connect(files.export_pdf)
-        actions.print_report.triggered.connect(files.print_report)
-        actions.check_workspace.triggered.connect(files.check_workspace)
-        actions.lock.triggered.connect(self.lock)
-        actions.mark_reviewed.triggered.connect(edits.mark_reviewed)
-        actions.review_mode.toggled.connect(lambda _checked: self._update_actions())
-        actions.close_workspace.triggered.connect(self.close_workspace)
-        actions.quit.triggered.connect(QApplication.quit)
-        actions.about.triggered.connect(self._about)
-        actions.who_is_working.triggered.connect(workspace.ask_who_is_working)
-        actions.new_workspace.triggered.connect(self._other_workspace)
-        actions.open_workspace.triggered.connect(self._other_workspace)
-        for action in actions.all():
-            self.addAction(action)
 
     def _restore_layout(self) -> None:
         settings = QSettings()
@@ -292,7 +237,7 @@ class MainWindow(QMainWindow):
         self.profile = profile
         self.service.user = profile.name
         self.user_label.setText(f"{profile.name} · {profile.role_label}")
-        self._update_actions()
+        self.update_actions()
 
     # --- cases ---------------------------------------------------------------------------
 
@@ -316,7 +261,7 @@ class MainWindow(QMainWindow):
         self.case_view.show_case(reference, case)
         self.cases_panel.select(reference)
         self._refresh_title()
-        self._update_actions()
+        self.update_actions()
         self._read_reviews()
 
     def _read_reviews(self) -> None:
@@ -383,7 +328,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self._imported.strip())
         else:
             self.statusBar().showMessage(f"Saved: {changes.action}", 5000)
-        self._update_actions()
+        self.update_actions()
 
     def _select_in_order(self, entry_ids: list[str]) -> None:
         """Select entries, the first in the chronology scrolled to."""
@@ -436,7 +381,7 @@ class MainWindow(QMainWindow):
         review = " · Review mode (read only)" if self.in_review_mode() else ""
         self.setWindowTitle(f"Chronology: {case.case.title} ({self.reference}){closed}{review}")
 
-    def _update_actions(self) -> None:
+    def update_actions(self) -> None:
         if self.is_locked():
             return
         for action in self.actions_.case_actions():
@@ -466,14 +411,14 @@ class MainWindow(QMainWindow):
         self.closing_workspace = True
         self.close()
 
-    def _other_workspace(self) -> None:
+    def other_workspace(self) -> None:
         QMessageBox.information(
             self,
             "Chronology",
             "Close this workspace (File → Close workspace) to open or make another.",
         )
 
-    def _about(self) -> None:
+    def about(self) -> None:
         QMessageBox.about(
             self,
             "About Chronology",
@@ -502,7 +447,7 @@ class MainWindow(QMainWindow):
         return locker is not None and locker.is_locked()
 
     def _after_unlock(self) -> None:
-        self._update_actions()
+        self.update_actions()
         self._refresh_title()
 
     def closeEvent(self, event: Any) -> None:
@@ -512,11 +457,3 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
         if self.closing_workspace:
             self.workspace_closed.emit()
-
-
-def _import_wizard() -> Any:
-    """The import wizard's module, loaded on first use (its readers and matching libraries
-    would add a tenth of a second to every start)."""
-    from chronology_app.gui.dialogs import import_wizard
-
-    return import_wizard

@@ -13,7 +13,7 @@ from chronology_app.core.bulk import collector_paused
 from chronology_app.core.changes import Change, OpChanges, copy_input, lower_first, new_id, refuse
 from chronology_app.core.edit_conflicts import check_based_on
 from chronology_app.core.errors import Conflict, InvalidCaseFile, InvalidInput
-from chronology_app.core.model.tables import Case, Entry, Person
+from chronology_app.core.model.tables import Case, Entry, Person, Relationship
 from chronology_app.core.model.vocabulary import ENTRY_KINDS
 from chronology_app.core.service.base import ServiceBase
 from chronology_app.core.store import repository as repo
@@ -132,7 +132,7 @@ class Editing(ServiceBase):
             refuse(validation.check_relationship(doc, "", people))
             if doc["id"] in taken:
                 raise InvalidInput({"id": f'"{doc["id"]}" is already the id of a relationship'})
-            position = repo.next_position(session, repo.Relationship, repo.pk(case))
+            position = repo.next_position(session, Relationship, repo.pk(case))
             return [
                 self._apply(
                     session, case, "relationship", doc["id"], {"doc": doc, "position": position}

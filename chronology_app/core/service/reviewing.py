@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from chronology_app.core import audit, validation
 from chronology_app.core.changes import CaseReviewRecord, Change, OpChanges, copy_input, refuse
 from chronology_app.core.errors import InvalidInput, NotFound
+from chronology_app.core.model.tables import FlagReview
 from chronology_app.core.service.base import ServiceBase
 from chronology_app.core.store import repository as repo
 
@@ -34,7 +35,7 @@ class Reviewing(ServiceBase):
             position = (
                 before["rows"][0]["position"]
                 if before
-                else repo.next_position(session, repo.FlagReview, repo.pk(case))
+                else repo.next_position(session, FlagReview, repo.pk(case))
             )
             state = {"rows": [{"doc": doc, "position": position}]}
             return [self._apply(session, case, "flag_review", key, state)]

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from chronology_app.core.errors import NotFound
 from chronology_app.core.model.tables import Case, WorkspaceMeta
 from chronology_app.core.store import repository as repo
 
@@ -47,7 +48,7 @@ def _in_case(name: str, read: ReadCase, write: PutCase) -> StoredType:
 
     def put(session: Session, case: Case | None, key: str, state: Snapshot | None) -> None:
         if case is None:
-            raise repo.NotFound("That case is not in this workspace.")
+            raise NotFound("That case is not in this workspace.")
         write(session, case, key, state)
 
     return StoredType(name, True, snapshot, put)

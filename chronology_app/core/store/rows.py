@@ -1,0 +1,212 @@
+"""The store's basic queries: finding a case's rows by reference, counts, ids and positions,
+and the candidate person pairs for cross-case suggestions (the stored name keys, joined)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+from sqlmodel import col
+
+from chronology_app.core import clock
+from chronology_app.core.errors import NotFound
+from chronology_app.core.model.tables import (
+    Case,
+    Entry,
+    Person,
+    PersonNameKey,
+    Relationship,
+)
+
+Snapshot = dict[str, Any]
+
+SPEC_TOP_LEVEL = (
+    "format",
+    "version",
+    "case",
+    "persons",
+    "relationships",
+    "entries",
+    "flag_reviews",
+)
+
+
+def now() -> datetime.datetime:
+    return clock.now_utc()
+
+
+def pk(row: Any) -> int:
+    """The primary key of a row that has been flushed."""
+    assert row.id is not None
+    return int(row.id)
+
+
+def review_key(review: Mapping[str, Any]) -> str:
+    """A flag review is identified by its rule and the set of evidence it was made on."""
+    return review["rule"] + ":" + ",".join(sorted(review["evidence"]))
+
+
+def find_case(session: Session, reference: str | None) -> Case | None:
+    """The case with this reference, if the workspace holds it (the one look-up by reference)."""
+    if reference is None:
+        return None
+    return session.scalars(select(Case).where(col(Case.reference) == reference)).first()
+
+
+def case_row(session: Session, reference: str) -> Case:
+    row = find_case(session, reference)
+    if row is None:
+        raise NotFound(f'No case with reference "{reference}" in this workspace.')
+    return row
+
+
+def case_rows(session: Session) -> list[Case]:
+    return list(session.scalars(select(Case).order_by(col(Case.reference))))
+
+
+def live_entry_counts(session: Session) -> dict[int, int]:
+    """Entries not withdrawn, by case row id."""
+    query = (
+        select(col(Entry.case_id), func.count())
+        .where(col(Entry.withdrawn).is_(False))
+        .group_by(col(Entry.case_id))
+    )
+    return {case_id: count for case_id, count in session.execute(query)}
+
+
+def person_counts(session: Session) -> dict[int, int]:
+    query = select(col(Person.case_id), func.count()).group_by(col(Person.case_id))
+    return {case_id: count for case_id, count in session.execute(query)}
+
+
+def all_person_docs(session: Session) -> list[tuple[str, dict[str, Any]]]:
+    """(case reference, person document) for every person in the workspace."""
+    query = select(col(Case.reference), col(Person.doc)).join(
+        Case, col(Case.id) == col(Person.case_id)
+    )
+    return [(reference, doc) for reference, doc in session.execute(query)]
+
+
+def candidate_person_pairs(
+    session: Session,
+) -> list[tuple[str, dict[str, Any], str, dict[str, Any]]]:
+    """Persons in different cases filed under a shared name key, as (case reference, person
+    document) pairs: the candidates for cross-case suggestions, found by the key index. On a
+    team server, by the server (core/store/server_matching.py: by key and year of birth)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from chronology_app.core.store.server_matching import candidate_person_pairs as on_server
+
+        return on_server(session)
+    first, second = aliased(PersonNameKey), aliased(PersonNameKey)
+    person_a, person_b = aliased(Person), aliased(Person)
+    pairs = session.execute(
+        select(col(first.person_id), col(second.person_id))
+        .join(
+            second,
+            (col(second.key) == col(first.key)) & (col(second.person_id) > col(first.person_id)),
+        )
+        .join(person_a, col(person_a.id) == col(first.person_id))
+        .join(person_b, col(person_b.id) == col(second.person_id))
+        .where(col(person_a.case_id) != col(person_b.case_id))
+        .distinct()
+    ).all()
+    wanted = {person_id for pair in pairs for person_id in pair}
+    people = {
+        person_id: (reference, doc)
+        for person_id, reference, doc in session.execute(
+            select(col(Person.id), col(Case.reference), col(Person.doc))
+            .join(Case, col(Case.id) == col(Person.case_id))
+            .where(col(Person.id).in_(wanted))
+        )
+    }
+    return [(*people[a], *people[b]) for a, b in pairs]
+
+
+def same_event_links(session: Session, case_id: int) -> dict[str, object]:
+    """Each live entry of a case -> the entry it records the same event as (or None). The
+    database reads the one field out of each document (a case of thousands of entries is not
+    decoded in Python for it)."""
+    same_event_as = col(Entry.doc)["same_event_as"].as_string()
+    query = select(col(Entry.key), same_event_as).where(
+        col(Entry.case_id) == case_id, col(Entry.withdrawn).is_(False)
+    )
+    return {key: target for key, target in session.execute(query)}
+
+
+def entry_key_by_number(session: Session, reference: str, number: int) -> str | None:
+    """The id of the entry the app shows as E0042 in a case."""
+    return session.scalar(
+        select(col(Entry.key))
+        .join(Case, col(Case.id) == col(Entry.case_id))
+        .where(col(Case.reference) == reference, col(Entry.number) == number)
+    )
+
+
+def entry_created_at(session: Session, case_id: int, key: str) -> datetime.datetime | None:
+    return session.scalar(
+        select(col(Entry.created_at)).where(col(Entry.case_id) == case_id, col(Entry.key) == key)
+    )
+
+
+def person_ids(session: Session, case_id: int) -> dict[str, int]:
+    rows = session.execute(
+        select(col(Person.key), col(Person.id)).where(col(Person.case_id) == case_id)
+    )
+    return {key: pk_value for key, pk_value in rows if pk_value is not None}
+
+
+def relationship_ids(session: Session, case_id: int) -> dict[str, int]:
+    rows = session.execute(
+        select(col(Relationship.key), col(Relationship.id)).where(
+            col(Relationship.case_id) == case_id
+        )
+    )
+    return {key: pk_value for key, pk_value in rows if pk_value is not None}
+
+
+def _one(session: Session, table: Any, case_id: int, key: str) -> Any:
+    return session.scalars(select(table).where(table.case_id == case_id, table.key == key)).first()
+
+
+def next_position(session: Session, table: Any, case_id: int) -> int:
+    current = session.scalar(select(func.max(table.position)).where(table.case_id == case_id))
+    return 0 if current is None else current + 1
+
+
+def live_entry_ids(session: Session, case_id: int) -> set[str]:
+    """Entries in the chronology (not withdrawn)."""
+    query = select(col(Entry.key)).where(
+        col(Entry.case_id) == case_id, col(Entry.withdrawn).is_(False)
+    )
+    return set(session.scalars(query))
+
+
+def entry_keys(session: Session, case_id: int) -> set[str]:
+    """Every entry id of a case, withdrawn ones included (read from the index of ids alone,
+    not from the entries' rows)."""
+    return set(session.scalars(select(col(Entry.key)).where(col(Entry.case_id) == case_id)))
+
+
+def entry_numbers(session: Session, case_id: int) -> dict[str, int]:
+    rows = session.execute(
+        select(col(Entry.key), col(Entry.number)).where(col(Entry.case_id) == case_id)
+    )
+    return dict(rows.all())
+
+
+def _on_server(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _entry_snapshot(row: Entry) -> Snapshot:
+    withdrawn = None
+    if row.withdrawn:
+        withdrawn = {
+            "reason": row.withdrawn_reason,
+            "by": row.withdrawn_by,
+            "at": row.withdrawn_at.isoformat() if row.withdrawn_at else None,
+        }
+    return {"doc": row.doc, "position": row.position, "number": row.number, "withdrawn": withdrawn}
