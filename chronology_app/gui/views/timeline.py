@@ -261,9 +261,11 @@ class TimelineView(QGraphicsView):
             self.scene().addLine(
                 x, AXIS_HEIGHT - 4, x, AXIS_HEIGHT + LANE_HEIGHT * len(self._lanes), pen
             )
-            text = self.scene().addText(str(year))
-            text.setDefaultTextColor(colours.text)
-            text.setPos(x + 2, 0)
+            # A simple text item: a QGraphicsTextItem is a whole text document, ten times the cost
+            # to make, and the axis has one a year.
+            text = self.scene().addSimpleText(str(year))
+            text.setBrush(colours.text)
+            text.setPos(x + 6, 4)
 
     def _draw_relationships(self, top: float) -> float:
         assert self._case is not None
@@ -281,9 +283,9 @@ class TimelineView(QGraphicsView):
                 for p in relationship.persons
                 if p in self._case.person_by_id
             )
-            label = self.scene().addText(names)
-            label.setDefaultTextColor(colours.text)
-            label.setPos(4, y - 2)
+            label = self.scene().addSimpleText(names)
+            label.setBrush(colours.text)
+            label.setPos(8, y + 2)
             for period in periods:
                 x0, x1 = self.x_of(period.start), self.x_of(period.end)
                 colour = colours["together" if period.together else "separated"]
