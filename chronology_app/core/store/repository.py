@@ -36,6 +36,7 @@ from chronology_app.core.model.tables import (
 )
 from chronology_app.core.model.vocabulary import FORMAT_NAME, FORMAT_VERSION
 from chronology_app.core.name_matching import name_keys
+from chronology_app.core.store import session_memo
 
 Snapshot = dict[str, Any]
 SPEC_TOP_LEVEL = (
@@ -71,7 +72,13 @@ def find_case(session: Session, reference: str | None) -> Case | None:
     """The case with this reference, if the workspace holds it (the one look-up by reference)."""
     if reference is None:
         return None
-    return session.scalars(select(Case).where(col(Case.reference) == reference)).first()
+    remembered = session_memo.row(session, ("case", reference))
+    if remembered is not session_memo.MISSING and remembered is not None:
+        return remembered  # type: ignore[no-any-return]
+    row = session.scalars(select(Case).where(col(Case.reference) == reference)).first()
+    if row is not None:
+        session_memo.memo(session)["case", reference] = row
+    return row
 
 
 def case_row(session: Session, reference: str) -> Case:
@@ -164,29 +171,50 @@ def entry_key_by_number(session: Session, reference: str, number: int) -> str | 
 
 
 def entry_created_at(session: Session, case_id: int, key: str) -> datetime.datetime | None:
-    return session.scalar(
-        select(col(Entry.created_at)).where(col(Entry.case_id) == case_id, col(Entry.key) == key)
-    )
+    row = _one(session, Entry, case_id, key)
+    return None if row is None else row.created_at
 
 
 def person_ids(session: Session, case_id: int) -> dict[str, int]:
-    rows = session.execute(
-        select(col(Person.key), col(Person.id)).where(col(Person.case_id) == case_id)
-    )
-    return {key: pk_value for key, pk_value in rows if pk_value is not None}
+    remembered = session_memo.memo(session)
+    found = remembered.get(("person_ids", case_id))
+    if found is None:
+        rows = session.execute(
+            select(col(Person.key), col(Person.id)).where(col(Person.case_id) == case_id)
+        )
+        found = {key: pk_value for key, pk_value in rows if pk_value is not None}
+        remembered["person_ids", case_id] = found
+    return dict(found)
 
 
 def relationship_ids(session: Session, case_id: int) -> dict[str, int]:
-    rows = session.execute(
-        select(col(Relationship.key), col(Relationship.id)).where(
-            col(Relationship.case_id) == case_id
+    remembered = session_memo.memo(session)
+    found = remembered.get(("relationship_ids", case_id))
+    if found is None:
+        rows = session.execute(
+            select(col(Relationship.key), col(Relationship.id)).where(
+                col(Relationship.case_id) == case_id
+            )
         )
-    )
-    return {key: pk_value for key, pk_value in rows if pk_value is not None}
+        found = {key: pk_value for key, pk_value in rows if pk_value is not None}
+        remembered["relationship_ids", case_id] = found
+    return dict(found)
 
 
 def _one(session: Session, table: Any, case_id: int, key: str) -> Any:
-    return session.scalars(select(table).where(table.case_id == case_id, table.key == key)).first()
+    # An entry's row is read once a transaction (a save reads it for its checks, its before
+    # and after, and the write); restore_entry keeps the memo true.
+    if table is not Entry:
+        query = select(table).where(table.case_id == case_id, table.key == key)
+        return session.scalars(query).first()
+    remembered = session_memo.row(session, ("entry", case_id, key))
+    if remembered is not session_memo.MISSING:
+        return remembered
+    row = session.scalars(
+        select(Entry).where(col(Entry.case_id) == case_id, col(Entry.key) == key)
+    ).first()
+    session_memo.memo(session)["entry", case_id, key] = row
+    return row
 
 
 def next_position(session: Session, table: Any, case_id: int) -> int:
@@ -271,6 +299,7 @@ def snapshot_case_file(session: Session, reference: str) -> Snapshot | None:
 
 
 def restore_person(session: Session, case: Case, key: str, state: Snapshot | None) -> None:
+    session_memo.forget(session)  # the case's person ids
     row = _one(session, Person, pk(case), key)
     if state is None:
         if row is not None:
@@ -291,6 +320,7 @@ def restore_person(session: Session, case: Case, key: str, state: Snapshot | Non
 
 
 def restore_relationship(session: Session, case: Case, key: str, state: Snapshot | None) -> None:
+    session_memo.forget(session)  # the case's relationship ids
     row = _one(session, Relationship, pk(case), key)
     if state is None:
         if row is not None:
@@ -318,7 +348,13 @@ def restore_entry(session: Session, case: Case, key: str, state: Snapshot | None
     if state is None:
         if row is not None:
             session.execute(delete(Entry).where(col(Entry.id) == row.id))
+            session_memo.memo(session)["entry", pk(case), key] = None
         return
+    # The entry's persons and tags rows are derived from its document: kept as they are when
+    # the document names the same ones (most edits change only the text).
+    children = row is None or any(
+        (row.doc or {}).get(field) != state["doc"].get(field) for field in ("persons", "tags")
+    )
     people = person_ids(session, pk(case))
     links = relationship_ids(session, pk(case))
     values = _entry_values(state["doc"], state["position"], state["number"], links)
@@ -332,16 +368,20 @@ def restore_entry(session: Session, case: Case, key: str, state: Snapshot | None
         else None,
         updated_at=now(),
     )
+    new = row is None
     if row is None:
         row = Entry(case_id=pk(case), key=key, **values)
         session.add(row)
+        session_memo.memo(session)["entry", pk(case), key] = row
     else:
         for name, value in values.items():
             setattr(row, name, value)
     session.flush()
-    session.execute(delete(EntryPerson).where(col(EntryPerson.entry_id) == row.id))
-    session.execute(delete(EntryTag).where(col(EntryTag.entry_id) == row.id))
-    _insert_entry_children(session, [(row.id or 0, state["doc"])], people)
+    if children:
+        if not new:
+            session.execute(delete(EntryPerson).where(col(EntryPerson.entry_id) == row.id))
+            session.execute(delete(EntryTag).where(col(EntryTag.entry_id) == row.id))
+        _insert_entry_children(session, [(row.id or 0, state["doc"])], people)
     case.next_entry_number = max(case.next_entry_number, state["number"] + 1)
 
 
@@ -377,6 +417,7 @@ def restore_case(session: Session, reference: str, state: Snapshot | None) -> No
 
 def restore_case_file(session: Session, reference: str, state: Snapshot | None) -> Case | None:
     existing = find_case(session, reference)
+    session_memo.forget(session)  # the whole case's rows go, or come
     if existing is not None:
         # Foreign keys from relationships and entry links to persons are not cascaded, so
         # remove the case's rows child-first.
@@ -504,6 +545,7 @@ def insert_document(
     session: Session, document: Mapping[str, Any], numbers: Mapping[str, int] | None = None
 ) -> Case:
     """Write a validated case-file document as a new case, with bulk inserts."""
+    session_memo.forget(session)
     case_doc = document["case"]
     extra = {key: value for key, value in document.items() if key not in SPEC_TOP_LEVEL}
     entries = document["entries"]
@@ -732,6 +774,7 @@ def insert_entries(session: Session, case: Case, states: Sequence[Mapping[str, A
     gives it (doc, position, number, withdrawn None), with bulk inserts."""
     if not states:
         return
+    session_memo.forget(session)  # rows written behind the ORM's back
     people = person_ids(session, pk(case))
     links = relationship_ids(session, pk(case))
     stamp = now()
@@ -794,6 +837,7 @@ def snapshot_entry_batch(session: Session, case_id: int, key: str) -> Snapshot |
 def restore_entry_batch(session: Session, case: Case, key: str, state: Snapshot | None) -> None:
     """Remove the batch's entries (undo), or add them all again (redo), in bulk."""
     first, last = _batch_numbers(key)
+    session_memo.forget(session)  # rows removed behind the ORM's back
     session.execute(
         delete(Entry).where(col(Entry.case_id) == case.id, col(Entry.number).between(first, last))
     )
