@@ -375,8 +375,10 @@ def restore_entry(session: Session, case: Case, key: str, state: Snapshot | None
         session_memo.memo(session)["entry", pk(case), key] = row
     else:
         for name, value in values.items():
-            setattr(row, name, value)
-    session.flush()
+            if getattr(row, name) != value:  # each set costs the ORM's bookkeeping
+                setattr(row, name, value)
+    if new:
+        session.flush()  # for its id; a changed row is flushed with the rest of the save
     if children:
         if not new:
             session.execute(delete(EntryPerson).where(col(EntryPerson.entry_id) == row.id))
