@@ -13,7 +13,19 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import String, Text, cast, delete, func, insert, select, text, type_coerce
+from sqlalchemy import (
+    String,
+    Text,
+    cast,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import col
 
@@ -74,7 +86,7 @@ def find_case(session: Session, reference: str | None) -> Case | None:
         return None
     remembered = session_memo.row(session, ("case", reference))
     if remembered is not session_memo.MISSING and remembered is not None:
-        return remembered  # type: ignore[no-any-return]
+        return remembered
     row = session.scalars(select(Case).where(col(Case.reference) == reference)).first()
     if row is not None:
         session_memo.memo(session)["case", reference] = row
@@ -176,29 +188,36 @@ def entry_created_at(session: Session, case_id: int, key: str) -> datetime.datet
 
 
 def person_ids(session: Session, case_id: int) -> dict[str, int]:
+    """Person id -> row id in a case (read with the relationships', once a transaction)."""
     remembered = session_memo.memo(session)
-    found = remembered.get(("person_ids", case_id))
-    if found is None:
-        rows = session.execute(
-            select(col(Person.key), col(Person.id)).where(col(Person.case_id) == case_id)
-        )
-        found = {key: pk_value for key, pk_value in rows if pk_value is not None}
-        remembered["person_ids", case_id] = found
-    return dict(found)
+    if ("person_ids", case_id) not in remembered:
+        _read_ids(session, case_id, remembered)
+    return dict(remembered["person_ids", case_id])
 
 
 def relationship_ids(session: Session, case_id: int) -> dict[str, int]:
+    """Relationship id -> row id in a case (read with the persons', once a transaction)."""
     remembered = session_memo.memo(session)
-    found = remembered.get(("relationship_ids", case_id))
-    if found is None:
-        rows = session.execute(
-            select(col(Relationship.key), col(Relationship.id)).where(
-                col(Relationship.case_id) == case_id
-            )
-        )
-        found = {key: pk_value for key, pk_value in rows if pk_value is not None}
-        remembered["relationship_ids", case_id] = found
-    return dict(found)
+    if ("relationship_ids", case_id) not in remembered:
+        _read_ids(session, case_id, remembered)
+    return dict(remembered["relationship_ids", case_id])
+
+
+def _read_ids(session: Session, case_id: int, remembered: dict[Any, Any]) -> None:
+    # One query for both (a save checks an entry against both): 1 marks a relationship.
+    query: Any = union_all(
+        select(literal_column("0"), col(Person.key), col(Person.id)).where(
+            col(Person.case_id) == case_id
+        ),
+        select(literal_column("1"), col(Relationship.key), col(Relationship.id)).where(
+            col(Relationship.case_id) == case_id
+        ),
+    )
+    found: tuple[dict[str, int], dict[str, int]] = ({}, {})
+    for which, key, pk_value in session.execute(query):
+        if pk_value is not None:
+            found[which][key] = pk_value
+    remembered["person_ids", case_id], remembered["relationship_ids", case_id] = found
 
 
 def _one(session: Session, table: Any, case_id: int, key: str) -> Any:
