@@ -16,7 +16,7 @@ import datetime
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,15 +37,31 @@ MIN_ANCHOR = 12
 
 def audit_hash(row: AuditRecord) -> str:
     """The hash that chains one audit record to the one before it."""
+    return audit_hash_of(
+        {
+            "at": row.at,
+            "who": row.who,
+            "action": row.action,
+            "case_id": row.case_id,
+            "case_reference": row.case_reference,
+            "reason": row.reason,
+            "changes": row.changes,
+            "prev_hash": row.prev_hash,
+        }
+    )
+
+
+def audit_hash_of(values: Mapping[str, Any]) -> str:
+    """`audit_hash` of a record's column values (a record written without an ORM object)."""
     content = {
-        "at": row.at.isoformat(),
-        "who": row.who,
-        "action": row.action,
-        "case_id": row.case_id,
-        "case_reference": row.case_reference,
-        "reason": row.reason,
-        "changes": row.changes,
-        "prev_hash": row.prev_hash,
+        "at": values["at"].isoformat(),
+        "who": values["who"],
+        "action": values["action"],
+        "case_id": values["case_id"],
+        "case_reference": values["case_reference"],
+        "reason": values["reason"],
+        "changes": values["changes"],
+        "prev_hash": values["prev_hash"],
     }
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -10,11 +10,12 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from chronology_app.core import audit, records, validation
-from chronology_app.core.audit import audit_hash
+from chronology_app.core.audit import audit_hash_of
 from chronology_app.core.bulk import collector_paused
 from chronology_app.core.changes import Change, History, OpChanges, Step, encodes, refuse
 from chronology_app.core.errors import (
@@ -202,23 +203,25 @@ class ServiceBase:
         changes: list[Change],
         reason: str | None,
     ) -> int:
-        row = AuditRecord(
-            who=self.user,
-            action=action,
-            case_id=case.id if case else None,
-            case_reference=reference,
-            reason=reason,
-            changes=[change.as_json() for change in changes],
-            prev_hash=audit.chain_head(session, reference)
+        values: dict[str, Any] = {
+            "who": self.user,
+            "action": action,
+            "case_id": case.id if case else None,
+            "case_reference": reference,
+            "reason": reason,
+            "changes": [change.as_json() for change in changes],
+            "prev_hash": audit.chain_head(session, reference)
             if getattr(self.workspace, "per_case_chains", False)
             else audit.head(session),
-            hash="",
+        }
+        values["at"] = repo.now()
+        values["hash"] = audit_hash_of(values)
+        # Through the table, not an ORM object: one INSERT ... RETURNING, no unit of work.
+        session.flush()  # the save's own rows first, as the ORM would
+        inserted = session.execute(
+            insert(AuditRecord.__table__).values(values).returning(AuditRecord.__table__.c.id)  # type: ignore[attr-defined]
         )
-        row.at = repo.now()
-        row.hash = audit_hash(row)
-        session.add(row)
-        session.flush()
-        return row.id or 0
+        return int(inserted.scalar_one())
 
     def _apply(
         self,

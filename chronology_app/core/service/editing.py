@@ -147,10 +147,17 @@ class Editing(ServiceBase):
 
         def body(session: Session) -> list[Change]:
             case = repo.case_row(session, reference)
-            taken = set(repo.entry_numbers(session, repo.pk(case)))
-            doc.setdefault("id", new_id("e", taken))
+            # Each id is looked up on its own (not every id of the case read for it); the
+            # look-up is the same one the change's before snapshot then reuses.
+            while "id" not in doc:
+                candidate = new_id("e", set())
+                if repo.snapshot_entry(session, repo.pk(case), candidate) is None:
+                    doc["id"] = candidate
             self._check_entry(session, case, doc)
-            if doc["id"] in taken:
+            taken = isinstance(doc["id"], str) and (
+                repo.snapshot_entry(session, repo.pk(case), doc["id"]) is not None
+            )
+            if taken:
                 raise InvalidInput({"id": f'"{doc["id"]}" is already the id of an entry'})
             state = {
                 "doc": doc,

@@ -8,7 +8,17 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import String, Text, cast, delete, func, insert, select, text, type_coerce
+from sqlalchemy import (
+    String,
+    Text,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -26,6 +36,7 @@ from chronology_app.core.model.tables import (
 )
 from chronology_app.core.model.vocabulary import FORMAT_NAME, FORMAT_VERSION
 from chronology_app.core.name_matching import name_keys
+from chronology_app.core.store import session_memo
 from chronology_app.core.store.rows import (
     SPEC_TOP_LEVEL,
     Snapshot,
@@ -41,6 +52,7 @@ def insert_document(
     session: Session, document: Mapping[str, Any], numbers: Mapping[str, int] | None = None
 ) -> Case:
     """Write a validated case-file document as a new case, with bulk inserts."""
+    session_memo.forget(session)
     case_doc = document["case"]
     extra = {key: value for key, value in document.items() if key not in SPEC_TOP_LEVEL}
     entries = document["entries"]
@@ -241,6 +253,7 @@ def insert_entries(session: Session, case: Case, states: Sequence[Mapping[str, A
     gives it (doc, position, number, withdrawn None), with bulk inserts."""
     if not states:
         return
+    session_memo.forget(session)  # rows written behind the ORM's back
     people = person_ids(session, pk(case))
     links = relationship_ids(session, pk(case))
     stamp = now()
@@ -303,6 +316,7 @@ def snapshot_entry_batch(session: Session, case_id: int, key: str) -> Snapshot |
 def restore_entry_batch(session: Session, case: Case, key: str, state: Snapshot | None) -> None:
     """Remove the batch's entries (undo), or add them all again (redo), in bulk."""
     first, last = _batch_numbers(key)
+    session_memo.forget(session)  # rows removed behind the ORM's back
     session.execute(
         delete(Entry).where(col(Entry.case_id) == case.id, col(Entry.number).between(first, last))
     )

@@ -7,7 +7,12 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import (
+    func,
+    literal_column,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 from sqlmodel import col
 
@@ -20,8 +25,10 @@ from chronology_app.core.model.tables import (
     PersonNameKey,
     Relationship,
 )
+from chronology_app.core.store import session_memo
 
 Snapshot = dict[str, Any]
+
 
 SPEC_TOP_LEVEL = (
     "format",
@@ -53,7 +60,13 @@ def find_case(session: Session, reference: str | None) -> Case | None:
     """The case with this reference, if the workspace holds it (the one look-up by reference)."""
     if reference is None:
         return None
-    return session.scalars(select(Case).where(col(Case.reference) == reference)).first()
+    remembered = session_memo.row(session, ("case", reference))
+    if remembered is not session_memo.MISSING and remembered is not None:
+        return remembered
+    row = session.scalars(select(Case).where(col(Case.reference) == reference)).first()
+    if row is not None:
+        session_memo.memo(session)["case", reference] = row
+    return row
 
 
 def case_row(session: Session, reference: str) -> Case:
@@ -146,29 +159,57 @@ def entry_key_by_number(session: Session, reference: str, number: int) -> str | 
 
 
 def entry_created_at(session: Session, case_id: int, key: str) -> datetime.datetime | None:
-    return session.scalar(
-        select(col(Entry.created_at)).where(col(Entry.case_id) == case_id, col(Entry.key) == key)
-    )
+    row = _one(session, Entry, case_id, key)
+    return None if row is None else row.created_at
 
 
 def person_ids(session: Session, case_id: int) -> dict[str, int]:
-    rows = session.execute(
-        select(col(Person.key), col(Person.id)).where(col(Person.case_id) == case_id)
-    )
-    return {key: pk_value for key, pk_value in rows if pk_value is not None}
+    """Person id -> row id in a case (read with the relationships', once a transaction)."""
+    remembered = session_memo.memo(session)
+    if ("person_ids", case_id) not in remembered:
+        _read_ids(session, case_id, remembered)
+    return dict(remembered["person_ids", case_id])
 
 
 def relationship_ids(session: Session, case_id: int) -> dict[str, int]:
-    rows = session.execute(
-        select(col(Relationship.key), col(Relationship.id)).where(
+    """Relationship id -> row id in a case (read with the persons', once a transaction)."""
+    remembered = session_memo.memo(session)
+    if ("relationship_ids", case_id) not in remembered:
+        _read_ids(session, case_id, remembered)
+    return dict(remembered["relationship_ids", case_id])
+
+
+def _read_ids(session: Session, case_id: int, remembered: dict[Any, Any]) -> None:
+    # One query for both (a save checks an entry against both): 1 marks a relationship.
+    query: Any = union_all(
+        select(literal_column("0"), col(Person.key), col(Person.id)).where(
+            col(Person.case_id) == case_id
+        ),
+        select(literal_column("1"), col(Relationship.key), col(Relationship.id)).where(
             col(Relationship.case_id) == case_id
-        )
+        ),
     )
-    return {key: pk_value for key, pk_value in rows if pk_value is not None}
+    found: tuple[dict[str, int], dict[str, int]] = ({}, {})
+    for which, key, pk_value in session.execute(query):
+        if pk_value is not None:
+            found[which][key] = pk_value
+    remembered["person_ids", case_id], remembered["relationship_ids", case_id] = found
 
 
 def _one(session: Session, table: Any, case_id: int, key: str) -> Any:
-    return session.scalars(select(table).where(table.case_id == case_id, table.key == key)).first()
+    # An entry's row is read once a transaction (a save reads it for its checks, its before
+    # and after, and the write); restore_entry keeps the memo true.
+    if table is not Entry:
+        query = select(table).where(table.case_id == case_id, table.key == key)
+        return session.scalars(query).first()
+    remembered = session_memo.row(session, ("entry", case_id, key))
+    if remembered is not session_memo.MISSING:
+        return remembered
+    row = session.scalars(
+        select(Entry).where(col(Entry.case_id) == case_id, col(Entry.key) == key)
+    ).first()
+    session_memo.memo(session)["entry", case_id, key] = row
+    return row
 
 
 def next_position(session: Session, table: Any, case_id: int) -> int:

@@ -7,7 +7,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import (
+    delete,
+    select,
+)
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -26,6 +29,7 @@ from chronology_app.core.model.tables import (
     PersonNameKey,
     Relationship,
 )
+from chronology_app.core.store import session_memo
 from chronology_app.core.store.documents import (
     _entry_values,
     _insert_aliases,
@@ -107,6 +111,7 @@ def snapshot_case_file(session: Session, reference: str) -> Snapshot | None:
 
 
 def restore_person(session: Session, case: Case, key: str, state: Snapshot | None) -> None:
+    session_memo.forget(session)  # the case's person ids
     row = _one(session, Person, pk(case), key)
     if state is None:
         if row is not None:
@@ -127,6 +132,7 @@ def restore_person(session: Session, case: Case, key: str, state: Snapshot | Non
 
 
 def restore_relationship(session: Session, case: Case, key: str, state: Snapshot | None) -> None:
+    session_memo.forget(session)  # the case's relationship ids
     row = _one(session, Relationship, pk(case), key)
     if state is None:
         if row is not None:
@@ -154,7 +160,13 @@ def restore_entry(session: Session, case: Case, key: str, state: Snapshot | None
     if state is None:
         if row is not None:
             session.execute(delete(Entry).where(col(Entry.id) == row.id))
+            session_memo.memo(session)["entry", pk(case), key] = None
         return
+    # The entry's persons and tags rows are derived from its document: kept as they are when
+    # the document names the same ones (most edits change only the text).
+    children = row is None or any(
+        (row.doc or {}).get(field) != state["doc"].get(field) for field in ("persons", "tags")
+    )
     people = person_ids(session, pk(case))
     links = relationship_ids(session, pk(case))
     values = _entry_values(state["doc"], state["position"], state["number"], links)
@@ -168,16 +180,22 @@ def restore_entry(session: Session, case: Case, key: str, state: Snapshot | None
         else None,
         updated_at=now(),
     )
+    new = row is None
     if row is None:
         row = Entry(case_id=pk(case), key=key, **values)
         session.add(row)
+        session_memo.memo(session)["entry", pk(case), key] = row
     else:
         for name, value in values.items():
-            setattr(row, name, value)
-    session.flush()
-    session.execute(delete(EntryPerson).where(col(EntryPerson.entry_id) == row.id))
-    session.execute(delete(EntryTag).where(col(EntryTag.entry_id) == row.id))
-    _insert_entry_children(session, [(row.id or 0, state["doc"])], people)
+            if getattr(row, name) != value:  # each set costs the ORM's bookkeeping
+                setattr(row, name, value)
+    if new:
+        session.flush()  # for its id; a changed row is flushed with the rest of the save
+    if children:
+        if not new:
+            session.execute(delete(EntryPerson).where(col(EntryPerson.entry_id) == row.id))
+            session.execute(delete(EntryTag).where(col(EntryTag.entry_id) == row.id))
+        _insert_entry_children(session, [(row.id or 0, state["doc"])], people)
     case.next_entry_number = max(case.next_entry_number, state["number"] + 1)
 
 
@@ -213,6 +231,7 @@ def restore_case(session: Session, reference: str, state: Snapshot | None) -> No
 
 def restore_case_file(session: Session, reference: str, state: Snapshot | None) -> Case | None:
     existing = find_case(session, reference)
+    session_memo.forget(session)  # the whole case's rows go, or come
     if existing is not None:
         # Foreign keys from relationships and entry links to persons are not cascaded, so
         # remove the case's rows child-first.
