@@ -199,7 +199,12 @@ class TimelineView(QGraphicsView):
         if not moved:
             return
         changed = [case.entry_by_id[e] for e in patched.entries]
-        if self.hidden_future or any(not self._on_axis(entry) for entry in changed):
+        # Drawn again whole when an entry moves off the axis or onto it, or when one left off
+        # (after today) is changed or removed: the axis and the note's count may change.
+        before = [old.entry_by_id.get(e) for e in moved]
+        if any(not self._on_axis(entry) for entry in changed) or any(
+            entry is not None and self._beyond(entry) for entry in before
+        ):
             self.set_case(case, keep_view=True)
             return
         lanes = {lane.person: lane for lane in self._lanes}

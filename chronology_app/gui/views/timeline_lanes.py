@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsSceneMouseEvent,
@@ -110,29 +110,40 @@ class Lane(QGraphicsItem):
         painter.drawLine(
             QPointF(self.timeline.label_width, middle), QPointF(self.timeline.scene_width, middle)
         )
-        first = bisect.bisect_left(self.xs, exposed.left() - 200)
+        first = bisect.bisect_left(self.xs, exposed.left() - 200)  # spans reach from the left
+        left = exposed.left() - MARKER - 6
         last = bisect.bisect_right(self.xs, exposed.right() + MARKER)
         selected = self.timeline.selected
+        flagged = self.timeline.flagged
+        ring = QPen(colours["flagged"], 3)
+        # Pens and brushes made once a paint, a few per category, not once a marker (a lane of
+        # a large case paints hundreds of markers when it is redrawn).
+        looks: dict[tuple[str, bool], tuple[QColor, QPen, QBrush]] = {}
         for entry, x in zip(self.entries[first:last], self.xs[first:last], strict=True):
-            colour = colours[category(entry)]
+            kind = (category(entry), entry.restricted)
+            look = looks.get(kind)
+            if look is None:
+                colour = colours[kind[0]]
+                fill = colour if not entry.restricted else mix(colour, colours.base, 0.45)
+                look = looks[kind] = (colour, QPen(colour, 1), QBrush(fill))
+            colour, outline, brush = look
             if entry.date.latest not in (entry.date.earliest, dt.date.max):
                 painter.setPen(QPen(colour, 2 if colours.strong else 1))
                 latest = min(entry.date.latest, self.timeline.end)
                 painter.drawLine(QPointF(x, middle), QPointF(self.timeline.x_of(latest), middle))
-            if entry.id in self.timeline.flagged:
-                painter.setPen(QPen(colours["flagged"], 3))
+            if x < left:
+                continue  # only its span (drawn above) can reach the part to paint
+            if entry.id in flagged:
+                painter.setPen(ring)
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawEllipse(QPointF(x, middle), MARKER + 3, MARKER + 3)
             # The outline: the palette's text colour for the selected marker, else the
             # marker's own colour (a darker copy vanishes on a dark background).
-            painter.setPen(
-                QPen(
-                    colours.text if entry.id == selected else colour,
-                    2 if entry.id == selected else 1,
-                )
-            )
-            fill = colour if not entry.restricted else mix(colour, colours.base, 0.45)
-            painter.setBrush(QBrush(fill))
+            if entry.id == selected:
+                painter.setPen(QPen(colours.text, 2))
+            else:
+                painter.setPen(outline)
+            painter.setBrush(brush)
             radius = MARKER + (2 if entry.id == selected else 0)
             painter.drawEllipse(QPointF(x, middle), radius, radius)
 
