@@ -15,6 +15,7 @@ from chronology_app.core import clock
 from chronology_app.core.service import Service
 from chronology_app.gui.dialogs.entry_editor import EntryEditor
 from chronology_app.gui.dialogs.entry_parts import future_question
+from tests.gui.test_entry_editor import _fill as fill
 
 TODAY = dt.date(2026, 12, 7)
 
@@ -26,12 +27,6 @@ def editor(qtbot: Any, family_b_service: Service) -> EntryEditor:
     dialog.saved = saved  # type: ignore[attr-defined]
     qtbot.addWidget(dialog)
     return dialog
-
-
-def _fill(editor: EntryEditor, date: str) -> None:
-    editor.date.setText(date)
-    editor.summary.setText("Seen at home.")
-    editor.agency.setText("Health visiting")
 
 
 @pytest.mark.parametrize(
@@ -52,7 +47,7 @@ def test_a_date_after_today_is_saved_only_when_confirmed(
     answers = iter([False, True])
     editor.confirm_future = lambda q: asked.append(q) or next(answers)
     with clock.fixed(TODAY):
-        _fill(editor, typed)
+        fill(editor, date=typed)
         assert editor.try_save() is False  # "Cancel": nothing saved, the dialog stays open
         assert editor.saved == []  # type: ignore[attr-defined]
         assert editor.date.text() == typed
@@ -65,7 +60,7 @@ def test_a_date_after_today_is_saved_only_when_confirmed(
 def test_today_and_earlier_are_not_asked_about(editor: EntryEditor, typed: str) -> None:
     editor.confirm_future = lambda q: pytest.fail(f"asked: {q}")  # type: ignore[assignment]
     with clock.fixed(TODAY):
-        _fill(editor, typed)
+        fill(editor, date=typed)
         assert editor.try_save() is True
     assert future_question(editor.date_read(), TODAY) is None  # type: ignore[arg-type]
 
