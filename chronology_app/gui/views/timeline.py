@@ -369,14 +369,22 @@ class TimelineView(QGraphicsView):
         self.zoom(1.25 if event.angleDelta().y() > 0 else 0.8)
 
     def select(self, entry_id: str | None, *, centre: bool = True) -> None:
-        self.selected = entry_id
+        previous, self.selected = self.selected, entry_id
         if centre and entry_id is not None:
             for lane in self._lanes:
                 for entry, x in zip(lane.entries, lane.xs, strict=True):
                     if entry.id == entry_id:
-                        self.centerOn(x, lane.top)
+                        # Brought into view only if it is not there already: the picture
+                        # does not jump under the user (and is not painted again whole).
+                        self.ensureVisible(QRectF(x - MARKER, lane.top, 2 * MARKER, LANE_HEIGHT))
                         break
-        self.scene().update()
+        # Only the markers that were and are selected are painted again (a whole redraw of a
+        # large case's lanes took most of an edit's time, the edited entry being selected).
+        marked = {previous, entry_id} - {None}
+        for lane in self._lanes:
+            for entry, x in zip(lane.entries, lane.xs, strict=True):
+                if entry.id in marked:
+                    lane.update(QRectF(x - 4 * MARKER, lane.top, 8 * MARKER, LANE_HEIGHT))
 
     def export_png(self, path: str) -> bool:
         rect = self.scene().sceneRect()
