@@ -24,9 +24,13 @@ from chronology_app.core import bundle, casefile
 from chronology_app.core.errors import ChronologyError
 from chronology_app.core.passphrases import passphrase_problem
 from chronology_app.core.service import OpChanges
-from chronology_app.gui.dialogs.welcome import strength_hint
 from chronology_app.gui.operations import show_error
-from chronology_app.gui.widgets.dialog_parts import error_label, ok_cancel
+from chronology_app.gui.widgets.dialog_parts import (
+    error_label,
+    ok_cancel,
+    secret_field,
+    strength_line,
+)
 
 if TYPE_CHECKING:
     from chronology_app.gui.main_window import MainWindow
@@ -50,14 +54,10 @@ class BundlePassphraseDialog(QDialog):
         )
         note.setWordWrap(True)
         form.addRow(note)
-        self.first, self.second = QLineEdit(), QLineEdit()
-        for field, label in ((self.first, "Passphrase"), (self.second, "Type it again")):
-            field.setEchoMode(QLineEdit.EchoMode.Password)
-            field.setAccessibleName(label)
-            form.addRow(label, field)
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        self.first.textChanged.connect(lambda text: self.hint.setText(strength_hint(text)))
+        self.first, self.second = secret_field("Passphrase"), secret_field("Type it again")
+        form.addRow("Passphrase", self.first)
+        form.addRow("Type it again", self.second)
+        self.hint = strength_line(self.first)
         form.addRow("", self.hint)
         self.error = error_label()
         form.addRow("", self.error)

@@ -13,8 +13,9 @@ from PySide6.QtCore import QSettings
 
 from chronology_app.core.service import Service
 from chronology_app.gui import stored_settings
-from chronology_app.gui.dialogs.welcome import CreateWorkspaceDialog, strength_hint
+from chronology_app.gui.dialogs.welcome import CreateWorkspaceDialog
 from chronology_app.gui.main_window import MainWindow
+from chronology_app.gui.widgets.dialog_parts import strength_hint
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from chronology_app.core.passphrases import passphrase_problem
-from chronology_app.gui.widgets.dialog_parts import error_label, ok_cancel
+from chronology_app.gui.widgets.dialog_parts import (
+    error_label,
+    ok_cancel,
+    secret_field,
+    strength_line,
+)
 
 DEMO_PASSPHRASE = "demo-passphrase-not-secret"
 RECENT_KEY = "workspaces/recent"
@@ -42,16 +47,6 @@ class Choice:
     create: bool = False
     demo: bool = False
     url: str = ""  # a team server (postgresql://host:port/dbname); passphrase: its password
-
-
-def strength_hint(passphrase: str) -> str:
-    """A plain hint from the same judge (zxcvbn) the core applies to every new passphrase."""
-    if not passphrase:
-        return ""
-    problem = passphrase_problem(passphrase)
-    if problem:
-        return problem
-    return "Good: hard to guess. Keep it somewhere safe; it cannot be recovered."
 
 
 def default_demo_path() -> Path:
@@ -111,15 +106,11 @@ class CreateWorkspaceDialog(QDialog):
         row.addWidget(self.path)
         row.addWidget(browse)
         form.addRow("File", row)
-        self.hint = QLabel()
-        self.first = QLineEdit()
-        self.first.setEchoMode(QLineEdit.EchoMode.Password)
-        self.first.textChanged.connect(lambda text: self.hint.setText(strength_hint(text)))
+        self.first = secret_field("Passphrase")
+        self.hint = strength_line(self.first)
         form.addRow("Passphrase", self.first)
-        self.hint.setWordWrap(True)
         form.addRow("", self.hint)
-        self.second = QLineEdit()
-        self.second.setEchoMode(QLineEdit.EchoMode.Password)
+        self.second = secret_field("Type it again")
         form.addRow("Type it again", self.second)
         self.error = error_label()
         form.addRow("", self.error)

@@ -30,10 +30,14 @@ from chronology_app.core.errors import ChronologyError
 from chronology_app.core.passphrases import passphrase_problem
 from chronology_app.core.service import Backup, Service
 from chronology_app.gui.colours import toned
-from chronology_app.gui.dialogs.welcome import strength_hint
 from chronology_app.gui.models.base import RecordTableModel
 from chronology_app.gui.operations import show_error
-from chronology_app.gui.widgets.dialog_parts import error_label, ok_cancel
+from chronology_app.gui.widgets.dialog_parts import (
+    error_label,
+    ok_cancel,
+    secret_field,
+    strength_line,
+)
 from chronology_app.gui.widgets.fit import fit_on_screen
 
 WHY = {
@@ -73,18 +77,11 @@ class ChangePassphraseDialog(QDialog):
         self.setWindowTitle("Change passphrase")
         self._change = change
         form = QFormLayout(self)
-        self.old, self.new, self.again = QLineEdit(), QLineEdit(), QLineEdit()
-        for field, label in (
-            (self.old, "Current passphrase"),
-            (self.new, "New passphrase"),
-            (self.again, "New passphrase again"),
-        ):
-            field.setEchoMode(QLineEdit.EchoMode.Password)
-            field.setAccessibleName(label)
+        labels = ("Current passphrase", "New passphrase", "New passphrase again")
+        self.old, self.new, self.again = (secret_field(label) for label in labels)
+        for field, label in zip((self.old, self.new, self.again), labels, strict=True):
             form.addRow(label, field)
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        self.new.textChanged.connect(lambda text: self.hint.setText(strength_hint(text)))
+        self.hint = strength_line(self.new)
         form.addRow("", self.hint)
         self.error = error_label()
         form.addRow("", self.error)

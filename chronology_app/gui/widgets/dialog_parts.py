@@ -1,11 +1,13 @@
-"""Parts every small dialog has: the line that shows a problem in words, and OK / Cancel."""
+"""Parts every small dialog has: the line that shows a problem in words, OK / Cancel, and the
+fields of a new passphrase with the line that says how strong it is."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit
 
+from chronology_app.core.passphrases import passphrase_problem
 from chronology_app.gui.colours import toned
 
 
@@ -24,3 +26,29 @@ def ok_cancel(dialog: QDialog, on_ok: Callable[[], object]) -> QDialogButtonBox:
     buttons.accepted.connect(on_ok)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+def strength_hint(passphrase: str) -> str:
+    """A plain hint from the same judge (zxcvbn) the core applies to every new passphrase."""
+    if not passphrase:
+        return ""
+    problem = passphrase_problem(passphrase)
+    if problem:
+        return problem
+    return "Good: hard to guess. Keep it somewhere safe; it cannot be recovered."
+
+
+def secret_field(label: str) -> QLineEdit:
+    """A field whose text is never shown (a passphrase), named for screen readers."""
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setAccessibleName(label)
+    return field
+
+
+def strength_line(field: QLineEdit) -> QLabel:
+    """The line under a new passphrase that says, as it is typed, how strong it is."""
+    hint = QLabel()
+    hint.setWordWrap(True)
+    field.textChanged.connect(lambda text: hint.setText(strength_hint(text)))
+    return hint
