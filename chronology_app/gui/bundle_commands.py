@@ -26,6 +26,7 @@ from chronology_app.core.passphrases import passphrase_problem
 from chronology_app.core.service import OpChanges
 from chronology_app.gui.operations import show_error
 from chronology_app.gui.widgets.dialog_parts import (
+    accept_unless,
     error_label,
     ok_cancel,
     secret_field,
@@ -76,12 +77,7 @@ class BundlePassphraseDialog(QDialog):
         return ""
 
     def try_accept(self) -> bool:
-        problem = self.problem()
-        self.error.setText(problem)
-        if problem:
-            return False
-        self.accept()
-        return True
+        return accept_unless(self, self.problem(), self.error)
 
 
 class BundleCommands:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from chronology_app.core.passphrases import passphrase_problem
 from chronology_app.gui.widgets.dialog_parts import (
+    accept_unless,
     error_label,
     ok_cancel,
     secret_field,
@@ -137,11 +138,7 @@ class CreateWorkspaceDialog(QDialog):
         return ""
 
     def _accept(self) -> None:
-        problem = self.problem()
-        if problem:
-            self.error.setText(problem)
-            return
-        self.accept()
+        accept_unless(self, self.problem(), self.error)
 
     def choice(self) -> Choice:
         return Choice(Path(self.path.text()), self.first.text(), create=True)
@@ -196,11 +193,7 @@ class ServerDialog(QDialog):
         return ""
 
     def _accept(self) -> None:
-        problem = self.problem()
-        if problem:
-            self.error.setText(problem)
-            return
-        self.accept()
+        accept_unless(self, self.problem(), self.error)
 
     def choice(self) -> Choice:
         return Choice(Path(), self.password.text(), url=self.address())

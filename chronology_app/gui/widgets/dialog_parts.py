@@ -28,6 +28,15 @@ def ok_cancel(dialog: QDialog, on_ok: Callable[[], object]) -> QDialogButtonBox:
     return buttons
 
 
+def accept_unless(dialog: QDialog, problem: str, error: QLabel) -> bool:
+    """Accept the dialog, or, when there is a problem, show it on the problem line and stay."""
+    error.setText(problem)
+    if problem:
+        return False
+    dialog.accept()
+    return True
+
+
 def strength_hint(passphrase: str) -> str:
     """A plain hint from the same judge (zxcvbn) the core applies to every new passphrase."""
     if not passphrase:
