@@ -332,9 +332,6 @@ class CaseView(QWidget):
             show_progress=False,
         )
 
-    def analysis_pending(self) -> bool:
-        return self._analyse_soon.isActive() or self._analyse_opened.isActive()
-
     def _flagged(self) -> set[str]:
         return {e for f in self.flags if f.review is None for e in f.flag.entries}
 
