@@ -63,6 +63,9 @@ NARROWEST = 48  # the other columns, when a small screen squeezes them...
 KEEP = {0: 60, 1: 92}  # ...except the entry's number and date, which stay readable
 ANALYSE_AFTER_MS = 150
 ANALYSE_ON_OPEN_MS = 10
+# A case just opened is analysed once it is painted; if nothing is painted (the window is
+# minimised, say) it is analysed after this long all the same.
+ANALYSE_UNPAINTED_MS = 500
 WIDTHS_KEY = "case_view/column_widths"
 SPLITTER_KEY = "case_view/splitter"
 PEOPLE_SPLITTER_KEY = "case_view/people_splitter"  # the people list beside the diagram
@@ -133,8 +136,11 @@ class CaseView(QWidget):
         # background thread holding Python's lock would otherwise slow the redraw), and
         # several quick changes (undo, undo, undo) are analysed once.
         self._analyse_soon = ops.soon(ANALYSE_AFTER_MS, self.refresh_flags)
-        # A case just opened is drawn first, then analysed (the same reason, a shorter wait).
-        self._analyse_opened = ops.soon(ANALYSE_ON_OPEN_MS, self.refresh_flags)
+        # A case just opened is drawn first, then analysed (the same reason, a shorter wait,
+        # counted from the first paint: begun before it, the analysis took Python's lock from
+        # the paint of a large case and made the case slower to appear by half).
+        self._analyse_opened = ops.soon(ANALYSE_UNPAINTED_MS, self.refresh_flags)
+        self._opened_unpainted = False
         self.restore_layout()
 
     def _table(self) -> QTableView:
@@ -171,6 +177,11 @@ class CaseView(QWidget):
         if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
             # After the resize is done: changing the columns inside it is not safe in Qt.
             self._fit_soon.start()
+        elif event.type() == QEvent.Type.Paint and self._opened_unpainted:
+            # The case just opened is being painted (the whole window in one pass): its
+            # analysis starts a moment after.
+            self._opened_unpainted = False
+            self._analyse_opened.start(ANALYSE_ON_OPEN_MS)
         return False
 
     def _give_summary_the_room(self, *_args: Any, squeeze: bool = False) -> None:
@@ -274,7 +285,8 @@ class CaseView(QWidget):
             self.flags_panel.set_flags(case, [])
             self.flags_panel.summary.setText("Looking for patterns…")
         self._analyse_soon.stop()
-        self._analyse_opened.start()
+        self._opened_unpainted = True
+        self._analyse_opened.start(ANALYSE_UNPAINTED_MS)
 
     def apply(self, patched: Patched) -> None:
         """The case on screen after one change (see the module)."""
@@ -310,6 +322,7 @@ class CaseView(QWidget):
         """Analyse the case again in the background; the newest result is shown."""
         self._analyse_soon.stop()
         self._analyse_opened.stop()
+        self._opened_unpainted = False
         reference, case = self.reference, self.case
         if reference is None or case is None:
             return
@@ -320,8 +333,7 @@ class CaseView(QWidget):
             self.analysis = analysis
             flagged = self._flagged()
             self.model.set_flagged(flagged)
-            self.timeline.flagged = flagged
-            self.timeline.scene().update()
+            self.timeline.set_flagged(flagged)
             self.flags_panel.set_analysis(case, analysis)
             self.flags_shown.emit()
 

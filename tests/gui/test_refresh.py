@@ -6,10 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QEvent, QObject, QRectF
 from PySide6.QtTest import QAbstractItemModelTester
 
+from chronology_app.core.model.vocabulary import RELATIONSHIP_ENTRY_KINDS
 from chronology_app.core.service import Service
 from chronology_app.gui.main_window import MainWindow
+from chronology_app.gui.models.chronology_model import COLUMNS
+from chronology_app.gui.views.timeline_lanes import LANE_HEIGHT, MARKER, Lane
 
 REF = "BD-2020-0193"
 
@@ -125,3 +129,130 @@ def test_an_import_goes_through_the_one_door_in_the_background(
     window.ops.wait()
     assert [c.action for c in announced] == [f"Import case {REF}"]
     qtbot.waitUntil(lambda: window.cases_panel.model.rowCount() == 1)
+
+
+def test_a_case_just_opened_is_painted_before_it_is_analysed(
+    qtbot: Any, family_b_service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The analysis runs on a thread that shares Python's lock with the paint: begun first, it
+    made a large case slower to appear by half."""
+    happened: list[str] = []
+    original = family_b_service.analysis
+
+    def analysis(*args: Any, **kwargs: Any) -> Any:
+        happened.append("analysed")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(family_b_service, "analysis", analysis)
+    window = MainWindow(family_b_service, idle_minutes=60)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+
+    class Painted(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and "painted" not in happened:
+                happened.append("painted")
+            return False
+
+    spy = Painted(window)
+    window.case_view.table.viewport().installEventFilter(spy)
+    window.open_case(REF)
+    assert happened == []  # nothing analysed while the case is put on screen
+    qtbot.waitUntil(lambda: "analysed" in happened)
+    assert happened[:2] == ["painted", "analysed"]
+    window.ops.wait()
+    assert window.case_view.analysis is not None
+
+
+def test_a_case_opened_but_never_painted_is_analysed_all_the_same(
+    qtbot: Any, family_b_service: Service
+) -> None:
+    window = MainWindow(family_b_service, idle_minutes=60)  # never shown
+    qtbot.addWidget(window)
+    shown: list[bool] = []
+    window.case_view.flags_shown.connect(lambda: shown.append(True))
+    window.open_case(REF)
+    qtbot.waitUntil(lambda: shown == [True], timeout=5000)
+    assert window.case_view.analysis is not None
+
+
+def test_flags_coming_back_paint_only_the_markers_that_gain_or_lose_a_ring(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    timeline = window.timeline
+    updated: list[tuple[str | None, float]] = []
+    monkeypatch.setattr(
+        Lane, "update", lambda lane, rect=None: updated.append((lane.person, rect.width()))
+    )
+    rows: list[tuple[int, int, int, int]] = []
+    window.model.dataChanged.connect(
+        lambda first, last, *_: rows.append(
+            (first.row(), first.column(), last.row(), last.column())
+        )
+    )
+    flagged = set(timeline.flagged)
+    timeline.set_flagged(flagged)
+    window.model.set_flagged(flagged)
+    assert updated == [] and rows == []  # the same flags again: nothing painted
+    assert window.case is not None
+    newly = next(e for e in window.case.entries if e.id not in flagged and e.persons)
+    timeline.set_flagged(flagged | {newly.id})
+    window.model.set_flagged(flagged | {newly.id})
+    lanes = {lane.person for lane in timeline._lanes if newly in lane.entries}
+    assert {person for person, _ in updated} == lanes
+    assert all(width <= 8 * MARKER for _, width in updated)  # the marker, not the lane
+    row = window.model.row_of(newly.id)
+    assert rows == [(row, 0, row, len(COLUMNS) - 1)]  # its whole row: the background too
+
+
+def test_an_edit_paints_again_only_the_markers_it_moved(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    widths: list[float] = []  # of the lanes of the persons the edited entry names
+    named: set[str | None] = set()
+    paint = Lane.paint
+
+    def spied(lane: Lane, painter: Any, option: Any, widget: Any = None) -> None:
+        if lane.person in named:
+            widths.append(option.exposedRect.width())
+        paint(lane, painter, option, widget)
+
+    # Before the lanes are made: PySide looks an item's paint up once.
+    monkeypatch.setattr(Lane, "paint", spied)
+    timeline = window.timeline
+    assert window.case is not None
+    timeline.set_case(window.case, timeline.flagged)
+    window.resize(1400, 1000)
+    window.show()
+    qtbot.waitExposed(window)
+    window.case_view.tabs.setCurrentIndex(0)  # the timeline
+    qtbot.wait(50)
+    seen = timeline.mapToScene(timeline.viewport().rect()).boundingRect().adjusted(60, 0, -60, 0)
+    places = {  # entries in view, with where their marker is
+        entry: x
+        for lane in timeline._lanes
+        if lane.person is not None
+        for entry, x in zip(lane.entries, lane.xs, strict=True)
+        if seen.left() < x < seen.right() and entry.kind not in RELATIONSHIP_ENTRY_KINDS
+    }
+    entry = next(iter(places))
+    later = min(  # the nearest other day in view
+        (e for e in places if places[e] != places[entry]),
+        key=lambda e: abs(places[e] - places[entry]),
+    )
+    named.update(link.person for link in entry.persons)
+    # The first update of an item once shown is painted whole by Qt (it has no record yet of
+    # where it was painted): done before the edit.
+    for lane in timeline._lanes:
+        lane.update(QRectF(seen.left(), lane.top, 1, LANE_HEIGHT))
+    qtbot.waitUntil(lambda: bool(widths))
+    qtbot.wait(20)
+    widths.clear()
+    document = next(e for e in window.service.document(REF)["entries"] if e["id"] == entry.id)
+    day = later.date.earliest.isoformat()
+    window.ops.change(lambda: window.service.edit_entry(REF, entry.id, {**document, "date": day}))
+    qtbot.waitUntil(lambda: bool(widths))
+    qtbot.wait(20)
+    # Where its marker was and is now, never the whole lane.
+    assert max(widths) <= abs(places[later] - places[entry]) + 8 * MARKER + 6

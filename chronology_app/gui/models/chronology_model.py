@@ -78,6 +78,17 @@ class _Row:
     values: list[str] = field(default_factory=list)
 
 
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as runs of consecutive rows (first, last)."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
+
+
 class ChronologyModel(QAbstractTableModel):
     """Rows are the case's entries in chronological order. What a row shows and what a filter
     searches are worked out when first asked for (a 5,000-entry case opens without building
@@ -193,9 +204,13 @@ class ChronologyModel(QAbstractTableModel):
             row_of[self._entries[row].id] = row
 
     def set_flagged(self, flagged: set[str]) -> None:
-        self._flagged = set(flagged)
-        if self._entries:
-            self.dataChanged.emit(self.index(0, FLAGS), self.index(len(self._entries) - 1, FLAGS))
+        """Mark these entries as flagged: only the rows that gain or lose the mark are
+        announced (a sorting, filtering proxy looks again at every row it is told of)."""
+        before, self._flagged = self._flagged, set(flagged)
+        rows = sorted(r for e in before ^ self._flagged if (r := self._row_of.get(e)) is not None)
+        last = len(COLUMNS) - 1
+        for first, end in _runs(rows):  # the whole row: its background says "flagged" too
+            self.dataChanged.emit(self.index(first, 0), self.index(end, last))
 
     def set_age_child(self, person_id: str | None) -> None:
         """Whose age the age column shows (default: the eldest child with a date of birth)."""

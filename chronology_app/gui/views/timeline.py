@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -249,6 +250,7 @@ class TimelineView(QGraphicsView):
             self.label_width + GAP + (self.end - self.start).days * self.pixels_per_day + 60
         )
         for lane in self._lanes:
+            lane.prepareGeometryChange()  # the axis's width may have changed
             lane.layout()
         for item in list(self.scene().items()):
             if not isinstance(item, Lane):
@@ -380,10 +382,21 @@ class TimelineView(QGraphicsView):
                         break
         # Only the markers that were and are selected are painted again (a whole redraw of a
         # large case's lanes took most of an edit's time, the edited entry being selected).
-        marked = {previous, entry_id} - {None}
+        self._paint_markers({previous, entry_id} - {None})
+
+    def set_flagged(self, flagged: set[str]) -> None:
+        """Ring these entries' markers: only the markers that gain or lose a ring are painted
+        again (flags come back after every edit; a whole redraw of a large case's lanes each
+        time cost more than the edit)."""
+        before, self.flagged = self.flagged, set(flagged)
+        self._paint_markers(before ^ self.flagged)
+
+    def _paint_markers(self, entry_ids: AbstractSet[str | None]) -> None:
+        if not entry_ids:
+            return
         for lane in self._lanes:
             for entry, x in zip(lane.entries, lane.xs, strict=True):
-                if entry.id in marked:
+                if entry.id in entry_ids:
                     lane.update(QRectF(x - 4 * MARKER, lane.top, 8 * MARKER, LANE_HEIGHT))
 
     def export_png(self, path: str) -> bool:

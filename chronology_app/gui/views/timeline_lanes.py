@@ -94,7 +94,9 @@ class Lane(QGraphicsItem):
         self.xs: list[float] = []
 
     def layout(self) -> None:
-        self.prepareGeometryChange()
+        """Where each marker goes. The lane's rectangle is the axis's width: whoever changes
+        that calls prepareGeometryChange first (a change of one entry does not, so only the
+        markers it moved are painted again, not the whole lane)."""
         self.xs = [self.timeline.x_of(e.date.earliest) for e in self.entries]
 
     def boundingRect(self) -> QRectF:
