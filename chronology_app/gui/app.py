@@ -42,39 +42,61 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# The welcome screen needs Qt alone. The database layer (SQLAlchemy, SQLModel, the service:
-# about half a second to import) is imported meanwhile on a thread of its own, while the user
-# reads the screen and types a passphrase, so that opening the workspace then costs the key
-# derivation and little else. The core never imports Qt (a test keeps it so), so nothing on
-# that thread touches Qt. The main window's modules do use Qt, and PySide6 makes its types
-# as they are first used, which is not safe from two threads: they are imported on the GUI
-# thread, once the store's import is done (a short timer checks), in about 0.1 s.
-STORE_MODULES = ("chronology_app.core.service",)
+# The welcome screen needs Qt alone. The database layer is made ready meanwhile, on a thread of
+# its own, while the user reads the screen and types a passphrase: SQLAlchemy, SQLModel and the
+# service imported, SQLAlchemy's SQLite dialect too (otherwise loaded when the engine is made),
+# and the stored types' mappings put together (otherwise done at the first query); about half
+# a second in all. Opening the workspace then costs the key derivation and little else. The
+# core never imports Qt (a test keeps it so), so nothing on that thread touches Qt. The main
+# window's modules do use Qt, and PySide6 makes its types (and each Qt enum) as they are first
+# used, which is not safe from two threads: they are imported on the GUI thread, once the
+# store's import is done (a short timer checks), and the main window's kinds of widget are made
+# and painted once, offscreen, and thrown away (main_window.prime), so that the first real
+# window does not pay for Qt's first use of each: about 0.1 s.
+STORE_MODULES = ("chronology_app.core.service", "sqlalchemy.dialects.sqlite")
 WINDOW_MODULES = ("chronology_app.gui.main_window",)
 
 
-def warm_up(app: QApplication) -> threading.Thread:
-    """Import the store in the background, then the main window's modules on the GUI thread
-    (see STORE_MODULES). Returns the thread (the benchmark waits for it)."""
+class WarmUp:
+    """The warm-up under way (see STORE_MODULES): `done` once all of it is."""
 
-    def work() -> None:
+    def __init__(self, app: QApplication) -> None:
+        self.done = False
+        self.thread = threading.Thread(target=self._import_store, name="import the store")
+        self.thread.daemon = True
+        self.thread.start()
+        self._timer = QTimer(app)
+        self._timer.timeout.connect(self._check)
+        self._timer.start(50)
+
+    @staticmethod
+    def _import_store() -> None:
         for name in STORE_MODULES:
             importlib.import_module(name)
+        # The stored types' mappings are put together at their first query otherwise (under
+        # SQLAlchemy's own lock: safe beside a workspace opened meanwhile).
+        from sqlalchemy.orm import configure_mappers
 
-    thread = threading.Thread(target=work, name="import the store", daemon=True)
-    thread.start()
-    timer = QTimer(app)
+        configure_mappers()
 
-    def check() -> None:
-        if not thread.is_alive():
-            timer.stop()
-            timer.deleteLater()
-            for name in WINDOW_MODULES:
-                importlib.import_module(name)
+    def _check(self) -> None:
+        if self.thread.is_alive():
+            return
+        self._timer.stop()
+        self._timer.deleteLater()
+        for name in WINDOW_MODULES:
+            importlib.import_module(name)
+        from chronology_app.gui.main_window import MainWindow, prime
 
-    timer.timeout.connect(check)
-    timer.start(50)
-    return thread
+        if not any(isinstance(w, MainWindow) for w in QApplication.topLevelWidgets()):
+            prime()  # (not when a window came first: `--demo` opens one at once)
+        self.done = True
+
+
+def warm_up(app: QApplication) -> WarmUp:
+    """Import the store in the background, then the main window's modules on the GUI thread,
+    and make its widgets once (see STORE_MODULES). The benchmark waits for `done`."""
+    return WarmUp(app)
 
 
 def _service() -> type[Service]:

@@ -12,8 +12,9 @@ exactly (an import, an entry back from withdrawn). The commands live in `edit_co
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -53,7 +54,29 @@ log = logging.getLogger(__name__)
 KEPT_CASES = 4  # cases whose records are kept for going back to them
 GEOMETRY_KEY = "main_window/geometry"
 STATE_KEY = "main_window/state"
-__all__ = ["IDLE_KEY", "MainWindow"]
+__all__ = ["IDLE_KEY", "MainWindow", "prime"]
+
+
+def prime() -> None:
+    """Make the main window's kinds of widget once and paint them offscreen, then throw them
+    away: Qt's first use of each (PySide6 making its enums, styles, fonts, the table's header)
+    then happens while the user types a passphrase, not after (app.warm_up). Nothing is read,
+    shown or saved."""
+    shell = QMainWindow()
+    ops = Operations(shell)
+    view = CaseView(cast(Service, None), ops)  # never asked for anything: no case is shown
+    shell.setCentralWidget(view)
+    for title, panel, area in (
+        ("Cases", CaseListPanel(), Qt.DockWidgetArea.LeftDockWidgetArea),
+        ("Flags", view.flags_panel, Qt.DockWidgetArea.RightDockWidgetArea),
+    ):
+        dock = QDockWidget(title, shell)
+        dock.setWidget(panel)
+        shell.addDockWidget(area, dock)
+    shell.statusBar().addPermanentWidget(QLabel("·"))
+    shell.resize(1280, 800)
+    shell.grab()  # painted into a pixmap, never on the screen
+    shiboken6.delete(shell)  # at once, with its children (deleteLater waits for a loop)
 
 
 class MainWindow(QMainWindow):

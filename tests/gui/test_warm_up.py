@@ -1,0 +1,44 @@
+"""The app's start: the welcome screen needs Qt alone; the store, the main window's modules and
+its kinds of widget are made ready while the passphrase is typed (gui/app.py WarmUp)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+from PySide6.QtWidgets import QApplication
+
+from chronology_app.gui.app import STORE_MODULES, WINDOW_MODULES, warm_up
+
+WELCOME_ONLY = """
+import json, sys
+from chronology_app.gui.dialogs.welcome import WelcomeDialog
+import chronology_app.gui.app
+print(json.dumps(sorted(m for m in ("sqlalchemy", "sqlmodel", "chronology_app.core.service",
+                                    "chronology_app.gui.main_window") if m in sys.modules)))
+"""
+
+
+def test_the_welcome_screen_loads_no_database_layer_and_no_main_window() -> None:
+    found = subprocess.run(
+        [sys.executable, "-c", WELCOME_ONLY], capture_output=True, text=True, check=True
+    )
+    assert json.loads(found.stdout) == []
+
+
+def test_the_warm_up_imports_the_store_then_primes_the_window_and_leaves_nothing_behind(
+    qtbot: Any, qapp: QApplication, monkeypatch: Any
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    written: list[str] = []
+    monkeypatch.setattr(QSettings, "setValue", lambda _self, key, _value: written.append(key))
+    before = set(qapp.topLevelWidgets())
+    warming = warm_up(qapp)
+    qtbot.waitUntil(lambda: warming.done, timeout=20_000)
+    assert all(name in sys.modules for name in (*STORE_MODULES, *WINDOW_MODULES))
+    qtbot.waitUntil(lambda: set(qapp.topLevelWidgets()) <= before)  # the shell is gone
+    assert not any(widget.isVisible() for widget in qapp.topLevelWidgets())
+    assert written == []  # nothing of the window's layout saved from the throwaway shell
