@@ -103,8 +103,8 @@ class ServiceBase:
         with collector_paused():
             with self.workspace.reading() as session:
                 case = repo.case_row(session, reference)
-                document = repo.export_document(session, case)
-                numbers = repo.entry_numbers(session, repo.pk(case))
+                numbers: dict[str, int] = {}
+                document = repo.export_document(session, case, numbers)
             return records.case_data(document, numbers)
 
     def authority_settings(self) -> Settings:

@@ -122,16 +122,24 @@ def insert_document(
     return case
 
 
-def export_document(session: Session, case: Case) -> dict[str, Any]:
-    """The case as a case-file document: what was imported, plus every change since."""
+def export_document(
+    session: Session, case: Case, numbers: dict[str, int] | None = None
+) -> dict[str, Any]:
+    """The case as a case-file document: what was imported, plus every change since. Given
+    `numbers`, it is filled with the entries' numbers (E0042) by id, from the same query."""
     case_id = case.id
 
     def docs(table: Any, *where: Any) -> list[Any]:
         # The documents' raw JSON text, decoded in one call rather than one call a row
         # (a 5,000-entry case decodes in a third of the time).
         raw = cast(table.doc, Text) if _on_server(session) else type_coerce(table.doc, String)
-        query = select(raw).where(table.case_id == case_id, *where).order_by(table.position)
-        texts = list(session.scalars(query))
+        numbered = numbers is not None and table is Entry
+        columns = (raw, table.key, table.number) if numbered else (raw,)
+        query = select(*columns).where(table.case_id == case_id, *where).order_by(table.position)
+        rows = session.execute(query).all()
+        if numbered and numbers is not None:
+            numbers.update((row[1], row[2]) for row in rows)
+        texts = [row[0] for row in rows]
         return list(json.loads("[" + ",".join(texts) + "]")) if texts else []
 
     document: dict[str, Any] = {

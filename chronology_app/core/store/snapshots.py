@@ -100,14 +100,9 @@ def snapshot_case_file(session: Session, reference: str) -> Snapshot | None:
     row = find_case(session, reference)
     if row is None:
         return None
-    numbers = dict(
-        session.execute(
-            select(col(Entry.key), col(Entry.number)).where(
-                col(Entry.case_id) == row.id, col(Entry.withdrawn).is_(False)
-            )
-        ).all()
-    )
-    return {"document": export_document(session, row), "numbers": numbers}
+    numbers: dict[str, int] = {}  # of the entries in the document (not withdrawn)
+    document = export_document(session, row, numbers)
+    return {"document": document, "numbers": numbers}
 
 
 def restore_person(session: Session, case: Case, key: str, state: Snapshot | None) -> None:
