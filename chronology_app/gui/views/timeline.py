@@ -40,6 +40,7 @@ from chronology_app.core.model.vocabulary import RELATIONSHIP_ENTRY_KINDS
 from chronology_app.core.records import CaseData, EntryRecord
 from chronology_app.gui.colours import tones
 from chronology_app.gui.views.timeline_lanes import (
+    GAP,
     LANE_HEIGHT,
     MARKER,
     Lane,
@@ -54,7 +55,6 @@ __all__ = ["Period", "TimelineView", "relationship_periods"]
 
 LABEL_WIDTH = 170.0  # the least room for lane names; widened to fit the longest
 MAX_LABEL_WIDTH = 280.0
-GAP = 14.0  # between the names and the first marker
 # The axis ends this long after today unless the user asks to see entries dated later (a date
 # years ahead is more often a mistyped year than a plan, and would squash the rest).
 FUTURE_MARGIN = dt.timedelta(days=31)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 LANE_HEIGHT = 26.0
 MARKER = 5.0
+GAP = 14.0  # between the names and the first marker
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,9 @@ def relationship_periods(case: CaseData, start: dt.date, end: dt.date) -> list[P
     return periods
 
 
-def lane_key(entry: EntryRecord) -> tuple[dt.date, str]:
-    return (entry.date.earliest, entry.id)
+def lane_key(entry: EntryRecord) -> tuple[Any, ...]:
+    """A lane's order: the chronology's (so a case's entries, already in it, need no sort)."""
+    return entry.sort_key
 
 
 class Lane(QGraphicsItem):
@@ -87,7 +89,7 @@ class Lane(QGraphicsItem):
         self.timeline = timeline
         self.person = person  # None: the lane of entries that name no one
         self.label = label
-        self.entries = sorted(entries, key=lane_key)
+        self.entries = entries  # in the chronology's order (lane_key), as the case's are
         # paint() is told the exposed part, so it draws only the markers there.
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
         self.top = y
@@ -97,7 +99,13 @@ class Lane(QGraphicsItem):
         """Where each marker goes. The lane's rectangle is the axis's width: whoever changes
         that calls prepareGeometryChange first (a change of one entry does not, so only the
         markers it moved are painted again, not the whole lane)."""
-        self.xs = [self.timeline.x_of(e.date.earliest) for e in self.entries]
+        timeline = self.timeline
+        start, end, per_day = timeline.start, timeline.end, timeline.pixels_per_day
+        left, first, last = timeline.label_width + GAP, dt.date.min, dt.date.max
+        self.xs = [  # timeline.x_of, for every marker at once
+            left + ((start if day == first else end if day == last else day) - start).days * per_day
+            for day in (e.date.earliest for e in self.entries)
+        ]
 
     def boundingRect(self) -> QRectF:
         return QRectF(0, self.top, self.timeline.scene_width, LANE_HEIGHT)
