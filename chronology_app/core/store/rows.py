@@ -63,7 +63,18 @@ def find_case(session: Session, reference: str | None) -> Case | None:
     remembered = session_memo.row(session, ("case", reference))
     if remembered is not session_memo.MISSING and remembered is not None:
         return remembered
-    row = session.scalars(select(Case).where(col(Case.reference) == reference)).first()
+    query = select(Case).where(col(Case.reference) == reference)
+    if session.info.get(session_memo.CHAIN_HEADS):
+        # A team server's save: the case's row and the head of its audit chain (which the
+        # save's record will follow) in one round trip. The transaction is REPEATABLE READ,
+        # so the head read now is the one it would read at its end; and a unique index on
+        # (case, previous hash) refuses a second record after the same head.
+        found = session.execute(query.add_columns(func.chronology_chain_head(reference))).first()
+        row = None if found is None else found[0]
+        if found is not None:
+            session_memo.memo(session)["chain_head", reference] = found[1]
+    else:
+        row = session.scalars(query).first()
     if row is not None:
         session_memo.memo(session)["case", reference] = row
     return row

@@ -17,6 +17,8 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 _KEY = "chronology_memo"
+# Set in a team server's write session: reading a case's row reads its chain's head with it.
+CHAIN_HEADS = "chronology_chain_heads"
 _MISSING = object()
 
 
