@@ -46,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.bench_matching import make_cases  # noqa: E402
 from benchmarks.load_tail import GcClock, Save, WaitSampler, report  # noqa: E402
 from chronology_app.core import audit  # noqa: E402
+from chronology_app.core.bulk import set_aside_what_startup_made  # noqa: E402
 from chronology_app.core.errors import Conflict  # noqa: E402
 from chronology_app.core.service import Service  # noqa: E402
 from chronology_app.core.store import repository as repo  # noqa: E402
@@ -88,6 +89,7 @@ def client(
     service = Service(ServerWorkspace.open(url, pool_size=1), "")
     reference = f"LOAD-{index:02d}"
     entry = service.document(reference)["entries"][1]
+    set_aside_what_startup_made()  # as the app does once it has started (gui/app.py)
     told: list[tuple[int, str]] = []
     saves: list[Save] = []
     refused = 0

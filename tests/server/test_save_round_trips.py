@@ -1,6 +1,7 @@
-"""A save on a team server in as few round trips as its guarantees allow: the case's row and
-its audit chain's head read together, no check of a connection used moments ago; and a
-connection the server dropped while it waited in the pool is replaced, not reported."""
+"""A save on a team server in as few round trips as its guarantees allow: the case's row, its
+audit chain's head and its ids read together, the case's row touched with the audit record,
+no check of a connection used moments ago; and a connection the server dropped while it
+waited in the pool is replaced, not reported."""
 
 from __future__ import annotations
 
@@ -47,8 +48,11 @@ def test_an_edit_reads_the_case_and_its_chain_head_in_one_statement(
     sent = statements(alice, lambda: edit(alice, "First change.", entry))
     assert sent[0].startswith("SELECT case_record.id")
     assert [s for s in sent if "chronology_chain_head" in s] == [sent[0]]  # asked once
-    # the case and its head, the entry, the person and link ids, two updates, the record
-    assert len(sent) == 6
+    assert "json_object_agg(person.key" in sent[0]  # and the ids an entry is checked against
+    # the case (with its head and ids), the entry, the entry's update, and the record
+    # written with the case's row touched in the same statement
+    assert len(sent) == 4
+    assert sent[-1].startswith("WITH touched AS (UPDATE case_record SET updated_at")
 
 
 def test_the_head_read_with_the_case_is_the_one_the_record_follows(

@@ -64,20 +64,37 @@ def find_case(session: Session, reference: str | None) -> Case | None:
     if remembered is not session_memo.MISSING and remembered is not None:
         return remembered
     query = select(Case).where(col(Case.reference) == reference)
-    if session.info.get(session_memo.CHAIN_HEADS):
-        # A team server's save: the case's row and the head of its audit chain (which the
-        # save's record will follow) in one round trip. The transaction is REPEATABLE READ,
-        # so the head read now is the one it would read at its end; and a unique index on
-        # (case, previous hash) refuses a second record after the same head.
-        found = session.execute(query.add_columns(func.chronology_chain_head(reference))).first()
+    if session.info.get(session_memo.SERVER_WRITE):
+        # A team server's save, in one round trip: the case's row, the head of its audit
+        # chain (which the save's record will follow) and its person and relationship ids
+        # (which an entry is checked against). The transaction is REPEATABLE READ, so what
+        # is read now is what it would read later; and a unique index on (case, previous
+        # hash) refuses a second record after the same head.
+        found = session.execute(
+            query.add_columns(
+                func.chronology_chain_head(reference), _ids_of(Person), _ids_of(Relationship)
+            )
+        ).first()
         row = None if found is None else found[0]
         if found is not None:
-            session_memo.memo(session)["chain_head", reference] = found[1]
+            remembered = session_memo.memo(session)
+            remembered["chain_head", reference] = found[1]
+            remembered["person_ids", found[0].id] = found[2]
+            remembered["relationship_ids", found[0].id] = found[3]
     else:
         row = session.scalars(query).first()
     if row is not None:
         session_memo.memo(session)["case", reference] = row
     return row
+
+
+def _ids_of(table: Any) -> Any:
+    """The case's rows of `table` as {key: row id}, one JSON object (on a team server)."""
+    return (
+        select(func.coalesce(func.json_object_agg(table.key, table.id), literal_column("'{}'")))
+        .where(table.case_id == Case.id)
+        .scalar_subquery()
+    )
 
 
 def case_row(session: Session, reference: str) -> Case:

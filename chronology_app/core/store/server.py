@@ -319,7 +319,7 @@ class ServerWorkspace:
             Session(
                 self._write_engine,
                 expire_on_commit=False,
-                info={session_memo.CHAIN_HEADS: True},
+                info={session_memo.SERVER_WRITE: True},
             ) as session,
             session.begin(),
         ):

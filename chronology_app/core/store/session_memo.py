@@ -17,8 +17,10 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 _KEY = "chronology_memo"
-# Set in a team server's write session: reading a case's row reads its chain's head with it.
-CHAIN_HEADS = "chronology_chain_heads"
+# Set in a team server's write session, where each statement is a round trip over the network:
+# a case's row is read with its chain's head and its ids (rows.py: `find_case`), and touched
+# in the statement that writes the audit record (service/base.py: `_audit`).
+SERVER_WRITE = "chronology_server_write"
 _MISSING = object()
 
 
