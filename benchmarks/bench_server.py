@@ -2,22 +2,33 @@
 an authority of 50,000 persons. Not part of `make test`.
 
     .venv/bin/python benchmarks/bench_server.py [--seconds 60] [--clients 20] [--persons 50000]
-        [--think SECONDS]
+        [--think SECONDS] [--lockstep] [--durable]
 
 Starts a throwaway PostgreSQL server (tests/server/pg_cluster.py: initdb in a temporary
-folder, a free port, as the postgres user when run as root), sets it up with `server init`,
-and adds one practitioner a client (five teams) and a supervisor of every team.
+folder, a free port, as the postgres user when run as root; fsync off unless --durable), sets
+it up with `server init`, and adds one practitioner a client (five teams) and a supervisor of
+every team.
 
 Load: each client signs in as its own database user on its own connection, in a process of
-its own (as on its own laptop), and edits an entry of its own case as fast as it can for
---seconds (or, with --think, waits that long between saves: a practitioner's pace). Reported:
-saves per second, p50 and p95 save latency, the client's CPU a save (the app's own work,
-which on a real authority runs on each practitioner's laptop, here on the same 2 cores as the
-server), the server's time a save (pg_stat_statements: execution time of every statement the
-practitioners sent) and its CPU a save (the server processes' CPU over the run), and a check
-afterwards that no write was lost or duplicated: for every save a client was told succeeded
-there is exactly one audit record carrying exactly that text, every case's final text is its
-client's last save, and every case's hash chain is intact.
+its own (as on its own laptop), and edits an entry of its own case for --seconds: first flat
+out (the server's and the machine's capacity: a stated figure of its own), then, with
+--think, at a practitioner's pace. The pace is random: each client starts at a random moment
+within the first wait and then waits an exponentially distributed time with that mean between
+saves (seeded per client and run, so a run can be repeated). A team's saves arrive as
+independent people's do; with --lockstep every client starts at the same instant and waits
+exactly --think seconds, as the first version of this benchmark did, so 20 saves arrive
+together every second: bursts no real team makes, which made its p95 (see load_tail.py).
+
+Reported: saves per second, p50 and p95 save latency, statements a save (BEGIN and COMMIT
+included: each is a round trip), the client's CPU a save (the app's own work, which on a real
+authority runs on each practitioner's laptop, here on the same 2 cores as the server), the
+server's time a save (pg_stat_statements: execution time of every statement the
+practitioners sent) and its CPU a save (the server processes' CPU over the run), where the
+slowest 5% came from (load_tail.py: saves in flight when they began, the clients' garbage
+collection, what the server's processes waited on), and a check afterwards that no write was
+lost or duplicated: for every save a client was told succeeded there is exactly one audit
+record carrying exactly that text, every case's final text is its client's last save, and
+every case's hash chain is intact.
 
 Matching: --persons fictional persons (10 a case, one in five a spelling variant of a person
 in another case) are written straight into the tables, then timed: the narrow server function
@@ -207,7 +218,8 @@ def statement_calls(cluster: Cluster) -> float:
 
 
 def server_cpu(cluster: Cluster) -> float:
-    """CPU seconds used so far by the server's processes (the postmaster and its children)."""
+    """CPU seconds used so far by the server's processes (the postmaster and its children,
+    those that have ended included: a client's server process ends when it disconnects)."""
     pid = int((cluster.data / "postmaster.pid").read_text().split()[0])
     total = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -215,7 +227,9 @@ def server_cpu(cluster: Cluster) -> float:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+        if int(stat.parent.name) == pid:  # its own, and that of children it has reaped
+            total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+        elif int(fields[1]) == pid:  # a server process still running
             total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
     return total / os.sysconf("SC_CLK_TCK")
 
