@@ -2,22 +2,33 @@
 an authority of 50,000 persons. Not part of `make test`.
 
     .venv/bin/python benchmarks/bench_server.py [--seconds 60] [--clients 20] [--persons 50000]
-        [--think SECONDS]
+        [--think SECONDS] [--lockstep] [--durable]
 
 Starts a throwaway PostgreSQL server (tests/server/pg_cluster.py: initdb in a temporary
-folder, a free port, as the postgres user when run as root), sets it up with `server init`,
-and adds one practitioner a client (five teams) and a supervisor of every team.
+folder, a free port, as the postgres user when run as root; fsync off unless --durable), sets
+it up with `server init`, and adds one practitioner a client (five teams) and a supervisor of
+every team.
 
 Load: each client signs in as its own database user on its own connection, in a process of
-its own (as on its own laptop), and edits an entry of its own case as fast as it can for
---seconds (or, with --think, waits that long between saves: a practitioner's pace). Reported:
-saves per second, p50 and p95 save latency, the client's CPU a save (the app's own work,
-which on a real authority runs on each practitioner's laptop, here on the same 2 cores as the
-server), the server's time a save (pg_stat_statements: execution time of every statement the
-practitioners sent) and its CPU a save (the server processes' CPU over the run), and a check
-afterwards that no write was lost or duplicated: for every save a client was told succeeded
-there is exactly one audit record carrying exactly that text, every case's final text is its
-client's last save, and every case's hash chain is intact.
+its own (as on its own laptop), and edits an entry of its own case for --seconds: first flat
+out (the server's and the machine's capacity: a stated figure of its own), then, with
+--think, at a practitioner's pace. The pace is random: each client starts at a random moment
+within the first wait and then waits an exponentially distributed time with that mean between
+saves (seeded per client and run, so a run can be repeated). A team's saves arrive as
+independent people's do; with --lockstep every client starts at the same instant and waits
+exactly --think seconds, as the first version of this benchmark did, so 20 saves arrive
+together every second: bursts no real team makes, which made its p95 (see load_tail.py).
+
+Reported: saves per second, p50 and p95 save latency, statements a save (BEGIN and COMMIT
+included: each is a round trip), the client's CPU a save (the app's own work, which on a real
+authority runs on each practitioner's laptop, here on the same 2 cores as the server), the
+server's time a save (pg_stat_statements: execution time of every statement the
+practitioners sent) and its CPU a save (the server processes' CPU over the run), where the
+slowest 5% came from (load_tail.py: saves in flight when they began, the clients' garbage
+collection, what the server's processes waited on), and a check afterwards that no write was
+lost or duplicated: for every save a client was told succeeded there is exactly one audit
+record carrying exactly that text, every case's final text is its client's last save, and
+every case's hash chain is intact.
 
 Matching: --persons fictional persons (10 a case, one in five a spelling variant of a person
 in another case) are written straight into the tables, then timed: the narrow server function
@@ -30,6 +41,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import random
 import statistics
 import sys
 import time
@@ -43,7 +55,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_matching import make_cases  # noqa: E402
+from benchmarks.load_tail import GcClock, Save, WaitSampler, report  # noqa: E402
 from chronology_app.core import audit  # noqa: E402
+from chronology_app.core.bulk import set_aside_what_startup_made  # noqa: E402
 from chronology_app.core.errors import Conflict  # noqa: E402
 from chronology_app.core.service import Service  # noqa: E402
 from chronology_app.core.store import repository as repo  # noqa: E402
@@ -71,37 +85,63 @@ def set_up(cluster: Cluster, clients: int) -> str:
 
 
 def client(
-    url: str, index: int, begin: float, seconds: float, think: float = 0.0, run: int = 0
-) -> tuple[list[Any], list[float], int, float]:
+    url: str,
+    index: int,
+    begin: float,
+    seconds: float,
+    think: float = 0.0,
+    run: int = 0,
+    lockstep: bool = False,
+) -> tuple[list[Any], list[Save], int, float]:
     """One practitioner, in a process of their own (as on their own laptop): edit an entry of
-    their own case as fast as the server allows until the time is up."""
+    their own case until the time is up, flat out, or waiting a random time around `think`
+    between saves (exponential, seeded by the client; `lockstep`: exactly `think`, all clients
+    starting together)."""
     service = Service(ServerWorkspace.open(url, pool_size=1), "")
     reference = f"LOAD-{index:02d}"
     entry = service.document(reference)["entries"][1]
+    set_aside_what_startup_made()  # as the app does once it has started (gui/app.py)
     told: list[tuple[int, str]] = []
-    latencies: list[float] = []
+    saves: list[Save] = []
     refused = 0
+    pace = random.Random(1000 * run + index)
+    paused = GcClock()
     time.sleep(max(0.0, begin - time.time()))
+    if think and not lockstep:  # each practitioner starts at a moment of their own
+        time.sleep(pace.uniform(0.0, think))
     deadline = begin + seconds
     cpu = 0.0
     while time.time() < deadline:
         text = f"run {run} client {index} save {len(told)}"
-        started, used = time.perf_counter(), time.process_time()
+        at, started, used, gc_before = (
+            time.time(),
+            time.perf_counter(),
+            time.process_time(),
+            paused.total,
+        )
         try:
             result = service.edit_entry(reference, "e2", {**entry, "summary": text}, "load")
         except Conflict:
             refused += 1
             continue
-        latencies.append(time.perf_counter() - started)
+        saves.append(Save(at, time.perf_counter() - started, paused.total - gc_before))
         cpu += time.process_time() - used
         told.append((result.audit_id, text))
         if think:
-            time.sleep(think)
+            time.sleep(think if lockstep else pace.expovariate(1.0 / think))
+    paused.stop()
     service.close()
-    return told, latencies, refused, cpu
+    return told, saves, refused, cpu
 
 
-def load(cluster: Cluster, clients: int, seconds: float, think: float = 0.0, run: int = 0) -> None:
+def load(
+    cluster: Cluster,
+    clients: int,
+    seconds: float,
+    think: float = 0.0,
+    run: int = 0,
+    lockstep: bool = False,
+) -> None:
     for number in range(clients):
         service = Service(ServerWorkspace.open(cluster.url("bench", f"p{number:02d}")), "")
         if run == 0:
@@ -110,27 +150,36 @@ def load(cluster: Cluster, clients: int, seconds: float, think: float = 0.0, run
     with psycopg.connect(cluster.url("bench"), autocommit=True) as connection:
         connection.execute("SELECT pg_stat_statements_reset()")
     begin = time.time() + 3 + clients * 0.2  # every client connected before the clock starts
+    sampler = WaitSampler(cluster.url("bench"))
     with multiprocessing.get_context("fork").Pool(clients) as pool:
         pending = pool.starmap_async(
             client,
             [
-                (cluster.url("bench", f"p{i:02d}"), i, begin, seconds, think, run)
+                (cluster.url("bench", f"p{i:02d}"), i, begin, seconds, think, run, lockstep)
                 for i in range(clients)
             ],
         )
         time.sleep(max(0.0, begin - time.time()))
         cpu_before = server_cpu(cluster)
+        sampler.start()
         time.sleep(max(0.0, begin + seconds - time.time()))
         server_seconds = server_cpu(cluster) - cpu_before
+        sampler.stop()
         results = pending.get()
     told = [r[0] for r in results]
-    every = sorted(x for r in results for x in r[1])
-    saves = len(every)
+    saves = [save for r in results for save in r[1]]
+    every = sorted(save.took for save in saves)
+    count = len(every)
     p50 = statistics.median(every) * 1000
-    p95 = every[int(len(every) * 0.95) - 1] * 1000
-    pace = f", {think:g} s between a client's saves" if think else ", flat out"
+    p95 = every[int(count * 0.95) - 1] * 1000
+    if not think:
+        pace = ", flat out"
+    elif lockstep:
+        pace = f", exactly {think:g} s between a client's saves, all starting together"
+    else:
+        pace = f", a random wait between a client's saves (exponential, mean {think:g} s)"
     print(
-        f"load: {clients} clients for {seconds:.0f} s{pace}: {saves} saves, {saves / seconds:.0f}/s"
+        f"load: {clients} clients for {seconds:.0f} s{pace}: {count} saves, {count / seconds:.0f}/s"
     )
     print(
         f"  save latency p50 {p50:.1f} ms, p95 {p95:.1f} ms; "
@@ -138,11 +187,13 @@ def load(cluster: Cluster, clients: int, seconds: float, think: float = 0.0, run
     )
     print(
         f"  server CPU: {server_seconds:.1f} s over the run, "
-        f"{server_seconds / saves * 1000:.1f} ms a save; server time "
-        f"{statement_ms(cluster) / saves:.2f} ms a save (pg_stat_statements); client CPU "
-        f"{sum(r[3] for r in results) / saves * 1000:.1f} ms a save "
+        f"{server_seconds / count * 1000:.1f} ms a save; server time "
+        f"{statement_ms(cluster) / count:.2f} ms a save (pg_stat_statements), "
+        f"{statement_calls(cluster) / count:.1f} statements a save; client CPU "
+        f"{sum(r[3] for r in results) / count * 1000:.1f} ms a save "
         f"(machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
     )
+    report(saves, sampler)
     check(cluster, told, run)
 
 
@@ -156,8 +207,19 @@ def statement_ms(cluster: Cluster) -> float:
     return float(row[0]) if row else 0.0
 
 
+def statement_calls(cluster: Cluster) -> float:
+    """Statements the practitioners sent since the reset, BEGIN and COMMIT included."""
+    with psycopg.connect(cluster.url("bench"), autocommit=True) as connection:
+        row = connection.execute(
+            "SELECT coalesce(sum(s.calls), 0) FROM pg_stat_statements s "
+            "JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname LIKE 'p__'"
+        ).fetchone()
+    return float(row[0]) if row else 0.0
+
+
 def server_cpu(cluster: Cluster) -> float:
-    """CPU seconds used so far by the server's processes (the postmaster and its children)."""
+    """CPU seconds used so far by the server's processes (the postmaster and its children,
+    those that have ended included: a client's server process ends when it disconnects)."""
     pid = int((cluster.data / "postmaster.pid").read_text().split()[0])
     total = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -165,7 +227,9 @@ def server_cpu(cluster: Cluster) -> float:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+        if int(stat.parent.name) == pid:  # its own, and that of children it has reaped
+            total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+        elif int(fields[1]) == pid:  # a server process still running
             total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
     return total / os.sysconf("SC_CLK_TCK")
 
@@ -261,6 +325,17 @@ def matching(cluster: Cluster, persons: int) -> None:
     )
 
 
+def settings(cluster: Cluster) -> str:
+    """The throwaway server's durability settings (a default server: fsync and
+    synchronous_commit on)."""
+    names = ("fsync", "synchronous_commit", "wal_sync_method", "commit_delay", "wal_level")
+    with psycopg.connect(cluster.url("bench"), autocommit=True) as connection:
+        return ", ".join(
+            f"{name}={connection.execute(f'SHOW {name}').fetchone()[0]}"  # type: ignore[index]
+            for name in names
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=60)
@@ -271,13 +346,27 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         action="append",
         default=[],
-        help="also run with this many seconds between a client's saves (repeatable)",
+        help="also run with this many seconds between a client's saves on average "
+        "(exponential, seeded; repeatable)",
+    )
+    parser.add_argument(
+        "--lockstep",
+        action="store_true",
+        help="with --think: wait exactly that long, every client starting at the same moment "
+        "(the first version of this benchmark: bursts of simultaneous saves)",
+    )
+    parser.add_argument(
+        "--durable",
+        action="store_true",
+        help="run the throwaway server with fsync on, as a real server (default: off)",
     )
     args = parser.parse_args(argv)
-    with running(STATEMENTS) as cluster:
+    options = STATEMENTS + (" -c fsync=on" if args.durable else "")
+    with running(options) as cluster:
         set_up(cluster, args.clients)
+        print(f"server: {settings(cluster)}")
         for run, think in enumerate([0.0, *args.think]):
-            load(cluster, args.clients, args.seconds, think, run)
+            load(cluster, args.clients, args.seconds, think, run, args.lockstep)
         if args.persons:
             matching(cluster, args.persons)
     return 0

@@ -26,6 +26,7 @@ from sqlmodel import col
 
 from chronology_app.core.errors import WorkspaceError
 from chronology_app.core.model.tables import AuditRecord
+from chronology_app.core.store import session_memo
 from chronology_app.core.validation import join_path
 
 log = logging.getLogger(__name__)
@@ -78,8 +79,11 @@ def head(session: Session) -> str:
 def chain_head(session: Session, reference: str | None) -> str:
     """On a team server, one chain per case: the hash of the case's newest record (records of
     the workspace as a whole form their own chain). The server's own function reads it, as a
-    case's earlier records may belong to a removed case the user can no longer see."""
-    latest = session.scalar(text("SELECT chronology_chain_head(:r)"), {"r": reference})
+    case's earlier records may belong to a removed case the user can no longer see. A save
+    has usually read it already, with the case's row (store/rows.py: `find_case`)."""
+    latest = session_memo.memo(session).get(("chain_head", reference), session_memo.MISSING)
+    if latest is session_memo.MISSING:
+        latest = session.scalar(text("SELECT chronology_chain_head(:r)"), {"r": reference})
     return latest or GENESIS_HASH
 
 

@@ -24,6 +24,7 @@ from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from chronology_app import __version__, resources
+from chronology_app.core.bulk import set_aside_what_startup_made
 from chronology_app.core.errors import ChronologyError, WrongPassphrase
 from chronology_app.core.hardening import harden_process
 from chronology_app.gui import colours
@@ -221,6 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app = make_application()
     warm_up(app)
+    set_aside_what_startup_made()
     user = load_profile().name
     service: Service | None
     try:

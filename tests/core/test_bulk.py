@@ -56,3 +56,32 @@ def test_many_threads_reading_at_once_never_leave_collection_off() -> None:
     finally:
         sys.setswitchinterval(switch)
     assert gc.isenabled()
+
+
+def test_what_startup_made_is_set_aside_and_what_comes_after_is_still_collected() -> None:
+    # In a process of its own: freezing is for the life of a process.
+    import subprocess
+
+    script = (
+        "import gc\n"
+        "import chronology_app.core.service\n"
+        "from chronology_app.core.bulk import set_aside_what_startup_made\n"
+        "set_aside_what_startup_made()\n"
+        "assert gc.get_freeze_count() > 10_000, gc.get_freeze_count()\n"
+        "cycle = []\n"
+        "cycle.append(cycle)\n"
+        "del cycle\n"
+        "assert gc.collect() >= 1\n"
+    )
+    import os
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[2])  # this checkout's package, not another
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        check=False,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": root},
+    )
+    assert done.returncode == 0, done.stderr

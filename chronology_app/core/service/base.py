@@ -5,14 +5,16 @@ of this session's changes with the same names. The use cases are in the modules 
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from chronology_app.core import audit, records, validation
 from chronology_app.core.audit import audit_hash_of
@@ -26,7 +28,7 @@ from chronology_app.core.errors import (
 )
 from chronology_app.core.model.tables import AuditRecord, Case
 from chronology_app.core.settings import Settings, parse_settings
-from chronology_app.core.store import objects
+from chronology_app.core.store import objects, session_memo
 from chronology_app.core.store import repository as repo
 from chronology_app.core.store.engine import connect
 from chronology_app.core.store.location import open_workspace
@@ -179,8 +181,6 @@ class ServiceBase:
             with self.workspace.writing() as session:
                 changes = body(session)
                 case = repo.find_case(session, reference)
-                if case is not None:
-                    case.updated_at = repo.now()
                 audit = self._audit(session, action, case, reference, changes, reason)
         except IntegrityError:
             log.warning("refused a change that would break the workspace's links: %s", action)
@@ -216,12 +216,17 @@ class ServiceBase:
         }
         values["at"] = repo.now()
         values["hash"] = audit_hash_of(values)
-        # Through the table, not an ORM object: one INSERT ... RETURNING, no unit of work.
+        on_server = bool(session.info.get(session_memo.SERVER_WRITE))
+        if case is not None and not on_server:
+            case.updated_at = values["at"]  # flushed with the save's own rows
         session.flush()  # the save's own rows first, as the ORM would
-        inserted = session.execute(
-            insert(AuditRecord.__table__).values(values).returning(AuditRecord.__table__.c.id)  # type: ignore[attr-defined]
-        )
-        return int(inserted.scalar_one())
+        # Through the table, not an ORM object: one INSERT ... RETURNING, no unit of work;
+        # each statement built once (building one costs more than sending it).
+        if case is not None and on_server:
+            values["touched_case"] = case.id
+            set_committed_value(case, "updated_at", values["at"])
+            return int(session.execute(_record_touching(), values).scalar_one())
+        return int(session.execute(_record(), values).scalar_one())
 
     def _apply(
         self,
@@ -272,6 +277,50 @@ class ServiceBase:
         people = repo.person_ids(session, repo.pk(case))
         links = repo.relationship_ids(session, repo.pk(case))
         refuse(validation.check_entry(doc, "", people, links))
+
+
+AUDIT_COLUMNS = (
+    "who",
+    "action",
+    "case_id",
+    "case_reference",
+    "reason",
+    "changes",
+    "prev_hash",
+    "at",
+    "hash",
+)
+
+
+@functools.cache
+def _record() -> Any:
+    table: Any = AuditRecord.__table__  # type: ignore[attr-defined]
+    return insert(table).returning(table.c.id)
+
+
+@functools.cache
+def _record_touching() -> Any:
+    """On a team server: the case's row touched (`updated_at`) and the audit record written in
+    one statement, one round trip. Every change to a case updates its row, so two changes to
+    one case at the same moment cannot both be saved (the second is refused as a conflict);
+    the record is made from the touched row, so the row is updated first, as it was when it
+    was flushed before the record, and a second writer is refused by the row, not by the
+    chain's unique index."""
+    table: Any = AuditRecord.__table__  # type: ignore[attr-defined]
+    cases: Any = Case.__table__  # type: ignore[attr-defined]
+    touched = (
+        update(cases)
+        .where(cases.c.id == bindparam("touched_case"))
+        .values(updated_at=bindparam("at"))
+        .returning(cases.c.id)
+        .cte("touched")
+    )
+    row = select(*[bindparam(name, type_=table.c[name].type) for name in AUDIT_COLUMNS])
+    return (
+        insert(table)
+        .from_select(list(AUDIT_COLUMNS), row.select_from(touched))
+        .returning(table.c.id)
+    )
 
 
 def _hours(hours: int) -> str:

@@ -19,6 +19,7 @@ import configparser
 import contextlib
 import logging
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,11 +27,12 @@ from typing import Any
 import psycopg
 from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session
 
 from chronology_app.core.errors import Conflict, NotAllowed, WorkspaceError, WrongPassphrase
+from chronology_app.core.store import session_memo
 from chronology_app.core.store.server_checkout import refusal
 
 log = logging.getLogger(__name__)
@@ -136,15 +138,36 @@ def create_server_engine(url: str, password: str | None = None, pool_size: int =
             raise WorkspaceError(f"Cannot connect to {shown(url)}: {_first_line(err)}") from None
 
     engine = create_engine(
-        "postgresql+psycopg://",
-        creator=creator,
-        pool_size=pool_size,
-        max_overflow=4,
-        pool_pre_ping=True,
+        "postgresql+psycopg://", creator=creator, pool_size=pool_size, max_overflow=4
     )
+    event.listen(engine, "checkout", _ping_if_idle)
+    event.listen(engine, "checkin", _note_idle)
     with engine.connect():
         pass
     return engine
+
+
+# A connection that has waited in the pool longer than this is asked whether it still works
+# before it is used (a server restarted, a firewall dropping idle connections, a laptop that
+# slept), and replaced if not. One used moments ago (a save, then reading the case again to
+# show it) is not: that would cost a save one more round trip to the server.
+PING_AFTER_IDLE_SECONDS = 10.0
+
+
+def _note_idle(_dbapi_connection: Any, record: Any) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    idle_since = record.info.get("idle_since")
+    if idle_since is None or time.monotonic() - idle_since <= PING_AFTER_IDLE_SECONDS:
+        return  # new (just connected), or used moments ago
+    try:  # one round trip, outside any transaction (as SQLAlchemy's own pre-ping)
+        dbapi_connection.autocommit = True
+        dbapi_connection.execute(";")
+        dbapi_connection.autocommit = False
+    except psycopg.Error:
+        raise DisconnectionError("the connection to the server was lost") from None
 
 
 # --- the workspace ---------------------------------------------------------------------------
@@ -293,7 +316,11 @@ class ServerWorkspace:
         """One transaction: everything in the block is committed together or not at all."""
         with (
             _translated(self.location),
-            Session(self._write_engine, expire_on_commit=False) as session,
+            Session(
+                self._write_engine,
+                expire_on_commit=False,
+                info={session_memo.SERVER_WRITE: True},
+            ) as session,
             session.begin(),
         ):
             yield session

@@ -86,15 +86,20 @@ $$;
 """
 
 FUNCTIONS = f"""
+-- PL/pgSQL, not SQL: a SQL function with a fixed search_path is never inlined, so its query
+-- would be parsed and planned again at every call (every save checks its case's row with
+-- this); PL/pgSQL keeps the plan for the session.
 CREATE OR REPLACE FUNCTION chronology_may_see(the_case integer, the_team text) RETURNS boolean
-LANGUAGE sql STABLE {DEFINER} AS $$
-    SELECT CASE
+LANGUAGE plpgsql STABLE {DEFINER} AS $$
+BEGIN
+    RETURN CASE
         WHEN EXISTS (SELECT 1 FROM chronology_access_limit l WHERE l.case_id = the_case)
         THEN EXISTS (SELECT 1 FROM chronology_access_limit l
                      WHERE l.case_id = the_case AND l.role_name = session_user)
         ELSE EXISTS (SELECT 1 FROM chronology_team_member m
                      WHERE m.team = the_team AND m.role_name = session_user)
-    END
+    END;
+END
 $$;
 
 CREATE OR REPLACE FUNCTION chronology_case_visible(the_case integer) RETURNS boolean
@@ -128,12 +133,20 @@ LANGUAGE sql STABLE {DEFINER} AS $$
 $$;
 
 -- The newest hash of a case's chain, even when earlier records belong to a removed case the
--- caller can no longer see (a hash says nothing about the case).
+-- caller can no longer see (a hash says nothing about the case). A case's is read backwards
+-- along ix_audit_case_reference (its newest record first, however many other cases' records
+-- came after it), the workspace's own chain (no case) along the primary key; PL/pgSQL keeps
+-- both plans for the session (every save asks).
 CREATE OR REPLACE FUNCTION chronology_chain_head(the_reference text) RETURNS text
-LANGUAGE sql STABLE {DEFINER} AS $$
-    SELECT hash FROM audit_record
-    WHERE coalesce(case_reference, '') = coalesce(the_reference, '')
-    ORDER BY id DESC LIMIT 1
+LANGUAGE plpgsql STABLE {DEFINER} AS $$
+BEGIN
+    IF coalesce(the_reference, '') = '' THEN
+        RETURN (SELECT hash FROM audit_record WHERE coalesce(case_reference, '') = ''
+                ORDER BY id DESC LIMIT 1);
+    END IF;
+    RETURN (SELECT hash FROM audit_record WHERE case_reference = the_reference
+            ORDER BY case_reference DESC, id DESC LIMIT 1);
+END
 $$;
 
 -- Whether a case with this reference is on the server (seen or not): a record of a removed

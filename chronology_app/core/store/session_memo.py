@@ -17,6 +17,10 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 _KEY = "chronology_memo"
+# Set in a team server's write session, where each statement is a round trip over the network:
+# a case's row is read with its chain's head and its ids (rows.py: `find_case`), and touched
+# in the statement that writes the audit record (service/base.py: `_audit`).
+SERVER_WRITE = "chronology_server_write"
 _MISSING = object()
 
 
