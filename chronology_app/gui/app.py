@@ -91,6 +91,9 @@ class WarmUp:
 
         if not any(isinstance(w, MainWindow) for w in QApplication.topLevelWidgets()):
             prime()  # (not when a window came first: `--demo` opens one at once)
+        # Everything start-up made, now made, is set aside from the cycle collector (see
+        # core/bulk.py): its full collections then walk only what work makes afterwards.
+        set_aside_what_startup_made()
         self.done = True
 
 
@@ -222,7 +225,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app = make_application()
     warm_up(app)
-    set_aside_what_startup_made()
     user = load_profile().name
     service: Service | None
     try:

@@ -3,6 +3,7 @@ its kinds of widget are made ready while the passphrase is typed (gui/app.py War
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -29,8 +30,9 @@ def test_the_welcome_screen_loads_no_database_layer_and_no_main_window() -> None
 
 
 def test_the_warm_up_imports_the_store_then_primes_the_window_and_leaves_nothing_behind(
-    qtbot: Any, qapp: QApplication, monkeypatch: Any
+    qtbot: Any, qapp: QApplication, monkeypatch: Any, request: Any
 ) -> None:
+    request.addfinalizer(gc.unfreeze)  # the rest of the test run collected as before
     from PySide6.QtCore import QSettings
 
     written: list[str] = []
@@ -39,6 +41,7 @@ def test_the_warm_up_imports_the_store_then_primes_the_window_and_leaves_nothing
     warming = warm_up(qapp)
     qtbot.waitUntil(lambda: warming.done, timeout=20_000)
     assert all(name in sys.modules for name in (*STORE_MODULES, *WINDOW_MODULES))
+    assert gc.get_freeze_count() > 10_000  # what start-up made, set aside from the collector
     qtbot.waitUntil(lambda: set(qapp.topLevelWidgets()) <= before)  # the shell is gone
     assert not any(widget.isVisible() for widget in qapp.topLevelWidgets())
     assert written == []  # nothing of the window's layout saved from the throwaway shell
