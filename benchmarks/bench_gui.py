@@ -5,7 +5,7 @@
 - start to a usable window, in the app's phases (median of --repeat new processes): the
   welcome screen shown (Qt alone; the store's import starts on a thread of its own), the
   warm-up done (the store imported, then the main window's modules, its widgets made once
-  offscreen: gui/app.py WarmUp), then from the passphrase to the main window on a small case (key
+  offscreen: gui/warm_up.py), then from the passphrase to the main window on a small case (key
   derivation, the one keyed connection, measured on its own). In real use the import runs
   while the user types; both sums are printed, with and without that overlap;
 - opening a 5,000-entry case: records, flags, table, timeline and people view;
@@ -39,7 +39,8 @@ from chronology_app.core.store.workspace import Workspace
 STARTUP = """
 import sys, time
 launched = float(sys.argv[-1])
-from chronology_app.gui.app import make_application, warm_up
+from chronology_app.gui.app import make_application
+from chronology_app.gui.warm_up import warm_up
 from chronology_app.gui.dialogs.welcome import WelcomeDialog
 app = make_application()
 importing = warm_up(app)

@@ -9,22 +9,18 @@ chronology-app --self-test     check this installation works, offscreen, and exi
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import os
 import sys
 import tempfile
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from chronology_app import __version__, resources
-from chronology_app.core.bulk import set_aside_what_startup_made
 from chronology_app.core.errors import ChronologyError, WrongPassphrase
 from chronology_app.core.hardening import harden_process
 from chronology_app.gui import colours
@@ -37,70 +33,12 @@ from chronology_app.gui.dialogs.welcome import (
     remember_workspace,
 )
 from chronology_app.gui.user_profile import load_profile
+from chronology_app.gui.warm_up import warm_up
 
 if TYPE_CHECKING:
     from chronology_app.core.service import Service
 
 log = logging.getLogger(__name__)
-
-# The welcome screen needs Qt alone. The database layer is made ready meanwhile, on a thread of
-# its own, while the user reads the screen and types a passphrase: SQLAlchemy, SQLModel and the
-# service imported, SQLAlchemy's SQLite dialect too (otherwise loaded when the engine is made),
-# and the stored types' mappings put together (otherwise done at the first query); about half
-# a second in all. Opening the workspace then costs the key derivation and little else. The
-# core never imports Qt (a test keeps it so), so nothing on that thread touches Qt. The main
-# window's modules do use Qt, and PySide6 makes its types (and each Qt enum) as they are first
-# used, which is not safe from two threads: they are imported on the GUI thread, once the
-# store's import is done (a short timer checks), and the main window's kinds of widget are made
-# and painted once, offscreen, and thrown away (main_window.prime), so that the first real
-# window does not pay for Qt's first use of each: about 0.1 s.
-STORE_MODULES = ("chronology_app.core.service", "sqlalchemy.dialects.sqlite")
-WINDOW_MODULES = ("chronology_app.gui.main_window",)
-
-
-class WarmUp:
-    """The warm-up under way (see STORE_MODULES): `done` once all of it is."""
-
-    def __init__(self, app: QApplication) -> None:
-        self.done = False
-        self.thread = threading.Thread(target=self._import_store, name="import the store")
-        self.thread.daemon = True
-        self.thread.start()
-        self._timer = QTimer(app)
-        self._timer.timeout.connect(self._check)
-        self._timer.start(50)
-
-    @staticmethod
-    def _import_store() -> None:
-        for name in STORE_MODULES:
-            importlib.import_module(name)
-        # The stored types' mappings are put together at their first query otherwise (under
-        # SQLAlchemy's own lock: safe beside a workspace opened meanwhile).
-        from sqlalchemy.orm import configure_mappers
-
-        configure_mappers()
-
-    def _check(self) -> None:
-        if self.thread.is_alive():
-            return
-        self._timer.stop()
-        self._timer.deleteLater()
-        for name in WINDOW_MODULES:
-            importlib.import_module(name)
-        from chronology_app.gui.main_window import MainWindow, prime
-
-        if not any(isinstance(w, MainWindow) for w in QApplication.topLevelWidgets()):
-            prime()  # (not when a window came first: `--demo` opens one at once)
-        # Everything start-up made, now made, is set aside from the cycle collector (see
-        # core/bulk.py): its full collections then walk only what work makes afterwards.
-        set_aside_what_startup_made()
-        self.done = True
-
-
-def warm_up(app: QApplication) -> WarmUp:
-    """Import the store in the background, then the main window's modules on the GUI thread,
-    and make its widgets once (see STORE_MODULES). The benchmark waits for `done`."""
-    return WarmUp(app)
 
 
 def _service() -> type[Service]:
