@@ -59,6 +59,7 @@ MAX_LABEL_WIDTH = 280.0
 # years ahead is more often a mistyped year than a plan, and would squash the rest).
 FUTURE_MARGIN = dt.timedelta(days=31)
 AXIS_HEIGHT = 24.0
+RELATIONSHIP_ROW = 22.0  # the height of a relationship's bar and its gap
 
 
 class TimelineView(QGraphicsView):
@@ -77,6 +78,8 @@ class TimelineView(QGraphicsView):
         self.pixels_per_day = 1.0
         self.scene_width = 1000.0
         self._lanes: list[Lane] = []
+        # The relationship bars' rows: where each starts, and whose it is ("Sara & Dean").
+        self._relationship_rows: list[tuple[float, str]] = []
         self._case: CaseData | None = None
         self.label_width = LABEL_WIDTH
         self.setAccessibleName("Timeline")
@@ -278,6 +281,7 @@ class TimelineView(QGraphicsView):
         assert self._case is not None
         colours = tones()
         y = top + 6
+        self._relationship_rows = []
         by_relationship: dict[str, list[Period]] = {}
         for period in relationship_periods(self._case, self.start, self.end):
             by_relationship.setdefault(period.relationship, []).append(period)
@@ -290,9 +294,7 @@ class TimelineView(QGraphicsView):
                 for p in relationship.persons
                 if p in self._case.person_by_id
             )
-            label = self.scene().addSimpleText(names)
-            label.setBrush(colours.text)
-            label.setPos(8, y + 2)
+            self._relationship_rows.append((y, names))  # named beside the lanes' names
             for period in periods:
                 x0, x1 = self.x_of(period.start), self.x_of(period.end)
                 colour = colours["together" if period.together else "separated"]
@@ -303,7 +305,7 @@ class TimelineView(QGraphicsView):
                     ("Together" if period.together else "Separated")
                     + f" from {period.start:%d %b %Y}"
                 )
-            y += 22
+            y += RELATIONSHIP_ROW
         return y
 
     # --- coordinates, zoom, selection ----------------------------------------------------
@@ -328,18 +330,23 @@ class TimelineView(QGraphicsView):
         return min(max(self.start + dt.timedelta(days=days), self.start), self.end)
 
     def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
-        """Lane names stay at the left edge of the view however far the timeline is panned."""
-        left = self.mapToScene(0, 0).x()
+        """Lane names, and the relationship bars' names, stay at the left edge of the view
+        however far the timeline is panned."""
+        self._draw_names(painter, self.mapToScene(0, 0).x(), QRectF(rect))
+
+    def _draw_names(self, painter: QPainter, left: float, rect: QRectF) -> None:
         colours = tones()
         painter.setPen(QPen(colours.text))
         behind = QColor(colours.base)
         behind.setAlpha(235)
-        for lane in self._lanes:
-            box = QRectF(left, lane.top, self.label_width - 6, LANE_HEIGHT)
-            if not box.intersects(QRectF(rect)):
+        rows = [(lane.top, LANE_HEIGHT, lane.label) for lane in self._lanes]
+        rows += [(top, RELATIONSHIP_ROW, names) for top, names in self._relationship_rows]
+        for top, height, label in rows:
+            box = QRectF(left, top, self.label_width - 6, height)
+            if not box.intersects(rect):
                 continue
             painter.fillRect(box, behind)
-            painter.drawText(box.adjusted(6, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter, lane.label)
+            painter.drawText(box.adjusted(6, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter, label)
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         """The lane names stay put while the rest scrolls: the strip they were copied into
@@ -406,6 +413,7 @@ class TimelineView(QGraphicsView):
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.scene().render(painter, QRectF(image.rect()), rect)
+        self._draw_names(painter, 0.0, rect)  # (drawn over the view, not in the scene)
         painter.end()
         # Through the one atomic writer: readable by its owner only (it names the family).
         buffer = QBuffer()
