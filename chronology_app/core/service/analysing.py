@@ -73,9 +73,9 @@ class Analysing(Reading):
         """Persons in different cases who may be the same person, not yet decided on, each with
         why. Candidates come from the stored name keys (an indexed join, not every pair)."""
         with self.workspace.reading() as session:
-            rows = repo.candidate_person_pairs(session)
+            people, pairs = repo.match_candidates(session)
             decided = [crosscase.pair_key(a, b) for a, b, _ in repo.match_decisions(session)]
-        return crosscase.suggest_from_rows(rows, decided)
+        return crosscase.suggest_from_store(people, pairs, decided)
 
     def authority_notes(self, reference: str) -> list[AuthorityNote]:
         """On a team server: persons of this case that another case in the authority, one the
