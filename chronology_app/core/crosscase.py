@@ -157,7 +157,7 @@ def suggest_from_store(
 ) -> list[MatchSuggestion]:
     """`suggest_from_pairs` for the store's candidates (repository.match_candidates): each
     person once by stored id (case reference, person document) and pairs of stored ids."""
-    with _no_cycle_collection():
+    with no_cycle_collection():
         made = {
             stored: found
             for stored, (reference, doc) in people.items()
@@ -176,7 +176,7 @@ def suggest_from_pairs(
 ) -> list[MatchSuggestion]:
     """The candidate pairs (case, person, case, person) that may be one person: a close enough
     name and dates of birth that could be the same day."""
-    with _no_cycle_collection():
+    with no_cycle_collection():
         made: dict[tuple[str, str], Candidate | None] = {}
         pairs = []
         for ref_one, one, ref_two, two in candidates:
@@ -208,7 +208,7 @@ def suggest_among(
     found: dict[int, MatchSuggestion] = {}  # by the pair's place in the order
     # Two persons with the same names are compared once (a common name is in many pairs).
     compared: dict[tuple[tuple[str, ...], tuple[str, ...]], NameMatch | None] = {}
-    with _no_cycle_collection():
+    with no_cycle_collection():
         for at_one, at_two in pairs:
             a, b = (at_one, at_two) if at_one < at_two else (at_two, at_one)
             one, two = people[a], people[b]
@@ -240,9 +240,10 @@ def suggest_among(
 
 
 @contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Many objects are made and none is garbage: the cycle collector would only walk them
-    again and again (a third of the time for 100,000 suggestions)."""
+def no_cycle_collection() -> Iterator[None]:
+    """For making suggestions (and reading their candidates from the store): many objects are
+    made and none is garbage, so the cycle collector would only walk them again and again (a
+    third of the time for 100,000 suggestions)."""
     collecting = gc.isenabled()
     gc.disable()
     try:

@@ -72,7 +72,7 @@ class Analysing(Reading):
     def match_suggestions(self) -> list[crosscase.MatchSuggestion]:
         """Persons in different cases who may be the same person, not yet decided on, each with
         why. Candidates come from the stored name keys (an indexed join, not every pair)."""
-        with self.workspace.reading() as session:
+        with crosscase.no_cycle_collection(), self.workspace.reading() as session:
             people, pairs = repo.match_candidates(session)
             decided = [crosscase.pair_key(a, b) for a, b, _ in repo.match_decisions(session)]
         return crosscase.suggest_from_store(people, pairs, decided)

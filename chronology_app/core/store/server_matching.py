@@ -32,17 +32,24 @@ TUNED = "SET jit = off SET work_mem = '64MB' SET enable_mergejoin = off"
 FUNCTIONS = f"""
 DROP FUNCTION IF EXISTS chronology_match_candidates();
 CREATE FUNCTION chronology_match_candidates()
-RETURNS TABLE (first_id integer, second_id integer)
+RETURNS TABLE (person_id integer, reference text, person_key text, name text, aliases json,
+               date_of_birth text, partners text)
 LANGUAGE sql STABLE {DEFINER} {TUNED} AS $$
-    WITH dated AS MATERIALIZED (
-        -- each document read once (json_to_record), and only its date of birth and roles
-        SELECT p.id, p.case_id,
-               CASE WHEN d.date_of_birth ~ '^[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}})?)?$'
-                    THEN d.date_of_birth END AS dob
-        FROM person p, json_to_record(p.doc) AS d(date_of_birth text, roles text)
+    WITH person_read AS MATERIALIZED (
+        -- each document read once (json_to_record), and only what the matcher reads
+        SELECT p.id, p.case_id, d.id AS person_key, d.name, d.aliases,
+               CASE WHEN json_typeof(d.date_of_birth) = 'string'
+                    THEN d.date_of_birth #>> '{{}}' END AS dob
+        FROM person p, json_to_record(p.doc)
+            AS d(id text, name text, aliases json, date_of_birth json, roles text)
         WHERE p.case_id IN (SELECT chronology_visible_cases())
           -- professionals are never suggested
           AND (d.roles IS NULL OR d.roles NOT LIKE '%"professional"%')
+    ),
+    dated AS (
+        SELECT r.id, r.case_id,
+               CASE WHEN r.dob ~ '^[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}})?)?$' THEN r.dob END AS dob
+        FROM person_read r
     ),
     filed AS MATERIALIZED (
         SELECT k.key, d.id, d.case_id, left(d.dob, 4) AS born,
@@ -52,16 +59,28 @@ LANGUAGE sql STABLE {DEFINER} {TUNED} AS $$
         -- A two-word name's normalised key ("n:a b") is held only by names of those two
         -- words, which share its sounds key ("p:") too: that join finds the pair already.
         WHERE k.key NOT LIKE 'n:% %' OR k.key LIKE 'n:% % %'
+    ),
+    pair AS MATERIALIZED (
+        SELECT a.id AS first_id, b.id AS second_id FROM filed a JOIN filed b
+            ON b.key = a.key AND b.born = a.born AND b.id > a.id AND b.case_id <> a.case_id
+        -- a year against anything in it, a month against its days, a day against that day
+        WHERE (a.month IS NULL OR b.month IS NULL OR a.month = b.month)
+          AND (a.day IS NULL OR b.day IS NULL OR a.day = b.day)
+        UNION
+        SELECT least(a.id, b.id), greatest(a.id, b.id) FROM filed a JOIN filed b
+            ON b.key = a.key AND b.id <> a.id AND b.case_id <> a.case_id
+        WHERE a.born IS NULL
+    ),
+    -- each person in a pair once, with the persons after them in the order of ids
+    partner AS (
+        SELECT ends.id, string_agg(ends.other::text, ',') AS ids
+        FROM (SELECT first_id AS id, second_id AS other FROM pair
+              UNION ALL SELECT second_id, NULL FROM pair) AS ends
+        GROUP BY ends.id
     )
-    SELECT a.id, b.id FROM filed a JOIN filed b
-        ON b.key = a.key AND b.born = a.born AND b.id > a.id AND b.case_id <> a.case_id
-    -- a year against anything in it, a month against its days, a day against that day
-    WHERE (a.month IS NULL OR b.month IS NULL OR a.month = b.month)
-      AND (a.day IS NULL OR b.day IS NULL OR a.day = b.day)
-    UNION
-    SELECT least(a.id, b.id), greatest(a.id, b.id) FROM filed a JOIN filed b
-        ON b.key = a.key AND b.id <> a.id AND b.case_id <> a.case_id
-    WHERE a.born IS NULL
+    SELECT r.id, c.reference, r.person_key, r.name, r.aliases, r.dob, partner.ids
+    FROM partner JOIN person_read r ON r.id = partner.id
+    JOIN case_record c ON c.id = r.case_id
 $$;
 
 -- Cross-case matching over the whole authority. For each person of a case the caller can
@@ -178,30 +197,22 @@ def match_candidates(
     """The candidates for suggestions, as repository.match_candidates gives them on a file:
     pairs of stored person ids, and each of those persons once (case reference, document); a
     document holds only what the matcher reads (crosscase.candidate_from_doc: professionals
-    are left out already), not the whole person."""
-    # Straight from the driver: 100,000 rows through the ORM's row objects cost a second.
+    are left out already), not the whole person. One statement (the definer function reads
+    each person once, with no row-level check a row), straight from the driver (100,000 rows
+    through the ORM's row objects cost a second)."""
     cursor = session.connection().connection.cursor()
     try:
-        return _fetch(cursor)
+        cursor.execute("SELECT * FROM chronology_match_candidates()")
+        found = cursor.fetchall()
     finally:
         cursor.close()
-
-
-def _fetch(cursor: Any) -> tuple[dict[int, tuple[str, Mapping[str, Any]]], list[tuple[int, int]]]:
-    cursor.execute("SELECT first_id, second_id FROM chronology_match_candidates()")
-    pairs: list[tuple[int, int]] = cursor.fetchall()
-    cursor.execute(
-        "SELECT p.id, c.reference, d.id, d.name, d.aliases, "
-        # a date of birth as text when it is a string (the only kind read as a date)
-        "CASE WHEN json_typeof(d.date_of_birth) = 'string' THEN d.date_of_birth #>> '{}' END "
-        "FROM person p JOIN case_record c ON c.id = p.case_id, "
-        "json_to_record(p.doc) AS d(id text, name text, aliases json, date_of_birth json) "
-        "WHERE p.id = ANY(%s::integer[])",
-        # the ids as one array literal (psycopg would check 50,000 Python ints one by one)
-        ("{" + ",".join(map(str, {person_id for pair in pairs for person_id in pair})) + "}",),
-    )
-    people: dict[int, tuple[str, Mapping[str, Any]]] = {
-        stored: (reference, {"id": key, "name": name, "aliases": aliases, "date_of_birth": born})
-        for stored, reference, key, name, aliases, born in cursor.fetchall()
-    }
+    people: dict[int, tuple[str, Mapping[str, Any]]] = {}
+    pairs: list[tuple[int, int]] = []
+    for stored, reference, key, name, aliases, born, partners in found:
+        people[stored] = (
+            reference,
+            {"id": key, "name": name, "aliases": aliases, "date_of_birth": born},
+        )
+        if partners:
+            pairs += [(stored, int(other)) for other in partners.split(",")]
     return people, pairs
