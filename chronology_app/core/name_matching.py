@@ -118,7 +118,7 @@ class NameForms:
 
 def forms_of(names: Iterable[str]) -> tuple[NameForms, ...]:
     """A person's names (name and aliases) as the comparison reads them."""
-    return tuple(_forms(name) for name in names)
+    return tuple(map(_forms, names))
 
 
 def compare_forms(first: Sequence[NameForms], second: Sequence[NameForms]) -> NameMatch | None:
