@@ -184,19 +184,33 @@ def suggest_from_pairs(
     """The candidate pairs (case, person, case, person) that may be one person: a close enough
     name and dates of birth that could be the same day."""
     with no_cycle_collection():
-        made: dict[tuple[str, str], Candidate | None] = {}
-        pairs = []
+        # each person read once (kept with the record, so that no object id is reused)
+        made: dict[int, tuple[str, PersonRecord, Candidate | None]] = {}
+        kept: list[tuple[Candidate, Candidate]] = []
         for ref_one, one, ref_two, two in candidates:
-            if (ref_one, one.id) not in made:
-                made[ref_one, one.id] = candidate(ref_one, one)
-            if (ref_two, two.id) not in made:
-                made[ref_two, two.id] = candidate(ref_two, two)
-            first, second = made[ref_one, one.id], made[ref_two, two.id]
-            if first is not None and second is not None:
-                pairs.append((first.order, second.order))
-        ordered = sorted(found for found in made.values() if found is not None)
+            # most pairs of a long list fail here, before anything is made for them
+            if (
+                ref_one == ref_two
+                or "professional" in one.roles
+                or "professional" in two.roles
+                or dates_of_birth(one.date_of_birth, two.date_of_birth) is None
+            ):
+                continue
+            first = made.get(id(one))
+            if first is None or first[0] != ref_one:
+                first = made[id(one)] = (ref_one, one, candidate(ref_one, one))
+            second = made.get(id(two))
+            if second is None or second[0] != ref_two:
+                second = made[id(two)] = (ref_two, two, candidate(ref_two, two))
+            a, b = first[2], second[2]
+            if a is not None and b is not None:
+                kept.append((a, b))
+        people = {found.order: found for pair in kept for found in pair}
+        ordered = [people[order] for order in sorted(people)]
         position = {found.order: index for index, found in enumerate(ordered)}
-        return suggest_among(ordered, [(position[a], position[b]) for a, b in pairs], decided)
+        return suggest_among(
+            ordered, [(position[a.order], position[b.order]) for a, b in kept], decided
+        )
 
 
 def suggest_among(
