@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from chronology_app.core.dates import PartialDate, parse_expression
@@ -170,7 +171,7 @@ def suggest_from_store(
             for stored, (reference, doc) in people.items()
             if (found := candidate_from_doc(reference, doc)) is not None
         }
-        ordered = sorted(made.values())
+        ordered = sorted(made.values(), key=itemgetter(0))  # by order
         position = {candidate.order: index for index, candidate in enumerate(ordered)}
         at = {stored: position[found.order] for stored, found in made.items()}
         return suggest_among(

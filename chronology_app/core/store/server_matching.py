@@ -8,11 +8,16 @@ them by key *and* by year of birth (a hash join on both, in one statement): two 
 dates of birth cannot be the same day are never a suggestion (crosscase.dates_of_birth), so
 blocking by the year as well loses none and leaves a few candidates a person instead of
 hundreds. Partial dates are compared at the coarser of the two (a year against a full date),
-a missing or free-form one is compatible with any. Each candidate pair is then checked in
-Python by the same matcher as a file workspace (crosscase.suggest_from_rows), so the server
-suggests exactly what a file holding the same cases would. The function is SECURITY DEFINER
-(fixed search_path): it works on the caller's visible cases (chronology_visible_cases, once)
-and returns only pairs of person ids the caller may read anyway.
+a missing or free-form one is compatible with any. A two-word name's normalised key is left
+out of the join: only names of the same two words hold it, and they share its sounds key.
+
+The same statement returns each person in a candidate pair once, with only what the matcher
+reads (name, aliases, date of birth: each document parsed once, in the database) and the ids
+of the persons paired with them; the app checks each pair by the same matcher as a file
+workspace (crosscase.suggest_from_store), so the server suggests exactly what a file holding
+the same cases would. The function is SECURITY DEFINER (fixed search_path): it works on the
+caller's visible cases (chronology_visible_cases, once) and returns only persons the caller
+may read anyway.
 """
 
 from __future__ import annotations
