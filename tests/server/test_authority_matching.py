@@ -223,3 +223,18 @@ def test_the_server_suggests_what_a_file_does_over_a_generated_authority(
     assert len(expected) > 50 and rejected not in expected
     assert len({s.why.split(" (")[0] for s in expected}) >= 4  # several kinds of match
     assert on_server.match_suggestions() == expected
+
+
+def test_the_candidate_function_returns_only_persons_the_caller_may_read(
+    service_as: Callable[[str], Any], as_user: Callable[[str], Any]
+) -> None:
+    """Plain SQL as alice: the supervisor's candidate function (SECURITY DEFINER) gives her
+    only persons of her own cases, however many hidden persons share their names."""
+    alice = service_as("alice")
+    alice.import_case(case_for("N-1", "Stephen Marsh"))
+    alice.import_case(case_for("N-2", "Steven Marsh"))
+    service_as("bob").import_case(case_for("S-1", "Stephen Marsh"))
+    rows = as_user("alice").execute("SELECT * FROM chronology_match_candidates()").fetchall()
+    assert {row[1] for row in rows} == {"N-1", "N-2"}
+    paired = {int(other) for row in rows if row[6] for other in row[6].split(",")}
+    assert paired <= {row[0] for row in rows}
