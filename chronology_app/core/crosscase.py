@@ -8,17 +8,26 @@ matching).
 
 from __future__ import annotations
 
-import gc
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 
-from chronology_app.core.dates import PartialDate
+from chronology_app.core.bulk import collector_paused
+from chronology_app.core.dates import PartialDate, parse_expression
 from chronology_app.core.model.vocabulary import kinds_in
-from chronology_app.core.name_matching import compare_names, name_keys, normalise_name
-from chronology_app.core.records import CaseData, EntryRecord, PersonRecord, person_record
+from chronology_app.core.name_matching import (
+    NameForms,
+    NameMatch,
+    compare_forms,
+    compare_names,
+    forms_of,
+    name_keys,
+    normalise_name,
+)
+from chronology_app.core.records import CaseData, EntryRecord, PersonRecord
 from chronology_app.core.rules.facts import ExternalEntry
 
 HISTORY_KINDS = kinds_in("history")
@@ -35,8 +44,9 @@ class PersonRef:
         return f"{self.case_reference}/{self.person_id}"
 
 
-@dataclass(frozen=True)
-class MatchSuggestion:
+class MatchSuggestion(NamedTuple):
+    """Two persons who may be one (a tuple: a supervisor's list holds 100,000)."""
+
     first: PersonRef
     second: PersonRef
     first_name: str
@@ -65,13 +75,16 @@ def all_names(person: PersonRecord) -> tuple[str, ...]:
     return (person.name, *person.aliases)
 
 
+SAME, COMPATIBLE, UNKNOWN = "same", "compatible", "one or both unknown"
+
+
 def dates_of_birth(first: PartialDate | None, second: PartialDate | None) -> str | None:
     """How two dates of birth compare: None when they cannot be the same day."""
     if first is None or second is None:
-        return "one or both unknown"
+        return UNKNOWN
     if first.earliest > second.latest or second.earliest > first.latest:
         return None
-    return "same" if first == second and first.is_exact else "compatible"
+    return SAME if first.is_exact and first == second else COMPATIBLE
 
 
 def suggest_matches(
@@ -95,31 +108,74 @@ def suggest_matches(
     return suggest_from_pairs(((*persons[a], *persons[b]) for a, b in pairs), decided)
 
 
-def suggest_from_rows(
-    rows: Iterable[tuple[str, Mapping[str, Any], str, Mapping[str, Any]]], decided: Iterable[str]
+_UNSEEN = NameMatch("", False, "")
+
+
+class Candidate(NamedTuple):
+    """What the matcher reads of one person, made once a person however many pairs they are
+    in (a supervisor's list on a team server holds 100,000 pairs)."""
+
+    order: tuple[str, str]  # (case reference, person id): how pairs are put in order
+    who: PersonRef
+    names: tuple[str, ...]  # the name, then the aliases
+    forms: tuple[NameForms, ...]  # the names as the comparison reads them
+    date_of_birth: PartialDate | None
+    exact_birth: bool  # a date of birth known to the day
+
+
+def candidate(reference: str, person: PersonRecord) -> Candidate | None:
+    """The person as the matcher reads them; None for a professional (never suggested)."""
+    if "professional" in person.roles:
+        return None
+    names = all_names(person)
+    return Candidate(
+        (reference, person.id),
+        PersonRef(reference, person.id),
+        names,
+        forms_of(names),
+        person.date_of_birth,
+        person.date_of_birth is not None and person.date_of_birth.is_exact,
+    )
+
+
+def candidate_from_doc(reference: str, doc: Mapping[str, Any]) -> Candidate | None:
+    """`candidate` straight from a stored person document (the fields person_record reads
+    for these, and no others: a team server sends only those)."""
+    if "professional" in (doc.get("roles") or ()):
+        return None
+    born = doc.get("date_of_birth")
+    person_id = doc["id"]
+    names = (doc["name"], *(doc.get("aliases") or ()))
+    date = parse_expression(born) if isinstance(born, str) else None
+    return Candidate(
+        (reference, person_id),
+        PersonRef(reference, person_id),
+        names,
+        forms_of(names),
+        date,
+        date is not None and date.is_exact,
+    )
+
+
+def suggest_from_store(
+    people: Mapping[int, tuple[str, Mapping[str, Any]]],
+    pairs: Iterable[tuple[int, int]],
+    decided: Iterable[str],
 ) -> list[MatchSuggestion]:
-    """`suggest_from_pairs` for candidate rows of stored person documents (the store's
-    candidate join), each person's record made once however many pairs it is in."""
-    made: dict[int, PersonRecord] = {}
-
-    def record(doc: Mapping[str, Any]) -> PersonRecord:
-        found = made.get(id(doc))
-        if found is None:
-            found = made[id(doc)] = person_record(doc)
-        return found
-
-    # Many objects are made and none is garbage: the cycle collector would only walk them
-    # again and again (a third of the time for 100,000 suggestions).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return suggest_from_pairs(
-            ((ref_a, record(doc_a), ref_b, record(doc_b)) for ref_a, doc_a, ref_b, doc_b in rows),
-            decided,
+    """`suggest_from_pairs` for the store's candidates (repository.match_candidates): each
+    person once by stored id (case reference, person document) and pairs of stored ids."""
+    with collector_paused():
+        made = {
+            stored: found
+            for stored, (reference, doc) in people.items()
+            if (found := candidate_from_doc(reference, doc)) is not None
+        }
+        ordered = sorted(made.values(), key=itemgetter(0))  # by order
+        position = {candidate.order: index for index, candidate in enumerate(ordered)}
+        at = {stored: position[found.order] for stored, found in made.items()}
+        return suggest_among(
+            ordered, [(at[a], at[b]) for a, b in pairs if a in at and b in at], decided
         )
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def suggest_from_pairs(
@@ -127,42 +183,91 @@ def suggest_from_pairs(
 ) -> list[MatchSuggestion]:
     """The candidate pairs (case, person, case, person) that may be one person: a close enough
     name and dates of birth that could be the same day."""
-    # Pairs as plain tuples of strings (compared in C: a supervisor's list holds 100,000).
-    done = {_plain(*parse_pair_key(key)) for key in decided}
-    found: dict[tuple[str, str, str, str], MatchSuggestion] = {}
-    for ref_one, one, ref_two, two in candidates:
-        if ref_one == ref_two or "professional" in one.roles or "professional" in two.roles:
-            continue
-        dob = dates_of_birth(one.date_of_birth, two.date_of_birth)
-        if dob is None:
-            continue
-        key = (ref_one, one.id, ref_two, two.id)
-        a, b = one, two
-        if key > (ref_two, two.id, ref_one, one.id):
-            key, a, b = (ref_two, two.id, ref_one, one.id), two, one
-        if key in done or key in found:
-            continue
-        match = compare_names(all_names(a), all_names(b))
-        if match is None:
-            continue
-        why = f"{match.why}; dates of birth: {dob}"
-        if dob == "one or both unknown":
-            why += " (a missing date of birth is taken as compatible)"
-        found[key] = MatchSuggestion(
-            PersonRef(key[0], key[1]),
-            PersonRef(key[2], key[3]),
-            a.name,
-            b.name,
-            match.name if match.exact else "",
-            dob,
-            why,
+    with collector_paused():
+        # each person read once (kept with the record, so that no object id is reused)
+        made: dict[int, tuple[str, PersonRecord, Candidate | None]] = {}
+        kept: list[tuple[Candidate, Candidate]] = []
+        for ref_one, one, ref_two, two in candidates:
+            # most pairs of a long list fail here, before anything is made for them
+            if (
+                ref_one == ref_two
+                or "professional" in one.roles
+                or "professional" in two.roles
+                or dates_of_birth(one.date_of_birth, two.date_of_birth) is None
+            ):
+                continue
+            first = made.get(id(one))
+            if first is None or first[0] != ref_one:
+                first = made[id(one)] = (ref_one, one, candidate(ref_one, one))
+            second = made.get(id(two))
+            if second is None or second[0] != ref_two:
+                second = made[id(two)] = (ref_two, two, candidate(ref_two, two))
+            a, b = first[2], second[2]
+            if a is not None and b is not None:
+                kept.append((a, b))
+        people = {found.order: found for pair in kept for found in pair}
+        ordered = [people[order] for order in sorted(people)]
+        position = {found.order: index for index, found in enumerate(ordered)}
+        return suggest_among(
+            ordered, [(position[a.order], position[b.order]) for a, b in kept], decided
         )
-    return [found[key] for key in sorted(found)]
 
 
-def _plain(first: PersonRef, second: PersonRef) -> tuple[str, str, str, str]:
+def suggest_among(
+    people: Sequence[Candidate], pairs: Iterable[tuple[int, int]], decided: Iterable[str]
+) -> list[MatchSuggestion]:
+    """The check behind every suggestion, on a file or a server: of the candidate pairs (as
+    positions in `people`, which holds each person once, in order), those in different cases
+    that may be one person, in order, leaving out the decided ones."""
+    width = len(people)
+    position = {person.order: index for index, person in enumerate(people)}
+    done = set()
+    for pair in decided:
+        lesser, greater = _plain(*parse_pair_key(pair))
+        if lesser in position and greater in position:
+            done.add(position[lesser] * width + position[greater])
+    found: dict[int, MatchSuggestion] = {}  # by the pair's place in the order
+    # Two persons with the same names are compared once (a common name is in many pairs).
+    compared: dict[tuple[tuple[str, ...], tuple[str, ...]], NameMatch | None] = {}
+    with collector_paused():
+        for at_one, at_two in pairs:
+            a, b = (at_one, at_two) if at_one < at_two else (at_two, at_one)
+            one, two = people[a], people[b]
+            key = a * width + b
+            if one.order[0] == two.order[0] or key in found or key in done:
+                continue
+            # dates_of_birth(one.date_of_birth, two.date_of_birth), written out (100,000 calls)
+            born, other = one.date_of_birth, two.date_of_birth
+            if born is None or other is None:
+                dob = UNKNOWN
+            elif born.earliest > other.latest or other.earliest > born.latest:
+                continue
+            else:
+                dob = SAME if one.exact_birth and born == other else COMPATIBLE
+            names = (one.names, two.names)
+            match = compared.get(names, _UNSEEN)
+            if match is _UNSEEN:
+                match = compared[names] = compare_forms(one.forms, two.forms)
+            if match is None:
+                continue
+            why = f"{match.why}; dates of birth: {dob}"
+            if dob == UNKNOWN:
+                why += " (a missing date of birth is taken as compatible)"
+            found[key] = MatchSuggestion(
+                one.who,
+                two.who,
+                one.names[0],
+                two.names[0],
+                match.name if match.exact else "",
+                dob,
+                why,
+            )
+        return [found[key] for key in sorted(found)]
+
+
+def _plain(first: PersonRef, second: PersonRef) -> tuple[tuple[str, str], tuple[str, str]]:
     a, b = sorted((first, second))
-    return (a.case_reference, a.person_id, b.case_reference, b.person_id)
+    return (a.case_reference, a.person_id), (b.case_reference, b.person_id)
 
 
 def look_alikes(

@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import jellyfish
 from rapidfuzz import fuzz
@@ -87,9 +88,9 @@ def name_keys(names: Iterable[str]) -> set[str]:
     return keys
 
 
-@dataclass(frozen=True)
-class NameMatch:
-    """Why two names may be one person's, in words."""
+class NameMatch(NamedTuple):
+    """Why two names may be one person's, in words (a tuple: a supervisor's list makes
+    100,000)."""
 
     why: str
     exact: bool  # the same name once case, accents, punctuation and spacing are set aside
@@ -99,6 +100,32 @@ class NameMatch:
 def compare_names(first: Iterable[str], second: Iterable[str]) -> NameMatch | None:
     """The closest way any of the first person's names (name and aliases) matches any of the
     second's, or None when none is close enough to suggest."""
+    return compare_forms(forms_of(first), forms_of(second))
+
+
+@dataclass(frozen=True)
+class NameForms:
+    """What the comparison reads of one name, worked out once a name (forms_of)."""
+
+    name: str  # as written
+    plain: str
+    folded: tuple[str, ...]
+    words: tuple[str, ...]
+    sorted_words: tuple[str, ...]
+    joined: str
+    sound: tuple[str, ...]
+
+
+def forms_of(names: Iterable[str]) -> tuple[NameForms, ...]:
+    """A person's names (name and aliases) as the comparison reads them."""
+    return tuple(map(_forms, names))
+
+
+def compare_forms(first: Sequence[NameForms], second: Sequence[NameForms]) -> NameMatch | None:
+    """`compare_names` for names already worked out (forms_of)."""
+    if len(first) == 1 and len(second) == 1:  # most persons have no alias
+        found = _compare(first[0], second[0])
+        return found[1] if found is not None else None
     best: tuple[int, NameMatch] | None = None
     for a in first:
         for b in second:
@@ -108,22 +135,11 @@ def compare_names(first: Iterable[str], second: Iterable[str]) -> NameMatch | No
     return best[1] if best else None
 
 
-@dataclass(frozen=True)
-class _Forms:
-    """What the comparison reads of one name, worked out once a name."""
-
-    plain: str
-    folded: tuple[str, ...]
-    words: tuple[str, ...]
-    sorted_words: tuple[str, ...]
-    joined: str
-    sound: tuple[str, ...]
-
-
 @lru_cache(maxsize=_CACHED)
-def _forms(name: str) -> _Forms:
+def _forms(name: str) -> NameForms:
     words = _words(name)
-    return _Forms(
+    return NameForms(
+        name,
         normalise_name(name),
         tuple(name.casefold().split()),
         words,
@@ -133,11 +149,11 @@ def _forms(name: str) -> _Forms:
     )
 
 
-def _compare(a: str, b: str) -> tuple[int, NameMatch] | None:
-    one, two = _forms(a), _forms(b)
+def _compare(one: NameForms, two: NameForms) -> tuple[int, NameMatch] | None:
     plain_a = one.plain
     if not plain_a or not two.plain:
         return None
+    a, b = one.name, two.name
     if plain_a == two.plain:
         if one.folded == two.folded:
             return 5, NameMatch(f'the same name ("{a}")', True, plain_a)

@@ -7,7 +7,13 @@ from typing import Any
 
 import pytest
 
-from chronology_app.core.crosscase import look_alikes, suggest_matches
+from chronology_app.core.crosscase import (
+    PersonRef,
+    look_alikes,
+    pair_key,
+    suggest_from_pairs,
+    suggest_matches,
+)
 from chronology_app.core.records import person_record
 from chronology_app.core.service import Service
 from tests.conftest import minimal_case
@@ -96,3 +102,32 @@ def test_a_person_who_may_already_be_in_the_case_is_warned_of(service: Service) 
     assert service.look_alikes("TS-2024-0001", {"name": "Zed Nobody"}) == []
     lone = look_alikes(_person("Cal Other", pid="p3"), [_person("Cal Other", pid="p3")])
     assert lone == []
+
+
+def test_each_pair_is_suggested_once_in_order_however_the_store_gives_it() -> None:
+    """The store may give a pair either way round and more than once (a name key each); the
+    suggestions come once each, in order of case and person, decided pairs left out."""
+    people = [
+        ("B-2", _person("Stephen McAllister", "1980", pid="b")),
+        ("A-1", _person("Steven Mac Allister", "1980-04-02", pid="a")),
+        ("C-3", _person("Stephen Mcallister", pid="c")),
+        ("A-1", _person("Stephen McAllister", "1980", pid="z")),
+    ]
+    forward = [(*people[i], *people[j]) for i in range(4) for j in range(i + 1, 4)]
+    backward = [(*people[j], *people[i]) for i in range(4) for j in range(i + 1, 4)]
+    found = suggest_from_pairs([*backward, *forward, *backward], [])
+    assert [(str(s.first), str(s.second)) for s in found] == [
+        ("A-1/a", "B-2/b"),
+        ("A-1/a", "C-3/c"),
+        ("A-1/z", "B-2/b"),
+        ("A-1/z", "C-3/c"),
+        ("B-2/b", "C-3/c"),
+    ]
+    assert found == suggest_from_pairs(forward, []) == suggest_matches(people, [])
+    decided = [pair_key(PersonRef("C-3", "c"), PersonRef("A-1", "z"))]
+    assert [(str(s.first), str(s.second)) for s in suggest_matches(people, decided)] == [
+        ("A-1/a", "B-2/b"),
+        ("A-1/a", "C-3/c"),
+        ("A-1/z", "B-2/b"),
+        ("B-2/b", "C-3/c"),
+    ]

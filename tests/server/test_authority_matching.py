@@ -4,11 +4,13 @@ a supervisor who sees both confirms, and the history then feeds the case's rules
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from benchmarks.bench_matching import make_cases
 from chronology_app.core.authority import AuthorityNote, HiddenEntry
 from chronology_app.core.crosscase import PersonRef
 from chronology_app.core.errors import NotFound
@@ -178,3 +180,61 @@ def test_the_server_suggests_exactly_what_a_file_with_the_same_cases_does(
     on_file.close()
     assert len(expected) > 20
     assert on_server.match_suggestions() == expected
+
+
+def _generated_authority() -> list[dict[str, Any]]:
+    """Cases from the matching benchmark's generator (shared forenames and surnames, one person
+    in five a spelling variant of a person in another case: Mac/Mc, a doubled letter, forename
+    and surname swapped), with aliases, accents, dates of birth in every form (year, month,
+    day, free-form, missing) and professionals mixed in."""
+    rng = random.Random(18)
+    cases = make_cases(40, 10, seed=9)
+    everyone = [person for document in cases for person in document["persons"]]
+    for person in everyone:
+        roll = rng.random()
+        if roll < 0.1:
+            person.pop("date_of_birth")
+        elif roll < 0.15:
+            person["date_of_birth"] = f"before {person['date_of_birth'][:4]}-07-01"
+        elif roll < 0.2:
+            person["aliases"] = [rng.choice(everyone)["name"].replace("e", "é", 1)]
+        elif roll < 0.25:
+            person["roles"] = ["professional"]
+        elif roll < 0.3:
+            person["name"] = person["name"].upper()
+    return cases
+
+
+def test_the_server_suggests_what_a_file_does_over_a_generated_authority(
+    service_as: Callable[[str], Any], tmp_path: Any
+) -> None:
+    from chronology_app.core.service import Service
+
+    on_file = Service.create(tmp_path / "f.chronology", "correct horse battery", "me")
+    on_server = service_as("sam")
+    for document in _generated_authority():
+        on_file.import_case(document)
+        on_server.import_case(document)
+    rejected = on_file.match_suggestions()[3]
+    for service in (on_file, on_server):
+        service.decide_match(rejected.first, rejected.second, "rejected", "not him")
+    expected = on_file.match_suggestions()
+    on_file.close()
+    assert len(expected) > 50 and rejected not in expected
+    assert len({s.why.split(" (")[0] for s in expected}) >= 4  # several kinds of match
+    assert on_server.match_suggestions() == expected
+
+
+def test_the_candidate_function_returns_only_persons_the_caller_may_read(
+    service_as: Callable[[str], Any], as_user: Callable[[str], Any]
+) -> None:
+    """Plain SQL as alice: the supervisor's candidate function (SECURITY DEFINER) gives her
+    only persons of her own cases, however many hidden persons share their names."""
+    alice = service_as("alice")
+    alice.import_case(case_for("N-1", "Stephen Marsh"))
+    alice.import_case(case_for("N-2", "Steven Marsh"))
+    service_as("bob").import_case(case_for("S-1", "Stephen Marsh"))
+    rows = as_user("alice").execute("SELECT * FROM chronology_match_candidates()").fetchall()
+    assert {row[1] for row in rows} == {"N-1", "N-2"}
+    paired = {int(other) for row in rows if row[6] for other in row[6].split(",")}
+    assert paired <= {row[0] for row in rows}

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from chronology_app.core import authority, clock, crosscase, records, validation
 from chronology_app.core.analysis import Analysis, ReviewedFlag, analyse_case, as_of_day
 from chronology_app.core.authority import AuthorityNote
+from chronology_app.core.bulk import collector_paused
 from chronology_app.core.changes import Change, OpChanges, copy_input, refuse
 from chronology_app.core.crosscase import PersonRef
 from chronology_app.core.errors import InvalidInput
@@ -72,10 +73,10 @@ class Analysing(Reading):
     def match_suggestions(self) -> list[crosscase.MatchSuggestion]:
         """Persons in different cases who may be the same person, not yet decided on, each with
         why. Candidates come from the stored name keys (an indexed join, not every pair)."""
-        with self.workspace.reading() as session:
-            rows = repo.candidate_person_pairs(session)
+        with collector_paused(), self.workspace.reading() as session:
+            people, pairs = repo.match_candidates(session)
             decided = [crosscase.pair_key(a, b) for a, b, _ in repo.match_decisions(session)]
-        return crosscase.suggest_from_rows(rows, decided)
+        return crosscase.suggest_from_store(people, pairs, decided)
 
     def authority_notes(self, reference: str) -> list[AuthorityNote]:
         """On a team server: persons of this case that another case in the authority, one the

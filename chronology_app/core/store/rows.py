@@ -138,14 +138,15 @@ def all_person_docs(session: Session) -> list[tuple[str, dict[str, Any]]]:
     return [(reference, doc) for reference, doc in session.execute(query)]
 
 
-def candidate_person_pairs(
+def match_candidates(
     session: Session,
-) -> list[tuple[str, dict[str, Any], str, dict[str, Any]]]:
-    """Persons in different cases filed under a shared name key, as (case reference, person
-    document) pairs: the candidates for cross-case suggestions, found by the key index. On a
-    team server, by the server (core/store/server_matching.py: by key and year of birth)."""
+) -> tuple[dict[int, tuple[str, Mapping[str, Any]]], list[tuple[int, int]]]:
+    """The candidates for cross-case suggestions, found by the key index: persons in different
+    cases filed under a shared name key, as pairs of stored ids, and each of those persons once
+    (stored id -> case reference, person document). On a team server, by the server
+    (core/store/server_matching.py: by key and year of birth)."""
     if session.get_bind().dialect.name == "postgresql":
-        from chronology_app.core.store.server_matching import candidate_person_pairs as on_server
+        from chronology_app.core.store.server_matching import match_candidates as on_server
 
         return on_server(session)
     first, second = aliased(PersonNameKey), aliased(PersonNameKey)
@@ -170,7 +171,7 @@ def candidate_person_pairs(
             .where(col(Person.id).in_(wanted))
         )
     }
-    return [(*people[a], *people[b]) for a, b in pairs]
+    return people, [(a, b) for a, b in pairs]
 
 
 def same_event_links(session: Session, case_id: int) -> dict[str, object]:

@@ -8,18 +8,23 @@ them by key *and* by year of birth (a hash join on both, in one statement): two 
 dates of birth cannot be the same day are never a suggestion (crosscase.dates_of_birth), so
 blocking by the year as well loses none and leaves a few candidates a person instead of
 hundreds. Partial dates are compared at the coarser of the two (a year against a full date),
-a missing or free-form one is compatible with any. Each candidate pair is then checked in
-Python by the same matcher as a file workspace (crosscase.suggest_from_rows), so the server
-suggests exactly what a file holding the same cases would. The function is SECURITY DEFINER
-(fixed search_path): it works on the caller's visible cases (chronology_visible_cases, once)
-and returns only pairs of person ids the caller may read anyway.
+a missing or free-form one is compatible with any. A two-word name's normalised key is left
+out of the join: only names of the same two words hold it, and they share its sounds key.
+
+The same statement returns each person in a candidate pair once, with only what the matcher
+reads (name, aliases, date of birth: each document parsed once, in the database) and the ids
+of the persons paired with them; the app checks each pair by the same matcher as a file
+workspace (crosscase.suggest_from_store), so the server suggests exactly what a file holding
+the same cases would. The function is SECURITY DEFINER (fixed search_path): it works on the
+caller's visible cases (chronology_visible_cases, once) and returns only persons the caller
+may read anyway.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from chronology_app.core.store import server_policies as policy
@@ -32,30 +37,55 @@ TUNED = "SET jit = off SET work_mem = '64MB' SET enable_mergejoin = off"
 FUNCTIONS = f"""
 DROP FUNCTION IF EXISTS chronology_match_candidates();
 CREATE FUNCTION chronology_match_candidates()
-RETURNS TABLE (first_id integer, second_id integer)
+RETURNS TABLE (person_id integer, reference text, person_key text, name text, aliases json,
+               date_of_birth text, partners text)
 LANGUAGE sql STABLE {DEFINER} {TUNED} AS $$
-    WITH seen AS MATERIALIZED (SELECT chronology_visible_cases() AS id),
-    person_dob AS MATERIALIZED (
-        SELECT p.id, p.case_id, p.doc ->> 'date_of_birth' AS dob,
-               (p.doc -> 'roles')::text AS roles
-        FROM person p JOIN seen ON seen.id = p.case_id
+    WITH person_read AS MATERIALIZED (
+        -- each document read once (json_to_record), and only what the matcher reads
+        SELECT p.id, p.case_id, d.id AS person_key, d.name, d.aliases,
+               CASE WHEN json_typeof(d.date_of_birth) = 'string'
+                    THEN d.date_of_birth #>> '{{}}' END AS dob
+        FROM person p, json_to_record(p.doc)
+            AS d(id text, name text, aliases json, date_of_birth json, roles text)
+        WHERE p.case_id IN (SELECT chronology_visible_cases())
+          -- professionals are never suggested
+          AND (d.roles IS NULL OR d.roles NOT LIKE '%"professional"%')
+    ),
+    dated AS (
+        SELECT r.id, r.case_id,
+               CASE WHEN r.dob ~ '^[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}})?)?$' THEN r.dob END AS dob
+        FROM person_read r
     ),
     filed AS MATERIALIZED (
-        SELECT k.key, d.id, d.case_id, d.dob,
-               CASE WHEN d.dob ~ '^[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}})?)?$'
-                    THEN substr(d.dob, 1, 4) END AS born
-        FROM person_dob d JOIN person_name_key k ON k.person_id = d.id
-        -- professionals are never suggested
-        WHERE d.roles IS NULL OR d.roles NOT LIKE '%"professional"%'
+        SELECT k.key, d.id, d.case_id, left(d.dob, 4) AS born,
+               CASE WHEN length(d.dob) >= 7 THEN left(d.dob, 7) END AS month,
+               CASE WHEN length(d.dob) = 10 THEN d.dob END AS day
+        FROM dated d JOIN person_name_key k ON k.person_id = d.id
+        -- A two-word name's normalised key ("n:a b") is held only by names of those two
+        -- words, which share its sounds key ("p:") too: that join finds the pair already.
+        WHERE k.key NOT LIKE 'n:% %' OR k.key LIKE 'n:% % %'
+    ),
+    pair AS MATERIALIZED (
+        SELECT a.id AS first_id, b.id AS second_id FROM filed a JOIN filed b
+            ON b.key = a.key AND b.born = a.born AND b.id > a.id AND b.case_id <> a.case_id
+        -- a year against anything in it, a month against its days, a day against that day
+        WHERE (a.month IS NULL OR b.month IS NULL OR a.month = b.month)
+          AND (a.day IS NULL OR b.day IS NULL OR a.day = b.day)
+        UNION
+        SELECT least(a.id, b.id), greatest(a.id, b.id) FROM filed a JOIN filed b
+            ON b.key = a.key AND b.id <> a.id AND b.case_id <> a.case_id
+        WHERE a.born IS NULL
+    ),
+    -- each person in a pair once, with the persons after them in the order of ids
+    partner AS (
+        SELECT ends.id, string_agg(ends.other::text, ',') AS ids
+        FROM (SELECT first_id AS id, second_id AS other FROM pair
+              UNION ALL SELECT second_id, NULL FROM pair) AS ends
+        GROUP BY ends.id
     )
-    SELECT a.id, b.id FROM filed a JOIN filed b
-        ON b.key = a.key AND b.born = a.born AND b.id > a.id AND b.case_id <> a.case_id
-    WHERE left(a.dob, least(length(a.dob), length(b.dob)))
-          = left(b.dob, least(length(a.dob), length(b.dob)))
-    UNION
-    SELECT least(a.id, b.id), greatest(a.id, b.id) FROM filed a JOIN filed b
-        ON b.key = a.key AND b.id <> a.id AND b.case_id <> a.case_id
-    WHERE a.born IS NULL
+    SELECT r.id, c.reference, r.person_key, r.name, r.aliases, r.dob, partner.ids
+    FROM partner JOIN person_read r ON r.id = partner.id
+    JOIN case_record c ON c.id = r.case_id
 $$;
 
 -- Cross-case matching over the whole authority. For each person of a case the caller can
@@ -166,21 +196,28 @@ def statements() -> list[str]:
     return done
 
 
-def candidate_person_pairs(
+def match_candidates(
     session: Session,
-) -> list[tuple[str, dict[str, Any], str, dict[str, Any]]]:
-    """The candidate pairs for suggestions, as repository.candidate_person_pairs gives them on a
-    file: (case reference, person document) twice; one document object a person."""
-    pairs = session.execute(text("SELECT * FROM chronology_match_candidates()")).all()
-    wanted = sorted({person_id for pair in pairs for person_id in pair})
-    people = {
-        row[0]: (row[1], row[2])
-        for row in session.execute(
-            text(
-                "SELECT p.id, c.reference, p.doc FROM person p "
-                "JOIN case_record c ON c.id = p.case_id WHERE p.id = ANY(:wanted)"
-            ),
-            {"wanted": wanted},
+) -> tuple[dict[int, tuple[str, Mapping[str, Any]]], list[tuple[int, int]]]:
+    """The candidates for suggestions, as repository.match_candidates gives them on a file:
+    pairs of stored person ids, and each of those persons once (case reference, document); a
+    document holds only what the matcher reads (crosscase.candidate_from_doc: professionals
+    are left out already), not the whole person. One statement (the definer function reads
+    each person once, with no row-level check a row), straight from the driver (100,000 rows
+    through the ORM's row objects cost a second)."""
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute("SELECT * FROM chronology_match_candidates()")
+        found = cursor.fetchall()
+    finally:
+        cursor.close()
+    people: dict[int, tuple[str, Mapping[str, Any]]] = {}
+    pairs: list[tuple[int, int]] = []
+    for stored, reference, key, name, aliases, born, partners in found:
+        people[stored] = (
+            reference,
+            {"id": key, "name": name, "aliases": aliases, "date_of_birth": born},
         )
-    }
-    return [(*people[a], *people[b]) for a, b in pairs if a in people and b in people]
+        if partners:
+            pairs += [(stored, int(other)) for other in partners.split(",")]
+    return people, pairs

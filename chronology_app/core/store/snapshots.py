@@ -11,7 +11,7 @@ from sqlalchemy import (
     delete,
     select,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlmodel import col
 
 from chronology_app.core.crosscase import PersonRef, parse_pair_key
@@ -326,22 +326,25 @@ def restore_match(session: Session, key: str, state: Snapshot | None) -> None:
 
 
 def match_decisions(session: Session) -> list[tuple[PersonRef, PersonRef, str]]:
-    """Every recorded decision, as (first person, second person, decision)."""
-    people: dict[int | None, PersonRef] = {
-        row_id: PersonRef(reference, key)
-        for row_id, reference, key in session.execute(
-            select(col(Person.id), col(Case.reference), col(Person.key)).join(
-                Case, col(Case.id) == col(Person.case_id)
-            )
+    """Every recorded decision, as (first person, second person, decision): the two persons
+    joined in the database (not every person of the workspace read to find a few)."""
+    person_a, person_b = aliased(Person), aliased(Person)
+    case_a, case_b = aliased(Case), aliased(Case)
+    query = (
+        select(
+            col(case_a.reference),
+            col(person_a.key),
+            col(case_b.reference),
+            col(person_b.key),
+            col(PersonMatch.decision),
         )
-    }
+        .join(person_a, col(person_a.id) == col(PersonMatch.person_a_id))
+        .join(case_a, col(case_a.id) == col(person_a.case_id))
+        .join(person_b, col(person_b.id) == col(PersonMatch.person_b_id))
+        .join(case_b, col(case_b.id) == col(person_b.case_id))
+        .order_by(col(PersonMatch.id))
+    )
     return [
-        (people[a], people[b], decision)
-        for a, b, decision in session.execute(
-            select(
-                col(PersonMatch.person_a_id),
-                col(PersonMatch.person_b_id),
-                col(PersonMatch.decision),
-            )
-        )
+        (PersonRef(ref_a, key_a), PersonRef(ref_b, key_b), decision)
+        for ref_a, key_a, ref_b, key_b, decision in session.execute(query)
     ]
