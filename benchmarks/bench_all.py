@@ -410,7 +410,7 @@ def gui_rows(run: Run) -> list[Row]:
     key = seconds("key derivation (one keyed connection)")
     ready = seconds("passphrase to the main window on a small case")
     start = welcome + ready
-    cold = number(run, r"with nothing typed meanwhile \(store import not hidden\): ([\d.]+) s")
+    cold = number(run, r"with nothing typed meanwhile \(warm-up not hidden\): ([\d.]+) s")
     first = number(run, r"open a \d+-entry case the first time .*?: (\d+) ms") / 1000
     again = number(run, r"open a \d+-entry case again .*?: (\d+) ms") / 1000
     flags = number(run, r"flags shown after (\d+) ms") / 1000
@@ -426,7 +426,7 @@ def gui_rows(run: Run) -> list[Row]:
             f"bare Qt window + key derivation + 0.2 s = {duration(limit)}: "
             + ("met" if start < limit else "NOT met"),
             f"bare Qt window {duration(bare_qt)} and key derivation {duration(key)}, timed the "
-            f"same way; the store imports while the passphrase is typed (nothing typed: "
+            f"same way; the warm-up runs while the passphrase is typed (nothing typed: "
             f"{duration(cold)}, " + ("met" if cold < limit else "NOT met") + ")",
             "gui_start_to_usable_window_s",
             start,
