@@ -71,7 +71,7 @@ class WarmUp:
             for first in range(0, len(names), CLASSES_A_STEP):
                 yield functools.partial(_look_up, module, names[first : first + CLASSES_A_STEP])
         yield _prime_window
-        yield set_aside_what_startup_made
+        yield _set_aside
 
 
 def _import_store() -> None:
@@ -94,11 +94,26 @@ def _look_up(module: str, names: list[str]) -> None:
         getattr(found, name)
 
 
-def _prime_window() -> None:
-    from chronology_app.gui.main_window import MainWindow, prime
+def _window_came_first() -> bool:
+    """Whether a main window is open already (`--demo` opens one at once, and a passphrase
+    can be typed before the warm-up is done)."""
+    from chronology_app.gui.main_window import MainWindow
 
-    if not any(isinstance(w, MainWindow) for w in QApplication.topLevelWidgets()):
-        prime()  # (not when a window came first: `--demo` opens one at once)
+    return any(isinstance(w, MainWindow) for w in QApplication.topLevelWidgets())
+
+
+def _prime_window() -> None:
+    from chronology_app.gui.main_window import prime
+
+    if not _window_came_first():
+        prime()
+
+
+def _set_aside() -> None:
+    # Not once a window is open: the case it shows, and any cycles it makes, would never be
+    # collected.
+    if not _window_came_first():
+        set_aside_what_startup_made()
 
 
 def warm_up(app: QApplication) -> WarmUp:

@@ -3,6 +3,7 @@ a changed person, without reading the case again; the models stay valid througho
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -256,3 +257,41 @@ def test_an_edit_paints_again_only_the_markers_it_moved(
     qtbot.wait(20)
     # Where its marker was and is now, never the whole lane.
     assert max(widths) <= abs(places[later] - places[entry]) + 8 * MARKER + 6
+
+
+def test_an_edit_paints_again_the_whole_span_of_a_range_entry(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "May 2021" is drawn as a line to the month's end: made a single day, the line must go."""
+    painted: list[QRectF] = []
+    paint = Lane.paint
+
+    def spied(lane: Lane, painter: Any, option: Any, widget: Any = None) -> None:
+        if lane.person == "p-sara":
+            painted.append(QRectF(option.exposedRect))
+        paint(lane, painter, option, widget)
+
+    monkeypatch.setattr(Lane, "paint", spied)  # before the lanes are made (see above)
+    timeline = window.timeline
+    timeline.set_case(window.case, timeline.flagged)
+    window.resize(1400, 1000)
+    window.show()
+    qtbot.waitExposed(window)
+    window.case_view.tabs.setCurrentIndex(0)
+    timeline.pixels_per_day = 8.0
+    timeline._relayout()
+    start, end = timeline.x_of(dt.date(2021, 5, 1)), timeline.x_of(dt.date(2021, 5, 31))
+    timeline.centerOn((start + end) / 2, 100)
+    qtbot.wait(50)
+    for lane in timeline._lanes:  # Qt paints an item whole at its first update once shown
+        lane.update(QRectF(start, lane.top, 1, LANE_HEIGHT))
+    qtbot.waitUntil(lambda: bool(painted))
+    qtbot.wait(30)
+    painted.clear()
+    document = next(e for e in window.service.document(REF)["entries"] if e["id"] == "e19")
+    assert document["date"] == "2021-05"
+    day = {**document, "date": "2021-05-01"}
+    window.ops.change(lambda: window.service.edit_entry(REF, "e19", day))
+    qtbot.waitUntil(lambda: bool(painted))
+    qtbot.wait(50)
+    assert max(area.right() for area in painted) >= end  # the old line painted over

@@ -103,3 +103,10 @@ def test_a_relationship_keeps_its_name_when_the_timeline_is_panned(
     top = timeline.mapFromScene(QPointF(0, timeline._relationship_rows[0][0])).y()
     width = int(timeline.label_width) - 10
     assert _inked(image, QRect(2, top + 4, width, int(RELATIONSHIP_ROW) - 8)) > 20
+
+
+def test_a_closed_case_leaves_no_relationship_names_behind(window: MainWindow) -> None:
+    timeline = window.timeline
+    assert timeline._relationship_rows  # Sara & Dean
+    window.case_view.clear()  # as when the case is closed
+    assert timeline._relationship_rows == []

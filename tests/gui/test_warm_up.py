@@ -7,6 +7,7 @@ import gc
 import json
 import subprocess
 import sys
+import weakref
 from typing import Any
 
 from PySide6.QtWidgets import QApplication
@@ -46,3 +47,25 @@ def test_the_warm_up_imports_the_store_then_primes_the_window_and_leaves_nothing
     qtbot.waitUntil(lambda: set(qapp.topLevelWidgets()) <= before)  # the shell is gone
     assert {widget for widget in qapp.topLevelWidgets() if widget.isVisible()} <= shown
     assert written == []  # nothing of the window's layout saved from the throwaway shell
+
+
+class _Node:
+    other: _Node
+
+
+def test_a_warm_up_that_ends_after_a_window_opened_sets_nothing_aside(
+    qtbot: Any, qapp: QApplication, window: Any, request: Any
+) -> None:
+    """`--demo` opens the window before the event loop runs, so the warm-up ends after it: what
+    the window holds must stay within the cycle collector's reach."""
+    request.addfinalizer(gc.unfreeze)
+    first, second = _Node(), _Node()
+    first.other, second.other = second, first  # a cycle, as Qt wrappers and closures make
+    window.held = first
+    gone = weakref.ref(first)
+    del first, second
+    warming = warm_up(qapp)
+    qtbot.waitUntil(lambda: warming.done, timeout=30_000)
+    del window.held
+    gc.collect()
+    assert gone() is None

@@ -107,6 +107,7 @@ class TimelineView(QGraphicsView):
         self.selected = selected if keep_view else None
         self.scene().clear()
         self._lanes = []
+        self._relationship_rows = []  # (drawn over the view: another family's must not stay)
         if case is None or not case.entries:
             self._show_future_note(0)
             return
@@ -213,12 +214,14 @@ class TimelineView(QGraphicsView):
             return
         lanes = {lane.person: lane for lane in self._lanes}
         touched: set[Lane] = set()
-        spots: list[tuple[Lane, float]] = []  # where a marker was or now is: redrawn
+        spots: list[tuple[Lane, QRectF]] = []  # where a marker was or now is: redrawn
         for lane in self._lanes:
             kept = [e for e in lane.entries if e.id not in moved]
             if len(kept) != len(lane.entries):
                 spots += [
-                    (lane, x) for e, x in zip(lane.entries, lane.xs, strict=True) if e.id in moved
+                    (lane, self._drawn_at(lane, e, x))
+                    for e, x in zip(lane.entries, lane.xs, strict=True)
+                    if e.id in moved
                 ]
                 lane.entries = kept
                 touched.add(lane)
@@ -231,14 +234,25 @@ class TimelineView(QGraphicsView):
         for lane in touched:
             lane.layout()
             spots += [
-                (lane, x) for e, x in zip(lane.entries, lane.xs, strict=True) if e.id in moved
+                (lane, self._drawn_at(lane, e, x))
+                for e, x in zip(lane.entries, lane.xs, strict=True)
+                if e.id in moved
             ]
         previous = [old.entry_by_id.get(e) for e in moved]
         if any(e is not None and e.kind in RELATIONSHIP_ENTRY_KINDS for e in (*changed, *previous)):
             self._relayout()  # relationship bars follow these entries
             return
-        for lane, x in spots:  # only the markers that moved or changed are painted again
-            lane.update(QRectF(x - 4 * MARKER, lane.top, 8 * MARKER, LANE_HEIGHT))
+        for lane, area in spots:  # only the markers that moved or changed are painted again
+            lane.update(area)
+
+    def _drawn_at(self, lane: Lane, entry: EntryRecord, x: float) -> QRectF:
+        """Where an entry's marker is painted in its lane, with the line of its span when its
+        date is a range ("May 2021" reaches to the month's end)."""
+        latest = entry.date.latest
+        end = x
+        if latest not in (entry.date.earliest, dt.date.max):
+            end = max(x, self.x_of(min(latest, self.end)))
+        return QRectF(x - 4 * MARKER, lane.top, end - x + 8 * MARKER, LANE_HEIGHT)
 
     def _on_axis(self, entry: EntryRecord) -> bool:
         earliest, latest = entry.date.earliest, entry.date.latest
