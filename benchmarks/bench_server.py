@@ -199,19 +199,19 @@ def load(
 
 def statement_ms(cluster: Cluster) -> float:
     """Execution time of every statement the practitioners sent since the reset (ms)."""
-    with psycopg.connect(cluster.url("bench"), autocommit=True) as connection:
-        row = connection.execute(
-            "SELECT coalesce(sum(s.total_exec_time), 0) FROM pg_stat_statements s "
-            "JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname LIKE 'p__'"
-        ).fetchone()
-    return float(row[0]) if row else 0.0
+    return _practitioners_statements(cluster, "total_exec_time")
 
 
 def statement_calls(cluster: Cluster) -> float:
     """Statements the practitioners sent since the reset, BEGIN and COMMIT included."""
+    return _practitioners_statements(cluster, "calls")
+
+
+def _practitioners_statements(cluster: Cluster, column: str) -> float:
+    """The sum of a pg_stat_statements column over the practitioners' statements."""
     with psycopg.connect(cluster.url("bench"), autocommit=True) as connection:
         row = connection.execute(
-            "SELECT coalesce(sum(s.calls), 0) FROM pg_stat_statements s "
+            f"SELECT coalesce(sum(s.{column}), 0) FROM pg_stat_statements s "  # our own names
             "JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname LIKE 'p__'"
         ).fetchone()
     return float(row[0]) if row else 0.0
