@@ -105,13 +105,22 @@ def snapshot_case_file(session: Session, reference: str) -> Snapshot | None:
     return {"document": document, "numbers": numbers}
 
 
+def _restored_to_nothing(session: Session, table: Any, row: Any, state: Snapshot | None) -> bool:
+    """Whether the object is restored to not being there (`state` None): its row, if any, is
+    then deleted."""
+    if state is not None:
+        return False
+    if row is not None:
+        session.execute(delete(table).where(col(table.id) == row.id))
+    return True
+
+
 def restore_person(session: Session, case: Case, key: str, state: Snapshot | None) -> None:
     session_memo.forget(session)  # the case's person ids
     row = _one(session, Person, pk(case), key)
-    if state is None:
-        if row is not None:
-            session.execute(delete(Person).where(col(Person.id) == row.id))
+    if _restored_to_nothing(session, Person, row, state):
         return
+    assert state is not None
     doc = state["doc"]
     if row is None:
         row = Person(
@@ -129,10 +138,9 @@ def restore_person(session: Session, case: Case, key: str, state: Snapshot | Non
 def restore_relationship(session: Session, case: Case, key: str, state: Snapshot | None) -> None:
     session_memo.forget(session)  # the case's relationship ids
     row = _one(session, Relationship, pk(case), key)
-    if state is None:
-        if row is not None:
-            session.execute(delete(Relationship).where(col(Relationship.id) == row.id))
+    if _restored_to_nothing(session, Relationship, row, state):
         return
+    assert state is not None
     doc = state["doc"]
     people = person_ids(session, pk(case))
     values = {
@@ -152,11 +160,10 @@ def restore_relationship(session: Session, case: Case, key: str, state: Snapshot
 
 def restore_entry(session: Session, case: Case, key: str, state: Snapshot | None) -> None:
     row = _one(session, Entry, pk(case), key)
-    if state is None:
-        if row is not None:
-            session.execute(delete(Entry).where(col(Entry.id) == row.id))
-            session_memo.memo(session)["entry", pk(case), key] = None
+    if _restored_to_nothing(session, Entry, row, state):
+        session_memo.memo(session)["entry", pk(case), key] = None
         return
+    assert state is not None
     # The entry's persons and tags rows are derived from its document: kept as they are when
     # the document names the same ones (most edits change only the text).
     children = row is None or any(
