@@ -53,6 +53,13 @@ def service(workspace: Any) -> Any:
     return Service(workspace, "Test Worker")
 
 
+@pytest.fixture
+def case(service: Any) -> Any:
+    """The service with the minimal case (TS-2024-0001) imported."""
+    service.import_case(minimal_case())
+    return service
+
+
 def minimal_case(reference: str = "TS-2024-0001") -> dict[str, Any]:
     """A small valid case file: a mother, a child, a partner and two entries."""
     return copy.deepcopy(

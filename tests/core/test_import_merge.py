@@ -13,7 +13,6 @@ from chronology_app.core.errors import InvalidInput
 from chronology_app.core.model.tables import AuditRecord
 from chronology_app.core.tables_import import plan
 from chronology_app.core.tables_import.duplicates import DuplicateFinder
-from tests.conftest import minimal_case
 
 CSV = (
     "Date,Event,Source\n"
@@ -21,12 +20,6 @@ CSV = (
     "02/06/2021,Ann seen at GP surgery,Health\n"
     "2021-06-01,Ann and Cal seen by neighbour arguing,\n"  # loosely alike, same people
 )
-
-
-@pytest.fixture
-def case(service: Any) -> Any:
-    service.import_case(minimal_case())
-    return service
 
 
 def prepared(tmp_path: Path, service: Any, text: str = CSV) -> plan.ImportPlan:

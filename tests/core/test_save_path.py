@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from chronology_app.core.errors import Conflict, InvalidInput
 from chronology_app.core.model.tables import Entry, EntryPerson, EntryTag
-from tests.conftest import minimal_case
 
 REF = "TS-2024-0001"
 
@@ -19,12 +18,6 @@ REF = "TS-2024-0001"
 def workspace(backend_workspace: Any) -> Any:
     """Every test here runs on an encrypted file and on a team server (PostgreSQL)."""
     return backend_workspace
-
-
-@pytest.fixture
-def case(service: Any) -> Any:
-    service.import_case(minimal_case())
-    return service
 
 
 def stored_links(workspace: Any, key: str) -> tuple[list[tuple[int, str]], list[str]]:

@@ -39,12 +39,6 @@ def workspace(backend_workspace: Any) -> Any:
     return backend_workspace
 
 
-@pytest.fixture
-def case(service: Any) -> Any:
-    service.import_case(minimal_case())
-    return service
-
-
 def test_create_case_then_add_people_and_entries(service: Any) -> None:
     service.create_case({"reference": "NW-1", "title": "Family N", "local_authority": "Leeds"})
     added = service.add_person("NW-1", {"name": "Nia N", "roles": ["parent"]})

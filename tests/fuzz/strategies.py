@@ -24,6 +24,7 @@ from chronology_app.core.errors import ChronologyError
 from chronology_app.core.model.tables import SQLModel
 from chronology_app.core.service import Service
 from chronology_app.core.settings import parse_settings
+from chronology_app.core.store.rows import SPEC_TOP_LEVEL
 from tests.conftest import EXAMPLES, minimal_case
 
 BUNDLE_PASSPHRASE = "fuzzing bundle passphrase"
@@ -68,13 +69,7 @@ ODD_TEXT = [
 ]
 ODD_NUMBERS = [0, -1, 1, 2**31, 2**63, -(2**63) - 1, 2**64, 10**30, 1.5, -0.0, 1e308]
 KEYS = [
-    "format",
-    "version",
-    "case",
-    "persons",
-    "relationships",
-    "entries",
-    "flag_reviews",
+    *SPEC_TOP_LEVEL,
     "id",
     "reference",
     "title",
