@@ -48,6 +48,7 @@ from chronology_app.gui.views.timeline_lanes import (
     lane_key,
     lane_order,
     relationship_periods,
+    span_end,
 )
 from chronology_app.gui.views.timeline_marks import marker_tooltip
 
@@ -248,10 +249,8 @@ class TimelineView(QGraphicsView):
     def _drawn_at(self, lane: Lane, entry: EntryRecord, x: float) -> QRectF:
         """Where an entry's marker is painted in its lane, with the line of its span when its
         date is a range ("May 2021" reaches to the month's end)."""
-        latest = entry.date.latest
-        end = x
-        if latest not in (entry.date.earliest, dt.date.max):
-            end = max(x, self.x_of(min(latest, self.end)))
+        last = span_end(entry, self.end)
+        end = x if last is None else max(x, self.x_of(last))
         return QRectF(x - 4 * MARKER, lane.top, end - x + 8 * MARKER, LANE_HEIGHT)
 
     def _on_axis(self, entry: EntryRecord) -> bool:

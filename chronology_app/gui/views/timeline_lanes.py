@@ -71,6 +71,15 @@ def relationship_periods(case: CaseData, start: dt.date, end: dt.date) -> list[P
     return periods
 
 
+def span_end(entry: EntryRecord, axis_end: dt.date) -> dt.date | None:
+    """Where the line of a range entry's span ends ("May 2021" reaches to the month's end,
+    never past the axis); None for a single day or an open end."""
+    latest = entry.date.latest
+    if latest in (entry.date.earliest, dt.date.max):
+        return None
+    return min(latest, axis_end)
+
+
 def lane_key(entry: EntryRecord) -> tuple[Any, ...]:
     """A lane's order: the chronology's (so a case's entries, already in it, need no sort)."""
     return entry.sort_key
@@ -137,10 +146,10 @@ class Lane(QGraphicsItem):
                 fill = colour if not entry.restricted else mix(colour, colours.base, 0.45)
                 look = looks[kind] = (colour, QPen(colour, 1), QBrush(fill))
             colour, outline, brush = look
-            if entry.date.latest not in (entry.date.earliest, dt.date.max):
+            end = span_end(entry, self.timeline.end)
+            if end is not None:
                 painter.setPen(QPen(colour, 2 if colours.strong else 1))
-                latest = min(entry.date.latest, self.timeline.end)
-                painter.drawLine(QPointF(x, middle), QPointF(self.timeline.x_of(latest), middle))
+                painter.drawLine(QPointF(x, middle), QPointF(self.timeline.x_of(end), middle))
             if x < left:
                 continue  # only its span (drawn above) can reach the part to paint
             if entry.id in flagged:
