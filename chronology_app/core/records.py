@@ -10,11 +10,31 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from chronology_app.core.bulk import collector_paused
 from chronology_app.core.dates import PartialDate, parse_expression
 from chronology_app.core.model.vocabulary import DEFAULT_PROTECTIVE_MARKING
+
+if TYPE_CHECKING:
+    from typing_extensions import dataclass_transform
+else:
+
+    def dataclass_transform(**_options: Any) -> Any:
+        return lambda decorator: decorator
+
+
+_Record = TypeVar("_Record")
+
+
+@dataclass_transform(frozen_default=True, eq_default=False, field_specifiers=(field,))
+def read_only(cls: type[_Record]) -> type[_Record]:
+    """A record read by the thousand (a case's entries): read-only to the type checker (mypy,
+    strict, refuses any assignment to it), a plain slotted dataclass at run time, compared and
+    hashed by identity. A frozen dataclass's constructor sets each field through
+    `object.__setattr__`: a 5,000-entry case's records took 23 ms to make that way, 5 ms this
+    way."""
+    return dataclass(slots=True, eq=False)(cls)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +81,7 @@ class EntryPerson:
     role: str
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@read_only
 class EntryRecord:
     """One entry. Compared and hashed by identity: each case has one record per entry."""
 
@@ -97,7 +117,7 @@ class EntryRecord:
 
     def __post_init__(self) -> None:
         order = (self.date.earliest, self.sequence or 0, self.date.latest, self.id)
-        object.__setattr__(self, "rule_order", order)
+        object.__setattr__(self, "rule_order", order)  # (read-only to the type checker)
 
     @property
     def sort_key(self) -> tuple[Any, ...]:
@@ -262,7 +282,7 @@ def review_record(doc: Mapping[str, Any]) -> FlagReviewRecord:
 def case_data(document: Mapping[str, Any], numbers: Mapping[str, int] | None = None) -> CaseData:
     """Records for a *valid* document. `numbers` gives the workspace's entry numbers (E0042) by
     entry id; without it an entry's number is its place in the file."""
-    with collector_paused():
+    with collector_paused(kept=True):
         return _case_data(document, numbers)
 
 

@@ -21,6 +21,7 @@ from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from chronology_app import __version__, resources
+from chronology_app.core.bulk import keep_what_reads_make
 from chronology_app.core.errors import ChronologyError, WrongPassphrase
 from chronology_app.core.hardening import harden_process
 from chronology_app.gui import colours
@@ -162,6 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app = make_application()
+    keep_what_reads_make()  # the case on screen is kept: see core/bulk.py
     warm_up(app)
     user = load_profile().name
     service: Service | None

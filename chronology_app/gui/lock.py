@@ -1,5 +1,8 @@
 """The lock: after an idle time, or on "Hide now", everything is hidden behind a passphrase.
 
+The same watch on the user's input finds the quiet moments for the cycle collector's full walk
+(core/bulk.collect_set_aside): a minute after the last input, and when the window locks.
+
 The main window's pages sit in a stack; locking shows the lock screen instead, hides the docks,
 turns off every action but Quit, and covers any open dialog with a lock screen of its own (so
 what was typed in it is kept). The passphrase is checked by the service; nothing is kept.
@@ -21,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chronology_app.core.bulk import collect_set_aside
 from chronology_app.core.errors import ChronologyError
 from chronology_app.core.service import Service
 from chronology_app.gui import stored_settings
@@ -29,6 +33,7 @@ from chronology_app.gui.widgets.lock_screen import LockScreen
 log = logging.getLogger(__name__)
 IDLE_KEY = stored_settings.IDLE_KEY
 DEFAULT_IDLE_MINUTES = stored_settings.IDLE_DEFAULT
+QUIET_MS = 60_000  # no input for this long: a quiet moment for the collector
 INPUT_EVENTS = frozenset(
     {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel}
 )
@@ -74,6 +79,11 @@ class Locker(QObject):
         self.set_idle_minutes(minutes)
         self.idle.timeout.connect(self.lock)
         self.idle.start()
+        self.quiet = QTimer(self)
+        self.quiet.setSingleShot(True)
+        self.quiet.setInterval(QUIET_MS)
+        self.quiet.timeout.connect(lambda: collect_set_aside())
+        self.quiet.start()
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
@@ -86,6 +96,7 @@ class Locker(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in INPUT_EVENTS and not self.is_locked():
             self.idle.start()
+            self.quiet.start()
         return False
 
     def is_locked(self) -> bool:
@@ -108,6 +119,8 @@ class Locker(QObject):
         self.window.statusBar().clearMessage()
         self.screen.reset()
         log.info("workspace locked")
+        self.quiet.stop()
+        collect_set_aside()
 
     def _cover_dialogs(self) -> None:
         """An open dialog (an entry being edited, a message) is covered by a lock screen of

@@ -4,13 +4,18 @@ after an error."""
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from chronology_app.core.bulk import collector_paused
+
+ROOT = str(Path(__file__).resolve().parents[2])  # this checkout's package, not another
 
 
 @pytest.fixture(autouse=True)
@@ -60,8 +65,6 @@ def test_many_threads_reading_at_once_never_leave_collection_off() -> None:
 
 def test_what_startup_made_is_set_aside_and_what_comes_after_is_still_collected() -> None:
     # In a process of its own: freezing is for the life of a process.
-    import subprocess
-
     script = (
         "import gc\n"
         "import chronology_app.core.service\n"
@@ -73,15 +76,57 @@ def test_what_startup_made_is_set_aside_and_what_comes_after_is_still_collected(
         "del cycle\n"
         "assert gc.collect() >= 1\n"
     )
-    import os
-    from pathlib import Path
-
-    root = str(Path(__file__).resolve().parents[2])  # this checkout's package, not another
     done = subprocess.run(
         [sys.executable, "-c", script],
         check=False,
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": root},
+        env={**os.environ, "PYTHONPATH": ROOT},
     )
     assert done.returncode == 0, done.stderr
+
+
+# A process that keeps what its reads make (the desktop app): each case below is read in a
+# process of its own, since setting objects aside is for the life of a process.
+KEEPING = """
+import gc
+from chronology_app.core import bulk, casefile, records
+document = casefile.read(FILE)
+KEEP
+gc.collect()
+before = gc.get_freeze_count()
+cycle = []
+cycle.append(cycle)  # garbage made before the read, left for the collector
+del cycle
+case = records.case_data(document)
+kept = gc.get_freeze_count() - before
+print(kept, len(case.entries), bulk.collect_set_aside())
+"""
+
+
+FAMILY_B = Path(__file__).resolve().parents[1] / "fixtures" / "examples" / "family-b.json"
+
+
+def _run(script: str) -> list[int]:
+    done = subprocess.run(
+        [sys.executable, "-c", script.replace("FILE", repr(str(FAMILY_B)))],
+        check=False,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": ROOT},
+    )
+    assert done.returncode == 0, done.stderr
+    return [int(word) for word in done.stdout.split()]
+
+
+def test_a_keeping_process_sets_a_reads_records_aside_and_collects_them_when_idle() -> None:
+    kept, entries, freed = _run(KEEPING.replace("KEEP", "bulk.keep_what_reads_make()"))
+    assert entries > 0
+    assert kept >= entries  # every entry record is out of the collector's walks
+    assert freed >= 1  # the idle collection still finds the garbage set aside with them
+
+
+def test_a_process_that_does_not_keep_sets_nothing_aside() -> None:
+    kept, entries, freed = _run(KEEPING.replace("KEEP", ""))
+    assert entries > 0
+    assert (kept, freed) == (0, 0)  # the command line and the tests: the collector as usual

@@ -62,6 +62,24 @@ def test_the_idle_time_given_is_kept_within_the_limits(qtbot: Any, service: Serv
     assert not window.safety_notice.isVisibleTo(window)
 
 
+def test_the_collectors_full_walk_waits_for_a_quiet_minute_or_the_lock(
+    qtbot: Any, service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chronology_app.gui import lock
+
+    walks: list[bool] = []
+    monkeypatch.setattr(lock, "collect_set_aside", lambda: walks.append(True) or 0)
+    window = MainWindow(service, idle_minutes=60)
+    qtbot.addWidget(window)
+    quiet = window.locker.quiet
+    assert quiet.isActive() and quiet.interval() == lock.QUIET_MS == 60_000
+    assert not walks  # nothing while the user works
+    quiet.start(1)  # as if a minute had passed with no input
+    qtbot.waitUntil(lambda: len(walks) == 1)
+    window.locker.lock()  # the user has walked away: a quiet moment too
+    assert len(walks) == 2 and not quiet.isActive()
+
+
 def test_a_backup_problem_is_shown_in_the_status_bar(qtbot: Any, service: Service) -> None:
     service.workspace.backup_problem = "Could not back up test.chronology: the disk is full."
     window = MainWindow(service, idle_minutes=60)
