@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +39,10 @@ from chronology_app.gui.warm_up import warm_up
 
 if TYPE_CHECKING:
     from chronology_app.core.service import Service
+    from chronology_app.gui.main_window import MainWindow
+
+    # A workspace open, with the window made while it opened (None: made when shown).
+    Opened = tuple[Service, MainWindow | None]
 
 log = logging.getLogger(__name__)
 
@@ -102,14 +107,46 @@ def ask_passphrase(path: Path, user: str) -> Service | None:
     return opened[0] if dialog.exec() and opened else None
 
 
-def choose_workspace(user: str) -> Service | None:
+def open_in_window(
+    choice: Choice, user: str, idle_minutes: int | None = None
+) -> tuple[Service, MainWindow]:
+    """Open the chosen workspace and make its main window at the same time: the workspace
+    opens on a thread of its own while the window is made on the GUI thread. Nearly all of
+    opening is the key derivation, which runs in SQLCipher's C code without Python's lock, so
+    the window costs the user no time of its own. If the workspace does not open (a wrong
+    passphrase, a file that is not a workspace), the window is thrown away unshown and the
+    error raised here, as `open_choice` raises it."""
+    from chronology_app.gui.main_window import MainWindow
+
+    opened: list[Service] = []
+    failed: list[BaseException] = []
+
+    def opening() -> None:
+        try:
+            opened.append(open_choice(choice, user))
+        except BaseException as error:  # (raised again on the GUI thread, below)
+            failed.append(error)
+
+    thread = threading.Thread(target=opening, name="open the workspace", daemon=True)
+    thread.start()
+    window = MainWindow(idle_minutes=idle_minutes, name=choice.path.name)
+    thread.join()
+    if failed:
+        window.close()
+        window.deleteLater()
+        raise failed[0]
+    window.attach(opened[0])
+    return opened[0], window
+
+
+def choose_workspace(user: str) -> Opened | None:
     """The welcome screen, until a workspace opens or the user leaves (None)."""
     while True:
         welcome = WelcomeDialog()
         if not welcome.exec() or welcome.result_choice is None:
             return None
         try:
-            return open_choice(welcome.result_choice, user)
+            return open_in_window(welcome.result_choice, user)
         except WrongPassphrase as error:
             QMessageBox.warning(None, "Chronology", str(error))
 
@@ -166,36 +203,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     keep_what_reads_make()  # the case on screen is kept: see core/bulk.py
     warm_up(app)
     user = load_profile().name
-    service: Service | None
+    opened: Opened | None
     try:
         if args.demo:
             path = Path(args.workspace) if args.workspace else default_demo_path()
-            service = open_demo(path, user)
+            opened = (open_demo(path, user), None)
         elif args.workspace:
             service = ask_passphrase(Path(args.workspace), user)
+            opened = (service, None) if service is not None else None
         else:
-            service = choose_workspace(user)
+            opened = choose_workspace(user)
     except ChronologyError as error:
         QMessageBox.warning(None, "Chronology", str(error))
         return 1
     code = 0
-    while service is not None:
-        code, back_to_welcome, restored = run_window(app, service)
+    while opened is not None:
+        code, back_to_welcome, restored = run_window(app, *opened)
         if restored is not None:
-            service = restored  # a backup restored: carry on in it
+            opened = (restored, None)  # a backup restored: carry on in it
         else:
-            service = choose_workspace(load_profile().name) if back_to_welcome else None
+            opened = choose_workspace(load_profile().name) if back_to_welcome else None
     return code
 
 
-def run_window(app: QApplication, service: Service) -> tuple[int, bool, Service | None]:
-    """Show the main window on `service` until it closes. Returns the exit code, whether the
-    user closed the workspace to go back to the welcome screen, and a restored workspace to
-    carry on in."""
+def run_window(
+    app: QApplication, service: Service, window: MainWindow | None = None
+) -> tuple[int, bool, Service | None]:
+    """Show the main window on `service` (made already, or now) until it closes. Returns the
+    exit code, whether the user closed the workspace to go back to the welcome screen, and a
+    restored workspace to carry on in."""
     from chronology_app.gui.main_window import MainWindow
 
     remember_workspace(service.workspace.path)
-    window = MainWindow(service)
+    if window is None:
+        window = MainWindow(service)
     window.show()
     cases = service.cases()
     if cases:

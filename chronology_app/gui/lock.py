@@ -82,7 +82,7 @@ class Locker(QObject):
         self.quiet = QTimer(self)
         self.quiet.setSingleShot(True)
         self.quiet.setInterval(QUIET_MS)
-        self.quiet.timeout.connect(lambda: collect_set_aside())
+        self.quiet.timeout.connect(self._quiet_moment)
         self.quiet.start()
         app = QApplication.instance()
         if app is not None:
@@ -98,6 +98,9 @@ class Locker(QObject):
             self.idle.start()
             self.quiet.start()
         return False
+
+    def _quiet_moment(self) -> None:
+        collect_set_aside()
 
     def is_locked(self) -> bool:
         return self.stack.currentWidget() is self.screen
@@ -120,7 +123,7 @@ class Locker(QObject):
         self.screen.reset()
         log.info("workspace locked")
         self.quiet.stop()
-        collect_set_aside()
+        self._quiet_moment()
 
     def _cover_dialogs(self) -> None:
         """An open dialog (an entry being edited, a message) is covered by a lock screen of

@@ -82,9 +82,13 @@ def prime() -> None:
 class MainWindow(QMainWindow):
     workspace_closed = Signal()  # File → Close workspace: back to the welcome screen
 
-    def __init__(self, service: Service, idle_minutes: int | None = None) -> None:
+    def __init__(
+        self, service: Service | None = None, idle_minutes: int | None = None, name: str = ""
+    ) -> None:
+        """The window on `service`; or, without one, the window made while the workspace
+        called `name` opens (app.open_in_window), given its service by `attach`."""
         super().__init__()
-        self.service = service
+        self.service = cast(Service, service)  # (set by `attach` when made before it)
         self.closing_workspace = False
         self.next_service: Service | None = None  # a restored workspace to carry on in
         # The records of cases opened in this session, kept up to date from each change, so
@@ -92,7 +96,7 @@ class MainWindow(QMainWindow):
         self._cases: dict[str, CaseData] = {}
         self._reviewed = ""
         self._imported = ""  # "143 entries imported and selected. ", until the next change
-        self.setWindowTitle(f"Chronology: {service.workspace.path.name}")
+        self.setWindowTitle(f"Chronology: {name}")
         fit_on_screen(self, 1280, 800)
         self.ops = Operations(self)
         self.ops.changed.connect(self._on_changed)
@@ -107,7 +111,7 @@ class MainWindow(QMainWindow):
         self._build()
         self.locker = Locker(
             self,
-            service,
+            self.service,
             self.stack,
             [self.cases_dock, self.flags_dock],
             self.actions_.all,
@@ -117,6 +121,16 @@ class MainWindow(QMainWindow):
         )
         wire_actions(self, self.actions_)
         self._restore_layout()
+        if service is not None:
+            self.attach(service)
+
+    def attach(self, service: Service) -> None:
+        """Show the workspace now open: its cases, what opening it found, who is working."""
+        self.service = self.case_index.service = self.case_view.service = service
+        self.locker.service = service
+        self.setWindowTitle(f"Chronology: {service.workspace.path.name}")
+        self.profile = Profile(service.user, load_profile().role)
+        self.user_label.setText(f"{self.profile.name} · {self.profile.role_label}")
         self._show_safety_notes([*service.workspace.notes(), stored_settings.idle_minutes()[1]])
         self._load_cases()
         self.update_actions()
@@ -170,8 +184,7 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel()
         self.user_label.setAccessibleName("Who is working")
         self.statusBar().addPermanentWidget(self.user_label)
-        self.profile = Profile(self.service.user, load_profile().role)
-        self.user_label.setText(f"{self.profile.name} · {self.profile.role_label}")
+        self.profile = Profile("", "practitioner")  # until `attach`
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)

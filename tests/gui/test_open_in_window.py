@@ -1,0 +1,99 @@
+"""Opening a workspace from the welcome screen: the workspace opens on a thread of its own
+while the main window is made (gui/app.py `open_in_window`); a workspace that does not open
+leaves no window behind and is not touched."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from chronology_app.core.errors import WrongPassphrase
+from chronology_app.core.service import Service
+from chronology_app.gui import app as app_module
+from chronology_app.gui.dialogs.welcome import Choice
+from chronology_app.gui.main_window import MainWindow
+from tests.conftest import PASSPHRASE, minimal_case
+
+
+@pytest.fixture
+def saved(tmp_path: Path) -> Path:
+    """A workspace file holding the minimal case, closed."""
+    path = tmp_path / "team.chronology"
+    service = Service.create(path, PASSPHRASE, "Setter Up")
+    service.import_case(minimal_case())
+    service.close()
+    return path
+
+
+def _windows() -> list[MainWindow]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+
+
+def test_the_workspace_opens_on_its_own_thread_while_the_window_is_made(
+    qtbot: Any, saved: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: list[threading.Thread] = []
+    real_open = app_module.open_choice
+
+    def recording_open(choice: Choice, user: str) -> Service:
+        threads.append(threading.current_thread())
+        return real_open(choice, user)
+
+    monkeypatch.setattr(app_module, "open_choice", recording_open)
+    service, window = app_module.open_in_window(Choice(saved, PASSPHRASE), "Alice", 60)
+    qtbot.addWidget(window)
+    try:
+        assert threads and threads[0] is not threading.main_thread()
+        # Every part that asks the workspace for anything has it now.
+        assert window.service is service
+        assert window.case_view.service is service
+        assert window.case_index.service is service
+        assert window.locker.service is service
+        assert window.windowTitle() == "Chronology: team.chronology"
+        assert "Alice" in window.user_label.text()
+        assert not window.isVisible()  # shown by run_window, once it has its workspace
+        model = window.cases_panel.model
+        qtbot.waitUntil(lambda: model.rowCount() == 1)
+        assert model.record(0).reference == minimal_case()["case"]["reference"]
+        assert window.locker.check_passphrase(PASSPHRASE) is None
+    finally:
+        window.close()
+        service.close()
+
+
+def test_a_wrong_passphrase_leaves_no_window_and_the_file_as_it_was(
+    qtbot: Any, saved: Path
+) -> None:
+    before = saved.read_bytes()
+    windows = set(_windows())
+    with pytest.raises(WrongPassphrase, match=r"does not open team\.chronology"):
+        app_module.open_in_window(Choice(saved, "not the passphrase at all"), "Alice")
+    qtbot.waitUntil(lambda: set(_windows()) <= windows)  # the window made meanwhile is gone
+    assert saved.read_bytes() == before
+
+
+def test_the_welcome_screen_says_a_wrong_passphrase_and_asks_again(
+    qtbot: Any, saved: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """choose_workspace: the warning, then the welcome screen again (the user leaves it)."""
+    choices = [Choice(saved, "not the passphrase at all"), None]
+    warned: list[str] = []
+
+    class Welcome:
+        def __init__(self) -> None:
+            self.result_choice = choices.pop(0)
+
+        def exec(self) -> bool:
+            return self.result_choice is not None
+
+    monkeypatch.setattr(app_module, "WelcomeDialog", Welcome)
+    monkeypatch.setattr(
+        app_module.QMessageBox, "warning", lambda _parent, _title, text: warned.append(text)
+    )
+    assert app_module.choose_workspace("Alice") is None
+    assert len(warned) == 1 and "does not open team.chronology" in warned[0]
+    assert choices == []  # the welcome screen was shown again
