@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QFontDatabase, QIcon
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from chronology_app import __version__, resources
@@ -61,8 +61,6 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setApplicationName("Chronology")
     app.setApplicationVersion(__version__)
     app.setWindowIcon(QIcon(str(resources.resource_dir() / "icons" / "chronology.svg")))
-    for font in sorted((resources.resource_dir() / "fonts").glob("*.ttf")):
-        QFontDatabase.addApplicationFont(str(font))
     colours.follow_the_system()
     return app
 

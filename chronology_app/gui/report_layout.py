@@ -35,6 +35,7 @@ from chronology_app.core.reports.document import (
     Text,
     Tone,
 )
+from chronology_app.gui.fonts import register_fonts
 
 FAMILY = "DejaVu Sans"
 UNIT = 10.0  # the painter works in tenths of a point, so that font sizes are whole pixels
@@ -55,6 +56,7 @@ PAD_X, PAD_Y = 3.0, 2.5
 
 
 def font(size: float, bold: bool = False) -> QFont:
+    register_fonts()
     value = QFont(FAMILY)
     value.setPixelSize(max(1, round(size * UNIT)))
     value.setBold(bold)

@@ -10,7 +10,8 @@ before, it took Python's lock from the screen being made and shown.
 
 Then, on the GUI thread (PySide6 makes its Python types, and each Qt enum, as they are first
 used, which is not safe from two threads), a step at a time so that the screen stays
-responsive: the main window's modules are imported; every class of QtCore, QtGui and QtWidgets
+responsive: the app's own fonts are registered (gui/fonts.py); the main window's modules are
+imported; every class of QtCore, QtGui and QtWidgets
 is looked up once, so that PySide6 makes it and its enums now rather than when the first real
 window is shown and painted (the window's events reach Python, each of a new class); the main
 window's kinds of widget are made and painted once, offscreen, and thrown away
@@ -29,6 +30,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from chronology_app.core.bulk import set_aside_what_startup_made
+from chronology_app.gui.fonts import register_fonts
 
 STORE_MODULES = ("chronology_app.core.service", "sqlalchemy.dialects.sqlite")
 WINDOW_MODULES = ("chronology_app.gui.main_window",)
@@ -65,6 +67,7 @@ class WarmUp:
             step()
 
     def _gui_steps(self) -> Iterator[Callable[[], None]]:
+        yield register_fonts
         yield _import_window
         for module in QT_MODULES:
             names = dir(importlib.import_module(module))

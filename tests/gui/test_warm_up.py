@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
+from chronology_app.gui import fonts
 from chronology_app.gui.warm_up import STORE_MODULES, WINDOW_MODULES, warm_up
 
 WELCOME_ONLY = """
@@ -30,6 +31,34 @@ def test_the_welcome_screen_loads_no_database_layer_and_no_main_window() -> None
     assert json.loads(found.stdout) == []
 
 
+FONTS = """
+import os
+from chronology_app.gui import fonts
+from chronology_app.gui.app import make_application
+app = make_application()
+print(fonts._Registered.done)
+from chronology_app.gui.report_layout import font
+from PySide6.QtGui import QFontInfo
+drawn = QFontInfo(font(9.0)).family()
+print(fonts._Registered.done, drawn)
+"""
+
+
+def test_the_apps_fonts_wait_for_the_warm_up_or_the_first_report() -> None:
+    """Not read before the welcome screen; a report preview drawn before the warm-up ends
+    (`--demo` opens straight away) still draws with DejaVu Sans, as its PDF does."""
+    import os
+
+    found = subprocess.run(
+        [sys.executable, "-c", FONTS],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert found.stdout.split("\n")[:2] == ["False", "True DejaVu Sans"]
+
+
 def test_the_warm_up_imports_the_store_then_primes_the_window_and_leaves_nothing_behind(
     qtbot: Any, qapp: QApplication, monkeypatch: Any, request: Any
 ) -> None:
@@ -43,6 +72,7 @@ def test_the_warm_up_imports_the_store_then_primes_the_window_and_leaves_nothing
     warming = warm_up(qapp)
     qtbot.waitUntil(lambda: warming.done, timeout=20_000)
     assert all(name in sys.modules for name in (*STORE_MODULES, *WINDOW_MODULES))
+    assert fonts._Registered.done
     assert gc.get_freeze_count() > 10_000  # what start-up made, set aside from the collector
     qtbot.waitUntil(lambda: set(qapp.topLevelWidgets()) <= before)  # the shell is gone
     assert {widget for widget in qapp.topLevelWidgets() if widget.isVisible()} <= shown
