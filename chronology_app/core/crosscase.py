@@ -12,8 +12,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from chronology_app.core.bulk import collector_paused
 from chronology_app.core.dates import PartialDate, parse_expression
@@ -138,44 +137,46 @@ def candidate(reference: str, person: PersonRecord) -> Candidate | None:
     )
 
 
-def candidate_from_doc(reference: str, doc: Mapping[str, Any]) -> Candidate | None:
-    """`candidate` straight from a stored person document (the fields person_record reads
-    for these, and no others: a team server sends only those)."""
-    if "professional" in (doc.get("roles") or ()):
-        return None
-    born = doc.get("date_of_birth")
-    person_id = doc["id"]
-    names = (doc["name"], *(doc.get("aliases") or ()))
-    date = parse_expression(born) if isinstance(born, str) else None
-    return Candidate(
-        (reference, person_id),
-        PersonRef(reference, person_id),
-        names,
-        forms_of(names),
-        date,
-        date is not None and date.is_exact,
-    )
-
-
 def suggest_from_store(
-    people: Mapping[int, tuple[str, Mapping[str, Any]]],
+    people: Mapping[int, tuple[str, str, tuple[str, ...], str | None]],
     pairs: Iterable[tuple[int, int]],
     decided: Iterable[str],
 ) -> list[MatchSuggestion]:
-    """`suggest_from_pairs` for the store's candidates (repository.match_candidates): each
-    person once by stored id (case reference, person document) and pairs of stored ids."""
+    """`suggest_among` for the store's candidates (repository.match_candidates): each person
+    once by stored id (case reference, person id, names, date of birth as written: no
+    professional among them) and pairs of stored ids."""
     with collector_paused():
-        made = {
-            stored: found
-            for stored, (reference, doc) in people.items()
-            if (found := candidate_from_doc(reference, doc)) is not None
-        }
-        ordered = sorted(made.values(), key=itemgetter(0))  # by order
-        position = {candidate.order: index for index, candidate in enumerate(ordered)}
-        at = {stored: position[found.order] for stored, found in made.items()}
+        dates: dict[str | None, PartialDate | None] = {None: None}  # a date read once
+        made: list[tuple[Candidate, int]] = []
+        for stored, (reference, person_id, names, born) in people.items():
+            if born not in dates:
+                dates[born] = parse_expression(born) if born is not None else None
+            date = dates[born]
+            order = (reference, person_id)
+            made.append(
+                (
+                    Candidate(
+                        order,
+                        PersonRef(reference, person_id),
+                        names,
+                        forms_of(names),
+                        date,
+                        date is not None and date.is_exact,
+                    ),
+                    stored,
+                )
+            )
+        made.sort(key=_by_order)
+        at = {stored: index for index, (_found, stored) in enumerate(made)}
         return suggest_among(
-            ordered, [(at[a], at[b]) for a, b in pairs if a in at and b in at], decided
+            [found for found, _stored in made],
+            [(at[a], at[b]) for a, b in pairs if a in at and b in at],
+            decided,
         )
+
+
+def _by_order(made: tuple[Candidate, int]) -> tuple[str, str]:
+    return made[0].order
 
 
 def suggest_from_pairs(
@@ -226,33 +227,41 @@ def suggest_among(
         lesser, greater = _plain(*parse_pair_key(pair))
         if lesser in position and greater in position:
             done.add(position[lesser] * width + position[greater])
+    # What the loop reads of each person, in lists (a supervisor's list checks 100,000 pairs).
+    case = [person.order[0] for person in people]
+    born = [person.date_of_birth for person in people]
+    earliest = [None if date is None else date.earliest for date in born]
+    latest = [None if date is None else date.latest for date in born]
+    exact = [person.exact_birth for person in people]
+    forms = [person.forms for person in people]
+    # Persons with the same names share a number: two sets of names are compared once (a
+    # common name is in many pairs).
+    numbered: dict[tuple[str, ...], int] = {}
+    names = [numbered.setdefault(person.names, len(numbered)) for person in people]
+    count = len(numbered)
+    compared: dict[int, NameMatch | None] = {}
     found: dict[int, MatchSuggestion] = {}  # by the pair's place in the order
-    # Two persons with the same names are compared once (a common name is in many pairs).
-    compared: dict[tuple[tuple[str, ...], tuple[str, ...]], NameMatch | None] = {}
     with collector_paused():
         for at_one, at_two in pairs:
             a, b = (at_one, at_two) if at_one < at_two else (at_two, at_one)
-            one, two = people[a], people[b]
             key = a * width + b
-            if one.order[0] == two.order[0] or key in found or key in done:
+            if case[a] == case[b] or key in found or key in done:
                 continue
-            # dates_of_birth(one.date_of_birth, two.date_of_birth), written out (100,000 calls)
-            born, other = one.date_of_birth, two.date_of_birth
-            if born is None or other is None:
+            # dates_of_birth(born[a], born[b]), written out
+            first, second = earliest[a], earliest[b]
+            if first is None or second is None:
                 dob = UNKNOWN
-            elif born.earliest > other.latest or other.earliest > born.latest:
+            elif first > latest[b] or second > latest[a]:  # type: ignore[operator]
                 continue
             else:
-                dob = SAME if one.exact_birth and born == other else COMPATIBLE
-            names = (one.names, two.names)
-            match = compared.get(names, _UNSEEN)
+                dob = SAME if exact[a] and born[a] == born[b] else COMPATIBLE
+            both = names[a] * count + names[b]
+            match = compared.get(both, _UNSEEN)
             if match is _UNSEEN:
-                match = compared[names] = compare_forms(one.forms, two.forms)
+                match = compared[both] = compare_forms(forms[a], forms[b])
             if match is None:
                 continue
-            why = f"{match.why}; dates of birth: {dob}"
-            if dob == UNKNOWN:
-                why += " (a missing date of birth is taken as compatible)"
+            one, two = people[a], people[b]
             found[key] = MatchSuggestion(
                 one.who,
                 two.who,
@@ -260,9 +269,17 @@ def suggest_among(
                 two.names[0],
                 match.name if match.exact else "",
                 dob,
-                why,
+                match.why + _WHY[dob],
             )
         return [found[key] for key in sorted(found)]
+
+
+# How the dates of birth are said after the names' reason.
+_WHY = {
+    SAME: f"; dates of birth: {SAME}",
+    COMPATIBLE: f"; dates of birth: {COMPATIBLE}",
+    UNKNOWN: f"; dates of birth: {UNKNOWN} (a missing date of birth is taken as compatible)",
+}
 
 
 def _plain(first: PersonRef, second: PersonRef) -> tuple[tuple[str, str], tuple[str, str]]:

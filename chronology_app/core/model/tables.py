@@ -49,6 +49,9 @@ class Person(SQLModel, table=True):
     key: str  # the id in the case file
     position: int
     name: str
+    # The document's date of birth as written (None when it has none): what cross-case
+    # suggestions read of a person, with the name and aliases, without decoding `doc`.
+    date_of_birth: str | None = None
     restricted: bool = False
     doc: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
 
@@ -207,10 +210,21 @@ class PersonNameKey(SQLModel, table=True):
     """The keys a person's names are filed under (core/name_matching.py: the normalised name,
     the sounds of its first and last words, their beginnings), worked out when the person is
     saved, so that cross-case suggestions are found by an indexed join, not by comparing every
-    person with every other."""
+    person with every other.
+
+    Beside each key, what the join blocks on, copied from the person whenever the person is
+    written (core/store/filing.py), so that the join reads this one table: the person's case,
+    the year, month and day their date of birth gives when it is a plain year, month or day
+    (all None for a missing or free-form one, which is compatible with any), and whether they
+    are a professional (never suggested)."""
 
     __tablename__ = "person_name_key"
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
     key: str = Field(index=True)
+    case_id: int
+    birth_year: int | None = None
+    birth_month: int | None = None
+    birth_day: int | None = None
+    professional: bool = False

@@ -35,8 +35,7 @@ from chronology_app.core.model.tables import (
     Relationship,
 )
 from chronology_app.core.model.vocabulary import FORMAT_NAME, FORMAT_VERSION
-from chronology_app.core.name_matching import name_keys
-from chronology_app.core.store import session_memo
+from chronology_app.core.store import filing, session_memo
 from chronology_app.core.store.rows import (
     SPEC_TOP_LEVEL,
     Snapshot,
@@ -80,6 +79,7 @@ def insert_document(
             "key": p["id"],
             "position": i,
             "name": p["name"],
+            "date_of_birth": filing.date_of_birth(p),
             "restricted": bool(p.get("restricted")),
             "doc": p,
         }
@@ -87,7 +87,7 @@ def insert_document(
     ]
     new_person_ids = _insert_returning(session, Person, person_rows)
     people = {p["id"]: row_id for p, row_id in zip(persons, new_person_ids, strict=True)}
-    _insert_aliases(session, list(zip(new_person_ids, persons, strict=True)))
+    _insert_aliases(session, case_id, list(zip(new_person_ids, persons, strict=True)))
 
     relationships = document.get("relationships") or []
     relationship_rows = [
@@ -217,8 +217,11 @@ def _insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
         session.connection().execute(insert(table.__table__), rows)
 
 
-def _insert_aliases(session: Session, persons: Iterable[tuple[int, Mapping[str, Any]]]) -> None:
-    """A person's aliases and name keys (both derived from the document)."""
+def _insert_aliases(
+    session: Session, case_id: int, persons: Iterable[tuple[int, Mapping[str, Any]]]
+) -> None:
+    """The aliases and name keys of persons of one case (both derived from the document; the
+    keys with what the cross-case join blocks on: core/store/filing.py)."""
     persons = list(persons)
     rows = [
         {"person_id": person_id, "alias": alias}
@@ -227,11 +230,7 @@ def _insert_aliases(session: Session, persons: Iterable[tuple[int, Mapping[str, 
     ]
     if rows:
         _insert(session, PersonAlias, rows)
-    keys = [
-        {"person_id": person_id, "key": key}
-        for person_id, doc in persons
-        for key in sorted(name_keys([doc["name"], *(doc.get("aliases") or ())]))
-    ]
+    keys = [row for person_id, doc in persons for row in filing.key_rows(person_id, case_id, doc)]
     if keys:
         _insert(session, PersonNameKey, keys)
 

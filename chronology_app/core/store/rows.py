@@ -25,6 +25,7 @@ from chronology_app.core.model.tables import (
     Case,
     Entry,
     Person,
+    PersonAlias,
     PersonNameKey,
     Relationship,
 )
@@ -138,39 +139,57 @@ def all_person_docs(session: Session) -> list[tuple[str, dict[str, Any]]]:
     return [(reference, doc) for reference, doc in session.execute(query)]
 
 
-def match_candidates(
-    session: Session,
-) -> tuple[dict[int, tuple[str, Mapping[str, Any]]], list[tuple[int, int]]]:
+# A person as cross-case suggestions read them: case reference, the person's id in the case,
+# their names (the name, then the aliases, in the document's order) and their date of birth as
+# written (None when the document has none).
+MatchPerson = tuple[str, str, tuple[str, ...], str | None]
+
+
+def match_candidates(session: Session) -> tuple[dict[int, MatchPerson], list[tuple[int, int]]]:
     """The candidates for cross-case suggestions, found by the key index: persons in different
-    cases filed under a shared name key, as pairs of stored ids, and each of those persons once
-    (stored id -> case reference, person document). On a team server, by the server
+    cases filed under a shared name key (professionals never), as pairs of stored ids, and
+    each of those persons once (stored id -> MatchPerson). On a team server, by the server
     (core/store/server_matching.py: by key and year of birth)."""
     if session.get_bind().dialect.name == "postgresql":
         from chronology_app.core.store.server_matching import match_candidates as on_server
 
         return on_server(session)
     first, second = aliased(PersonNameKey), aliased(PersonNameKey)
-    person_a, person_b = aliased(Person), aliased(Person)
     pairs = session.execute(
         select(col(first.person_id), col(second.person_id))
         .join(
             second,
             (col(second.key) == col(first.key)) & (col(second.person_id) > col(first.person_id)),
         )
-        .join(person_a, col(person_a.id) == col(first.person_id))
-        .join(person_b, col(person_b.id) == col(second.person_id))
-        .where(col(person_a.case_id) != col(person_b.case_id))
+        .where(
+            (col(first.case_id) != col(second.case_id))
+            & ~col(first.professional)
+            & ~col(second.professional)
+        )
         .distinct()
     ).all()
     wanted = {person_id for pair in pairs for person_id in pair}
-    people = {
-        person_id: (reference, doc)
-        for person_id, reference, doc in session.execute(
-            select(col(Person.id), col(Case.reference), col(Person.doc))
-            .join(Case, col(Case.id) == col(Person.case_id))
-            .where(col(Person.id).in_(wanted))
+    aliases: dict[int, list[str]] = {}
+    for person_id, alias in session.execute(
+        select(col(PersonAlias.person_id), col(PersonAlias.alias))
+        .where(col(PersonAlias.person_id).in_(wanted))
+        .order_by(col(PersonAlias.id))
+    ):
+        aliases.setdefault(person_id, []).append(alias)
+    people: dict[int, MatchPerson] = {}
+    for stored, reference, key, name, born in session.execute(
+        select(
+            col(Person.id),
+            col(Case.reference),
+            col(Person.key),
+            col(Person.name),
+            col(Person.date_of_birth),
         )
-    }
+        .join(Case, col(Case.id) == col(Person.case_id))
+        .where(col(Person.id).in_(wanted))
+    ):
+        assert stored is not None  # a stored row's id
+        people[stored] = (reference, key, (name, *aliases.get(stored, ())), born)
     return people, [(a, b) for a, b in pairs]
 
 

@@ -22,12 +22,10 @@ may read anyway.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from sqlalchemy.orm import Session
 
 from chronology_app.core.store import server_policies as policy
+from chronology_app.core.store.rows import MatchPerson
 
 DEFINER = policy.DEFINER
 # The plan wanted for 50,000 persons: hash joins in memory, no JIT compilation (which costs
@@ -37,33 +35,20 @@ TUNED = "SET jit = off SET work_mem = '64MB' SET enable_mergejoin = off"
 FUNCTIONS = f"""
 DROP FUNCTION IF EXISTS chronology_match_candidates();
 CREATE FUNCTION chronology_match_candidates()
-RETURNS TABLE (person_id integer, reference text, person_key text, name text, aliases json,
-               date_of_birth text, partners text)
+RETURNS TABLE (person_id integer, other_id integer, reference text, person_key text,
+               name text, aliases text[], date_of_birth text)
 LANGUAGE sql STABLE {DEFINER} {TUNED} AS $$
-    WITH person_read AS MATERIALIZED (
-        -- each document read once (json_to_record), and only what the matcher reads
-        SELECT p.id, p.case_id, d.id AS person_key, d.name, d.aliases,
-               CASE WHEN json_typeof(d.date_of_birth) = 'string'
-                    THEN d.date_of_birth #>> '{{}}' END AS dob
-        FROM person p, json_to_record(p.doc)
-            AS d(id text, name text, aliases json, date_of_birth json, roles text)
-        WHERE p.case_id IN (SELECT chronology_visible_cases())
-          -- professionals are never suggested
-          AND (d.roles IS NULL OR d.roles NOT LIKE '%"professional"%')
-    ),
-    dated AS (
-        SELECT r.id, r.case_id,
-               CASE WHEN r.dob ~ '^[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}})?)?$' THEN r.dob END AS dob
-        FROM person_read r
-    ),
+    WITH visible AS MATERIALIZED (SELECT chronology_visible_cases() AS id),
     filed AS MATERIALIZED (
-        SELECT k.key, d.id, d.case_id, left(d.dob, 4) AS born,
-               CASE WHEN length(d.dob) >= 7 THEN left(d.dob, 7) END AS month,
-               CASE WHEN length(d.dob) = 10 THEN d.dob END AS day
-        FROM dated d JOIN person_name_key k ON k.person_id = d.id
-        -- A two-word name's normalised key ("n:a b") is held only by names of those two
-        -- words, which share its sounds key ("p:") too: that join finds the pair already.
-        WHERE k.key NOT LIKE 'n:% %' OR k.key LIKE 'n:% % %'
+        -- the name keys with what the join blocks on beside them (core/store/filing.py):
+        -- one table, no document decoded; professionals are never suggested
+        SELECT k.person_id AS id, k.case_id, k.key, k.birth_year AS born,
+               k.birth_month AS month, k.birth_day AS day
+        FROM person_name_key k
+        WHERE k.case_id IN (SELECT v.id FROM visible v) AND NOT k.professional
+          -- A two-word name's normalised key ("n:a b") is held only by names of those two
+          -- words, which share its sounds key ("p:") too: that join finds the pair already.
+          AND (k.key NOT LIKE 'n:% %' OR k.key LIKE 'n:% % %')
     ),
     pair AS MATERIALIZED (
         SELECT a.id AS first_id, b.id AS second_id FROM filed a JOIN filed b
@@ -76,16 +61,16 @@ LANGUAGE sql STABLE {DEFINER} {TUNED} AS $$
             ON b.key = a.key AND b.id <> a.id AND b.case_id <> a.case_id
         WHERE a.born IS NULL
     ),
-    -- each person in a pair once, with the persons after them in the order of ids
-    partner AS (
-        SELECT ends.id, string_agg(ends.other::text, ',') AS ids
-        FROM (SELECT first_id AS id, second_id AS other FROM pair
-              UNION ALL SELECT second_id, NULL FROM pair) AS ends
-        GROUP BY ends.id
-    )
-    SELECT r.id, c.reference, r.person_key, r.name, r.aliases, r.dob, partner.ids
-    FROM partner JOIN person_read r ON r.id = partner.id
-    JOIN case_record c ON c.id = r.case_id
+    paired AS (SELECT first_id AS id FROM pair UNION SELECT second_id FROM pair)
+    -- the pairs, then each person in them once, with what the matcher reads
+    SELECT first_id, second_id, NULL, NULL, NULL, NULL, NULL FROM pair
+    UNION ALL
+    SELECT p.id, NULL, c.reference, p.key, p.name, alias.names, p.date_of_birth
+    FROM paired JOIN person p ON p.id = paired.id
+    JOIN case_record c ON c.id = p.case_id
+    LEFT JOIN LATERAL (SELECT array_agg(a.alias ORDER BY a.id) AS names
+                       FROM person_alias a WHERE a.person_id = p.id) alias ON true
+    WHERE p.case_id IN (SELECT v.id FROM visible v)
 $$;
 
 -- Cross-case matching over the whole authority. For each person of a case the caller can
@@ -196,28 +181,23 @@ def statements() -> list[str]:
     return done
 
 
-def match_candidates(
-    session: Session,
-) -> tuple[dict[int, tuple[str, Mapping[str, Any]]], list[tuple[int, int]]]:
+def match_candidates(session: Session) -> tuple[dict[int, MatchPerson], list[tuple[int, int]]]:
     """The candidates for suggestions, as repository.match_candidates gives them on a file:
-    pairs of stored person ids, and each of those persons once (case reference, document); a
-    document holds only what the matcher reads (crosscase.candidate_from_doc: professionals
-    are left out already), not the whole person. One statement (the definer function reads
-    each person once, with no row-level check a row), straight from the driver (100,000 rows
-    through the ORM's row objects cost a second)."""
+    pairs of stored person ids, and each of those persons once (rows.MatchPerson: what the
+    matcher reads; professionals are left out already). One statement (the definer function
+    reads the key table and the persons in a pair, with no row-level check a row), straight
+    from the driver (160,000 rows through the ORM's row objects cost a second)."""
     cursor = session.connection().connection.cursor()
     try:
         cursor.execute("SELECT * FROM chronology_match_candidates()")
         found = cursor.fetchall()
     finally:
         cursor.close()
-    people: dict[int, tuple[str, Mapping[str, Any]]] = {}
+    people: dict[int, MatchPerson] = {}
     pairs: list[tuple[int, int]] = []
-    for stored, reference, key, name, aliases, born, partners in found:
-        people[stored] = (
-            reference,
-            {"id": key, "name": name, "aliases": aliases, "date_of_birth": born},
-        )
-        if partners:
-            pairs += [(stored, int(other)) for other in partners.split(",")]
+    for stored, other, reference, key, name, aliases, born in found:
+        if other is not None:
+            pairs.append((stored, other))
+        else:
+            people[stored] = (reference, key, (name, *aliases) if aliases else (name,), born)
     return people, pairs

@@ -29,7 +29,7 @@ from chronology_app.core.model.tables import (
     PersonNameKey,
     Relationship,
 )
-from chronology_app.core.store import session_memo
+from chronology_app.core.store import filing, session_memo
 from chronology_app.core.store.documents import (
     _entry_values,
     _insert_aliases,
@@ -128,11 +128,12 @@ def restore_person(session: Session, case: Case, key: str, state: Snapshot | Non
         )
         session.add(row)
     row.position, row.name, row.doc = state["position"], doc["name"], doc
+    row.date_of_birth = filing.date_of_birth(doc)
     row.restricted = bool(doc.get("restricted"))
     session.flush()
     session.execute(delete(PersonAlias).where(col(PersonAlias.person_id) == row.id))
     session.execute(delete(PersonNameKey).where(col(PersonNameKey.person_id) == row.id))
-    _insert_aliases(session, [(row.id or 0, doc)])
+    _insert_aliases(session, pk(case), [(row.id or 0, doc)])
 
 
 def restore_relationship(session: Session, case: Case, key: str, state: Snapshot | None) -> None:

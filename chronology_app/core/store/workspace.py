@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The newest schema revision this version of the app writes. A test keeps it equal to the
 # Alembic head; comparing against it avoids importing Alembic on every start.
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0006"
 SUFFIX = ".chronology"
 
 
