@@ -22,6 +22,7 @@ from chronology_app.core.name_matching import (
     NameMatch,
     compare_forms,
     compare_names,
+    compare_one,
     forms_of,
     name_keys,
     normalise_name,
@@ -146,37 +147,19 @@ def suggest_from_store(
     once by stored id (case reference, person id, names, date of birth as written: no
     professional among them) and pairs of stored ids."""
     with collector_paused():
-        dates: dict[str | None, PartialDate | None] = {None: None}  # a date read once
-        made: list[tuple[Candidate, int]] = []
-        for stored, (reference, person_id, names, born) in people.items():
-            if born not in dates:
-                dates[born] = parse_expression(born) if born is not None else None
-            date = dates[born]
-            order = (reference, person_id)
-            made.append(
-                (
-                    Candidate(
-                        order,
-                        PersonRef(reference, person_id),
-                        names,
-                        forms_of(names),
-                        date,
-                        date is not None and date.is_exact,
-                    ),
-                    stored,
-                )
-            )
-        made.sort(key=_by_order)
-        at = {stored: index for index, (_found, stored) in enumerate(made)}
-        return suggest_among(
-            [found for found, _stored in made],
-            [(at[a], at[b]) for a, b in pairs if a in at and b in at],
+        rows = sorted(
+            ((reference, person_id), names, born, stored)
+            for stored, (reference, person_id, names, born) in people.items()
+        )
+        at = {row[3]: index for index, row in enumerate(rows)}
+        dates = {born: None if born is None else parse_expression(born) for *_, born, _ in rows}
+        return _check(
+            [row[0] for row in rows],
+            [row[1] for row in rows],
+            [dates[row[2]] for row in rows],
+            ((at[a], at[b]) for a, b in pairs if a in at and b in at),
             decided,
         )
-
-
-def _by_order(made: tuple[Candidate, int]) -> tuple[str, str]:
-    return made[0].order
 
 
 def suggest_from_pairs(
@@ -220,58 +203,87 @@ def suggest_among(
     """The check behind every suggestion, on a file or a server: of the candidate pairs (as
     positions in `people`, which holds each person once, in order), those in different cases
     that may be one person, in order, leaving out the decided ones."""
-    width = len(people)
-    position = {person.order: index for index, person in enumerate(people)}
-    done = set()
+    with collector_paused():
+        return _check(
+            [person.order for person in people],
+            [person.names for person in people],
+            [person.date_of_birth for person in people],
+            pairs,
+            decided,
+        )
+
+
+def _check(
+    orders: list[tuple[str, str]],
+    names: list[tuple[str, ...]],
+    born: list[PartialDate | None],
+    pairs: Iterable[tuple[int, int]],
+    decided: Iterable[str],
+) -> list[MatchSuggestion]:
+    """`suggest_among` for persons given as lists: each person's (case reference, person id),
+    in order, names and date of birth. A supervisor's list checks 100,000 pairs, so the loop
+    reads lists, and keeps nothing a pair does not need."""
+    width = len(orders)
+    # each pair once, as its place in the order (a sorted list of them is the suggestions'
+    # order), leaving out the decided ones
+    places = {a * width + b if a < b else b * width + a for a, b in pairs}
+    position = {order: index for index, order in enumerate(orders)}
     for pair in decided:
         lesser, greater = _plain(*parse_pair_key(pair))
         if lesser in position and greater in position:
-            done.add(position[lesser] * width + position[greater])
-    # What the loop reads of each person, in lists (a supervisor's list checks 100,000 pairs).
-    case = [person.order[0] for person in people]
-    born = [person.date_of_birth for person in people]
+            places.discard(position[lesser] * width + position[greater])
+    case = [order[0] for order in orders]
+    who = [PersonRef(*order) for order in orders]
     earliest = [None if date is None else date.earliest for date in born]
     latest = [None if date is None else date.latest for date in born]
-    exact = [person.exact_birth for person in people]
-    forms = [person.forms for person in people]
-    # Persons with the same names share a number: two sets of names are compared once (a
-    # common name is in many pairs).
+    exact = [date is not None and date.is_exact for date in born]
+    forms = [forms_of(person) for person in names]
+    # Most persons have one name, compared straight (quicker than keeping every answer); two
+    # persons with aliases are compared once a pair of their sets of names.
+    single = [found[0] if len(found) == 1 else None for found in forms]
     numbered: dict[tuple[str, ...], int] = {}
-    names = [numbered.setdefault(person.names, len(numbered)) for person in people]
+    number = [numbered.setdefault(person, len(numbered)) for person in names]
     count = len(numbered)
     compared: dict[int, NameMatch | None] = {}
-    found: dict[int, MatchSuggestion] = {}  # by the pair's place in the order
-    with collector_paused():
-        for at_one, at_two in pairs:
-            a, b = (at_one, at_two) if at_one < at_two else (at_two, at_one)
-            key = a * width + b
-            if case[a] == case[b] or key in found or key in done:
+    found: list[MatchSuggestion] = []
+    for place in sorted(places):
+        a, b = divmod(place, width)
+        if case[a] == case[b]:
+            continue
+        # dates_of_birth(born[a], born[b]), written out
+        since, other = earliest[a], earliest[b]
+        if since is None or other is None:
+            dob = UNKNOWN
+        elif since > latest[b] or other > latest[a]:  # type: ignore[operator]
+            continue
+        else:
+            dob = SAME if exact[a] and born[a] == born[b] else COMPATIBLE
+        one, two = single[a], single[b]
+        if one is not None and two is not None:
+            ranked = compare_one(one, two)
+            if ranked is None:
                 continue
-            # dates_of_birth(born[a], born[b]), written out
-            first, second = earliest[a], earliest[b]
-            if first is None or second is None:
-                dob = UNKNOWN
-            elif first > latest[b] or second > latest[a]:  # type: ignore[operator]
+            match = ranked[1]
+        else:
+            both = number[a] * count + number[b]
+            seen = compared.get(both, _UNSEEN)
+            if seen is _UNSEEN:
+                seen = compared[both] = compare_forms(forms[a], forms[b])
+            if seen is None:
                 continue
-            else:
-                dob = SAME if exact[a] and born[a] == born[b] else COMPATIBLE
-            both = names[a] * count + names[b]
-            match = compared.get(both, _UNSEEN)
-            if match is _UNSEEN:
-                match = compared[both] = compare_forms(forms[a], forms[b])
-            if match is None:
-                continue
-            one, two = people[a], people[b]
-            found[key] = MatchSuggestion(
-                one.who,
-                two.who,
-                one.names[0],
-                two.names[0],
+            match = seen
+        found.append(
+            MatchSuggestion(
+                who[a],
+                who[b],
+                names[a][0],
+                names[b][0],
                 match.name if match.exact else "",
                 dob,
                 match.why + _WHY[dob],
             )
-        return [found[key] for key in sorted(found)]
+        )
+    return found
 
 
 # How the dates of birth are said after the names' reason.

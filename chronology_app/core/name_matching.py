@@ -103,7 +103,7 @@ def compare_names(first: Iterable[str], second: Iterable[str]) -> NameMatch | No
     return compare_forms(forms_of(first), forms_of(second))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NameForms:
     """What the comparison reads of one name, worked out once a name (forms_of)."""
 
@@ -124,12 +124,12 @@ def forms_of(names: Iterable[str]) -> tuple[NameForms, ...]:
 def compare_forms(first: Sequence[NameForms], second: Sequence[NameForms]) -> NameMatch | None:
     """`compare_names` for names already worked out (forms_of)."""
     if len(first) == 1 and len(second) == 1:  # most persons have no alias
-        found = _compare(first[0], second[0])
+        found = compare_one(first[0], second[0])
         return found[1] if found is not None else None
     best: tuple[int, NameMatch] | None = None
     for a in first:
         for b in second:
-            found = _compare(a, b)
+            found = compare_one(a, b)
             if found is not None and (best is None or found[0] > best[0]):
                 best = found
     return best[1] if best else None
@@ -149,7 +149,8 @@ def _forms(name: str) -> NameForms:
     )
 
 
-def _compare(one: NameForms, two: NameForms) -> tuple[int, NameMatch] | None:
+def compare_one(one: NameForms, two: NameForms) -> tuple[int, NameMatch] | None:
+    """How close one name is to another (a rank, higher is closer, and why), or None."""
     plain_a = one.plain
     if not plain_a or not two.plain:
         return None
@@ -167,7 +168,7 @@ def _compare(one: NameForms, two: NameForms) -> tuple[int, NameMatch] | None:
     ratio = fuzz.ratio(one.joined, two.joined)
     if one.sound == two.sound and ratio >= SOUNDS_ALIKE_SPELLING:
         return 3, NameMatch(f"names that sound alike ({a} / {b})", False, plain_a)
-    if max(ratio, fuzz.token_sort_ratio(one.joined, two.joined)) >= CLOSE_SPELLING:
+    if ratio >= CLOSE_SPELLING or fuzz.token_sort_ratio(one.joined, two.joined) >= CLOSE_SPELLING:
         return 2, NameMatch(f"a close spelling ({a} / {b})", False, plain_a)
     return None
 
