@@ -33,7 +33,7 @@ from chronology_app.core.rules.facts import ExternalEntry
 HISTORY_KINDS = kinds_in("history")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class PersonRef:
     """A person in a workspace: their case and their id in it."""
 
@@ -234,6 +234,7 @@ def _check(
             places.discard(position[lesser] * width + position[greater])
     case = [order[0] for order in orders]
     who = [PersonRef(*order) for order in orders]
+    first_name = [person[0] for person in names]
     earliest = [None if date is None else date.earliest for date in born]
     latest = [None if date is None else date.latest for date in born]
     exact = [date is not None and date.is_exact for date in born]
@@ -250,20 +251,22 @@ def _check(
         a, b = divmod(place, width)
         if case[a] == case[b]:
             continue
-        # dates_of_birth(born[a], born[b]), written out
+        # dates_of_birth(born[a], born[b]), written out (the same text's date is one object)
         since, other = earliest[a], earliest[b]
         if since is None or other is None:
             dob = UNKNOWN
         elif since > latest[b] or other > latest[a]:  # type: ignore[operator]
             continue
+        elif exact[a] and (born[a] is born[b] or born[a] == born[b]):
+            dob = SAME
         else:
-            dob = SAME if exact[a] and born[a] == born[b] else COMPATIBLE
+            dob = COMPATIBLE
         one, two = single[a], single[b]
         if one is not None and two is not None:
             ranked = compare_one(one, two)
             if ranked is None:
                 continue
-            match = ranked[1]
+            why, exact_name, shared = ranked[1]
         else:
             both = number[a] * count + number[b]
             seen = compared.get(both, _UNSEEN)
@@ -271,19 +274,26 @@ def _check(
                 seen = compared[both] = compare_forms(forms[a], forms[b])
             if seen is None:
                 continue
-            match = seen
+            why, exact_name, shared = seen
         found.append(
-            MatchSuggestion(
-                who[a],
-                who[b],
-                names[a][0],
-                names[b][0],
-                match.name if match.exact else "",
-                dob,
-                match.why + _WHY[dob],
+            _suggestion(
+                MatchSuggestion,
+                (
+                    who[a],
+                    who[b],
+                    first_name[a],
+                    first_name[b],
+                    shared if exact_name else "",
+                    dob,
+                    why + _WHY[dob],
+                ),
             )
         )
     return found
+
+
+# MatchSuggestion(...) made straight (a third of the time, 100,000 times over)
+_suggestion = tuple.__new__
 
 
 # How the dates of birth are said after the names' reason.
