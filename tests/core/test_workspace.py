@@ -126,6 +126,30 @@ def test_every_released_schema_opens_and_keeps_its_cases(tmp_path: Path, fixture
     assert len(backups) == (0 if fixture_revision == SCHEMA_REVISION else 1)
 
 
+def test_migration_0006_files_stored_persons_as_the_store_files_new_ones(tmp_path: Path) -> None:
+    """The fixture from before migration 0006 (name keys alone), opened today: every key row
+    carries the person's case, date of birth parts and whether a professional, exactly as an
+    import of the same case into a new workspace writes them."""
+    copy = tmp_path / "old.chronology"
+    shutil.copy(FIXTURES / "workspace-0005.chronology", copy)
+    query = (
+        "SELECT p.key, k.key, k.case_id, k.birth_year, k.birth_month, k.birth_day, "
+        "k.professional, p.date_of_birth FROM person_name_key k "
+        "JOIN person p ON p.id = k.person_id ORDER BY p.key, k.key"
+    )
+    found = []
+    for path, make in ((copy, False), (tmp_path / "new.chronology", True)):
+        if make:
+            with Workspace.create(path, "fixture passphrase") as workspace:
+                Service(workspace, "T").import_case(minimal_case("FX-0001"))
+        with Workspace.open(path, "fixture passphrase") as workspace:
+            with workspace.engine.connect() as connection:
+                found.append(connection.exec_driver_sql(query).all())
+    migrated, imported = found
+    assert migrated == imported
+    assert ("p2", "n:bo test", 1, 2020, 1, 2, 0, "2020-01-02") in migrated
+
+
 def test_a_workspace_from_a_newer_version_is_refused_clearly(tmp_path: Path) -> None:
     path = tmp_path / "w.chronology"
     with Workspace.create(path, PASSPHRASE) as workspace, workspace.engine.begin() as connection:

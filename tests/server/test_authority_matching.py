@@ -82,6 +82,34 @@ def test_dates_of_birth_that_cannot_be_the_same_day_rule_a_match_out(
     assert marsh(alice.authority_notes("N-1")) == []
 
 
+def test_an_edit_and_its_undo_file_a_person_again_for_suggestions(
+    authority: tuple[Any, Any, Any],
+) -> None:
+    """What the candidate join blocks on (date of birth, professional) is stored beside the
+    name keys: an edit, and its undo, change it at once."""
+    alice, bob, sam = authority
+
+    def suggested() -> bool:
+        pairs = {(str(s.first), str(s.second)) for s in sam.match_suggestions()}
+        return ("N-1/p3", "S-1/p3") in pairs
+
+    def marsh_as(service: Any, reference: str, **changes: Any) -> None:
+        person = next(p for p in service.document(reference)["persons"] if p["id"] == "p3")
+        service.edit_person(reference, "p3", {**person, **changes})
+
+    assert suggested()
+    marsh_as(alice, "N-1", date_of_birth="1980-04-04")
+    assert suggested()  # his date of birth there is not known: compatible
+    marsh_as(bob, "S-1", date_of_birth="1991-09-09")
+    assert not suggested()  # never the same day
+    bob.undo()
+    assert suggested()
+    marsh_as(bob, "S-1", date_of_birth="1980-04", roles=["professional"])
+    assert not suggested()  # professionals are never suggested
+    marsh_as(bob, "S-1", roles=["partner"])
+    assert suggested()  # April 1980 may be 4 April 1980
+
+
 def test_a_confirmed_match_feeds_the_rules_without_naming_the_other_case(
     authority: tuple[Any, Any, Any],
 ) -> None:
@@ -235,7 +263,9 @@ def test_the_candidate_function_returns_only_persons_the_caller_may_read(
     alice.import_case(case_for("N-2", "Steven Marsh"))
     service_as("bob").import_case(case_for("S-1", "Stephen Marsh"))
     rows = as_user("alice").execute("SELECT * FROM chronology_match_candidates()").fetchall()
-    persons = {row[0]: row[2] for row in rows if row[1] is None}
-    pairs = [(row[0], row[1]) for row in rows if row[1] is not None]
+    # One row holds the pairs (two arrays of ids); the others each person in a pair once.
+    [(_, *_, firsts, seconds)] = [row for row in rows if row[0] is None]
+    persons = {row[0]: row[1] for row in rows if row[0] is not None}
+    pairs = list(zip(firsts, seconds, strict=True))
     assert set(persons.values()) == {"N-1", "N-2"}
     assert pairs and {person for pair in pairs for person in pair} <= set(persons)
