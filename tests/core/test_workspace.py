@@ -142,9 +142,11 @@ def test_migration_0006_files_stored_persons_as_the_store_files_new_ones(tmp_pat
         if make:
             with Workspace.create(path, "fixture passphrase") as workspace:
                 Service(workspace, "T").import_case(minimal_case("FX-0001"))
-        with Workspace.open(path, "fixture passphrase") as workspace:
-            with workspace.engine.connect() as connection:
-                found.append(connection.exec_driver_sql(query).all())
+        with (
+            Workspace.open(path, "fixture passphrase") as workspace,
+            workspace.engine.connect() as connection,
+        ):
+            found.append(connection.exec_driver_sql(query).all())
     migrated, imported = found
     assert migrated == imported
     assert ("p2", "n:bo test", 1, 2020, 1, 2, 0, "2020-01-02") in migrated
