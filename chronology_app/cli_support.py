@@ -115,11 +115,13 @@ def file_only(location: str, what: str) -> None:
 
 
 def is_case_file(path: str) -> bool:
-    """A case file is JSON text; a workspace is encrypted bytes (as `chronology flags` tells
-    them apart)."""
+    """A case file (or a case bundle) is JSON text; a workspace is encrypted bytes (as
+    `chronology flags` tells them apart: core/files.py `is_json_text`)."""
+    from chronology_app.core.files import is_json_text
+
     try:
         with open(path, "rb") as handle:
             start = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
     except OSError:
         return path.lower().endswith(".json")
-    return start.startswith(b"{") or path.lower().endswith(".json")
+    return is_json_text(start) or path.lower().endswith(".json")

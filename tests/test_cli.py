@@ -230,3 +230,19 @@ def test_export_and_report_replace_a_file_only_when_asked_and_never_a_workspace(
         code, _, err = run(*command)
         assert code == 1 and "is not a" in err, command
     assert Path(ws).read_bytes()[:16] == before[:16]
+
+
+def test_a_workspace_whose_first_byte_is_a_brace_is_read_as_a_workspace(tmp_path: Path) -> None:
+    """What `report`, `flags` and `export` take for a case file is JSON text, not any file
+    whose first byte is "{" (a workspace's random salt begins so one time in 256)."""
+    import random
+
+    lookalike = tmp_path / "w.chronology"
+    lookalike.write_bytes(b"{" + random.Random(7).randbytes(8191))
+    target = tmp_path / "r.pdf"
+    code, _, err = run(
+        "report", str(lookalike), "FX-1", "-o", str(target), "--audience", "internal"
+    )
+    assert code != 0 and "does not open w.chronology" in err
+    assert "case file" not in err.replace("not a Chronology workspace", "")
+    assert not target.exists()

@@ -7,8 +7,10 @@ Whatever stops the write (a full disk, Ctrl+C) removes the temporary file.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -20,12 +22,29 @@ def is_pdf(start: bytes) -> bool:
     return start.startswith(b"%PDF")
 
 
+def is_json_text(start: bytes) -> bool:
+    """Whether a file's first bytes (after any byte-order mark and whitespace) open JSON text:
+    "{", then UTF-8 with no control character but whitespace (JSON allows none). A workspace
+    begins with random bytes (SQLCipher's salt), the first of them "{" one time in 256: those
+    are not text."""
+    if not start.startswith(b"{"):
+        return False
+    try:  # (the bytes may end inside a character)
+        text = codecs.getincrementaldecoder("utf-8")().decode(start)
+    except UnicodeDecodeError:
+        return False
+    return not _CONTROL.search(text)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def is_bundle(start: bytes) -> bool:
-    return start.startswith(b"{") and b"chronology-bundle" in start
+    return is_json_text(start) and b"chronology-bundle" in start
 
 
 def is_case_file(start: bytes) -> bool:
-    return start.startswith(b"{") and not is_bundle(start)
+    return is_json_text(start) and b"chronology-bundle" not in start
 
 
 def check_replaceable(

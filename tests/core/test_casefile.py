@@ -281,3 +281,23 @@ def test_an_enormous_sequence_and_null_lists_are_refused() -> None:
     document["relationships"] = []
     found = problems(document)
     assert found[0].startswith("entries[0].sequence:"), found
+
+
+def test_a_workspace_starting_with_a_brace_is_not_taken_for_json() -> None:
+    """A workspace begins with SQLCipher's random salt, "{" one time in 256: a check of the
+    first byte alone once let an export replace such a workspace and the command line read it
+    as a case file."""
+    import random
+
+    from chronology_app.core.files import is_bundle, is_case_file, is_json_text
+
+    chance = random.Random(256)
+    for _ in range(2_000):
+        start = b"{" + chance.randbytes(255)
+        assert not (is_json_text(start) or is_case_file(start) or is_bundle(start))
+    text = json.dumps(minimal_case(), ensure_ascii=False).replace("Ann", "Łukasz").encode()
+    assert is_case_file(text[:64]) and is_case_file(text[:256])
+    assert is_case_file(text[: text.index("Ł".encode()) + 1])  # cut inside a character
+    assert is_case_file(b'{\n\t"format": "x"\r\n') and not is_bundle(b'{\n\t"format": "x"')
+    assert is_bundle(b'{"format": "chronology-bundle", "version": 1}')
+    assert not is_case_file(b'{"summary": "a \x07 bell"}')  # JSON allows no control character
