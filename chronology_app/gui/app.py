@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from chronology_app import __version__, resources
 from chronology_app.core.bulk import keep_what_reads_make
-from chronology_app.core.errors import ChronologyError, WrongPassphrase
+from chronology_app.core.errors import ChronologyError
 from chronology_app.core.hardening import harden_process
 from chronology_app.gui import colours
 from chronology_app.gui.dialogs.welcome import (
@@ -138,14 +138,16 @@ def open_in_window(
 
 
 def choose_workspace(user: str) -> Opened | None:
-    """The welcome screen, until a workspace opens or the user leaves (None)."""
+    """The welcome screen, until a workspace opens or the user leaves (None). A workspace
+    that does not open (a wrong passphrase, a file from a newer version, a full disk, a
+    server that refuses) is said in words, and the welcome screen comes back."""
     while True:
         welcome = WelcomeDialog()
         if not welcome.exec() or welcome.result_choice is None:
             return None
         try:
             return open_in_window(welcome.result_choice, user)
-        except WrongPassphrase as error:
+        except ChronologyError as error:
             QMessageBox.warning(None, "Chronology", str(error))
 
 
@@ -249,9 +251,23 @@ def run_window(
     try:
         code = int(app.exec())
     finally:
-        if window.next_service is None:
+        restored = window.next_service
+        if restored is None:
             service.close()  # (a restore closed it already)
-    return code, bool(back), window.next_service
+        let_go(window)
+    return code, bool(back), restored
+
+
+def let_go(window: MainWindow) -> None:
+    """Delete a closed main window now, with everything it holds: the workspace (and its
+    passphrase) and the case that was on screen. Its actions' slots hold the window through
+    Qt's connections, where Python's collector cannot see them, so without this a window
+    closed to go back to the welcome screen would stay in memory until the app quits."""
+    import shiboken6
+
+    window.ops.wait()  # nothing left to deliver to it
+    if shiboken6.isValid(window):
+        shiboken6.delete(window)
 
 
 if __name__ == "__main__":

@@ -88,6 +88,12 @@ class Locker(QObject):
         if app is not None:
             app.installEventFilter(self)
 
+    def restart(self) -> None:
+        """Count idle time from now: the time a workspace took to open (a migration, a slow
+        network folder) was not the user's."""
+        self.idle.start()
+        self.quiet.start()
+
     def set_idle_minutes(self, minutes: int) -> None:
         """Never off and never more than two hours, whatever is asked."""
         kept = min(max(minutes, stored_settings.IDLE_MIN), stored_settings.IDLE_MAX)

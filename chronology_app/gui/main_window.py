@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         """Show the workspace now open: its cases, what opening it found, who is working."""
         self.service = self.case_index.service = self.case_view.service = service
         self.locker.service = service
+        self.locker.restart()
         self.setWindowTitle(f"Chronology: {service.workspace.path.name}")
         self.profile = Profile(service.user, load_profile().role)
         self.user_label.setText(f"{self.profile.name} · {self.profile.role_label}")

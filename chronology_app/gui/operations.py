@@ -48,11 +48,12 @@ class _Signals(QObject):
 class _Task(QRunnable):
     def __init__(self, work: Callable[[], Any]) -> None:
         super().__init__()
-        self.work = work
+        self.work: Callable[[], Any] | None = work
         self.signals = _Signals()
 
     def run(self) -> None:
         try:
+            assert self.work is not None  # (let go only once the task has finished)
             result = self.work()
         except BaseException as error:  # reported on the GUI thread
             if not isinstance(error, ChronologyError):
@@ -140,7 +141,15 @@ class Operations(QObject):
         def finish() -> None:
             if progress is not None:
                 progress.reset()
+                progress.deleteLater()
             self._running.discard(task)
+            # Let go of the task and what it read (a whole case, for flags). Its signals hold
+            # these closures, which hold the task: a loop through Qt's connections, which
+            # Python's collector cannot see, so it would keep every task's data for the life
+            # of the process.
+            task.signals.done.disconnect()
+            task.signals.failed.disconnect()
+            task.work = None
 
         def on_done(result: object) -> None:
             finish()

@@ -97,3 +97,109 @@ def test_the_welcome_screen_says_a_wrong_passphrase_and_asks_again(
     assert app_module.choose_workspace("Alice") is None
     assert len(warned) == 1 and "does not open team.chronology" in warned[0]
     assert choices == []  # the welcome screen was shown again
+
+
+def test_any_workspace_that_does_not_open_brings_the_welcome_screen_back(
+    qtbot: Any, saved: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not only a wrong passphrase: a workspace from a newer version is said in words and the
+    welcome screen comes back (it used to end the app)."""
+    from chronology_app.core.store.workspace import Workspace
+
+    with Workspace.open(saved, PASSPHRASE) as workspace, workspace.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+    choices = [Choice(saved, PASSPHRASE), None]
+    warned: list[str] = []
+
+    class Welcome:
+        def __init__(self) -> None:
+            self.result_choice = choices.pop(0)
+
+        def exec(self) -> bool:
+            return self.result_choice is not None
+
+    monkeypatch.setattr(app_module, "WelcomeDialog", Welcome)
+    monkeypatch.setattr(
+        app_module.QMessageBox, "warning", lambda _parent, _title, text: warned.append(text)
+    )
+    assert app_module.choose_workspace("Alice") is None
+    assert len(warned) == 1 and "newer version of Chronology" in warned[0]
+    assert choices == []
+
+
+def test_a_workspace_closed_to_the_welcome_screen_leaves_nothing_of_it_in_memory(
+    qtbot: Any, saved: Path, qapp: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """run_window, then Close workspace: the window, the workspace (which holds the
+    passphrase) and the case that was on screen are all freed."""
+    import gc
+    import weakref
+
+    service, window = app_module.open_in_window(Choice(saved, PASSPHRASE), "Alice", 60)
+    gone = [weakref.ref(window), weakref.ref(service), weakref.ref(service.workspace)]
+
+    shown = [window]
+
+    def the_user_closes_the_workspace() -> int:
+        shown[0].open_case(minimal_case()["case"]["reference"])
+        shown[0].ops.wait()
+        shown[0].close_workspace()
+        return 0
+
+    monkeypatch.setattr(qapp, "exec", the_user_closes_the_workspace)
+    code, back_to_welcome, restored = app_module.run_window(qapp, service, window)
+    assert (code, back_to_welcome, restored) == (0, True, None)
+    shown.clear()
+    del service, window
+    gc.collect()
+    assert [ref() for ref in gone] == [None, None, None]
+
+
+def test_background_work_lets_go_of_what_it_read(qtbot: Any, saved: Path) -> None:
+    """What a background task's work and delivery hold (a whole case's records, for flags) is
+    not kept once it has been delivered."""
+    import gc
+    import weakref
+
+    service = app_module.open_choice(Choice(saved, PASSPHRASE), "Alice")
+    window = MainWindow(service, idle_minutes=60)
+    qtbot.addWidget(window)
+
+    class Read:
+        pass
+
+    kept: list[weakref.ref[Read]] = []
+    delivered: list[int] = []
+
+    def start() -> None:
+        case = Read()  # as CaseView.refresh_flags's work holds the case it analyses
+        kept.append(weakref.ref(case))
+        window.ops.in_background(
+            "Working", lambda: id(case), lambda found: delivered.append(found + 0 * id(case))
+        )
+
+    for _ in range(5):
+        start()
+    window.ops.wait()
+    gc.collect()
+    assert len(delivered) == 5
+    assert [ref() for ref in kept] == [None] * 5
+    window.close()
+    service.close()
+
+
+def test_idle_time_counts_from_when_the_workspace_has_opened(qtbot: Any, saved: Path) -> None:
+    """The window is made while the workspace opens; however long opening takes (a migration,
+    a slow network folder), the lock's idle time starts once it is open."""
+    import time
+
+    window = MainWindow(idle_minutes=5, name=saved.name)
+    qtbot.addWidget(window)
+    window.locker.idle.setInterval(300)  # as if the idle time were 0.3 s
+    time.sleep(0.4)  # opening took longer than that
+    service = app_module.open_choice(Choice(saved, PASSPHRASE), "Alice")
+    window.attach(service)
+    assert window.locker.idle.isActive() and window.locker.idle.remainingTime() > 200
+    assert not window.locker.is_locked()
+    window.close()
+    service.close()
