@@ -42,7 +42,8 @@ class ReplayFailed(Exception):
 def compare(stored: Session, records: Iterator[tuple[int, str | None, list[Any]]]) -> list[str]:
     """Differences between the stored case data and the trail's after-states. `records` yields
     (audit id, case reference, changes) oldest first. An empty list: they agree."""
-    engine = create_engine("sqlite://")  # in memory: the replayed cases never touch a disk
+    # in memory: the replayed cases never touch a disk
+    engine = create_engine("sqlite://", hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _foreign_keys(connection: Any, _record: Any) -> None:

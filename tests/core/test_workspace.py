@@ -175,3 +175,45 @@ def test_a_wrong_passphrase_prints_nothing_on_stderr_from_the_library(tmp_path: 
     )
     assert result.stdout == "refused\n"
     assert result.stderr == ""
+
+
+def test_a_full_disk_during_a_schema_update_is_said_in_words_and_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A workspace from an earlier version, on a disk that fills while it is updated: a
+    WorkspaceError the app shows (not a driver's traceback), the file as it was, and the next
+    opening, with space again, updates it."""
+    import alembic.command
+
+    copy = tmp_path / "old.chronology"
+    shutil.copy(FIXTURES / "workspace-0005.chronology", copy)
+    real = alembic.command.upgrade
+
+    def on_a_full_disk(config: Any, revision: str) -> None:
+        connection = config.attributes["connection"]
+        pages = connection.exec_driver_sql("PRAGMA page_count").scalar()
+        connection.exec_driver_sql(f"PRAGMA max_page_count = {pages}")  # no page more
+        real(config, revision)
+
+    monkeypatch.setattr(alembic.command, "upgrade", on_a_full_disk)
+    before = copy.read_bytes()
+    with pytest.raises(WorkspaceError, match="the disk is full, so the workspace could not be"):
+        Workspace.open(copy, "fixture passphrase")
+    assert copy.read_bytes() == before
+    monkeypatch.setattr(alembic.command, "upgrade", real)
+    with Workspace.open(copy, "fixture passphrase") as workspace:
+        assert workspace.schema_revision() == SCHEMA_REVISION
+
+
+def test_no_database_error_carries_the_values_being_written(workspace: Any) -> None:
+    """SQLAlchemy puts a failed statement's values in its error's text; every engine the app
+    makes leaves them out, so no message or log line can carry a name or an entry's text."""
+    assert workspace.engine.hide_parameters
+    with pytest.raises(Exception) as failed, workspace.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO case_record (id, reference) VALUES (?, ?)", (None, "Secret Name")
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO case_record (id, reference) VALUES (?, ?)", (None, "Secret Name")
+        )
+    assert "Secret Name" not in str(failed.value)

@@ -120,6 +120,7 @@ def create_workspace_engine(path: str | os.PathLike[str], passphrase: str) -> En
         poolclass=QueuePool,
         pool_size=2,
         max_overflow=4,
+        hide_parameters=True,  # an error's text never carries what was being written
     )
 
     @event.listens_for(engine, "connect")

@@ -138,7 +138,11 @@ def create_server_engine(url: str, password: str | None = None, pool_size: int =
             raise WorkspaceError(f"Cannot connect to {shown(url)}: {_first_line(err)}") from None
 
     engine = create_engine(
-        "postgresql+psycopg://", creator=creator, pool_size=pool_size, max_overflow=4
+        "postgresql+psycopg://",
+        creator=creator,
+        pool_size=pool_size,
+        max_overflow=4,
+        hide_parameters=True,  # an error's text never carries what was being written
     )
     event.listen(engine, "checkout", _ping_if_idle)
     event.listen(engine, "checkin", _note_idle)

@@ -39,7 +39,10 @@ def _run(url: str, work: Any) -> Any:
     from sqlalchemy.pool import NullPool
 
     engine = create_engine(
-        "postgresql+psycopg://", creator=lambda: connect(url), poolclass=NullPool
+        "postgresql+psycopg://",
+        creator=lambda: connect(url),
+        poolclass=NullPool,
+        hide_parameters=True,
     )
     try:
         with engine.begin() as bound:

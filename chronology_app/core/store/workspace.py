@@ -22,7 +22,12 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
-from chronology_app.core.errors import WorkspaceError, WorkspaceLocked, WrongPassphrase
+from chronology_app.core.errors import (
+    ChronologyError,
+    WorkspaceError,
+    WorkspaceLocked,
+    WrongPassphrase,
+)
 from chronology_app.core.store import backup as copies
 from chronology_app.core.store import health, restoring
 from chronology_app.core.store import passphrase_change as pending
@@ -138,11 +143,23 @@ class Workspace(Safekeeping):
                 workspace.unfinished_passphrase_change = pending.find(workspace)
             except DatabaseError as err:
                 engine.dispose()
-                raise workspace._damage_or(err) from None
+                raise workspace._opening_error(err) from None
             except BaseException:
                 engine.dispose()
                 raise
         return workspace
+
+    def _opening_error(self, err: DatabaseError) -> Exception:
+        """A database error while opening (or updating the schema): said in words, always a
+        WorkspaceError (never the driver's text, which may carry the statement's values)."""
+        found = self._database_error(err, writing=False)
+        if isinstance(found, ChronologyError):
+            return found
+        reason = str(err.orig).splitlines()[0] if err.orig is not None else type(err).__name__
+        return WorkspaceError(
+            f"{self.path.name} ({self.path.parent}) could not be opened: {reason}. Nothing was "
+            "changed."
+        )
 
     def _revision_on_open(self) -> str:
         try:
@@ -270,9 +287,20 @@ class Workspace(Safekeeping):
             )
         if current is not None:
             self.backup(label=f"before-migration-from-{current}")
-        with self.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        try:
+            with self.engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        except DatabaseError as err:
+            message = str(err.orig) if err.orig is not None else str(err)
+            if "full" not in message:
+                raise
+            log.warning("the disk is full")
+            raise WorkspaceError(
+                f"{self.path.name} ({self.path.parent}): the disk is full, so the workspace "
+                "could not be updated for this version of Chronology. Nothing was changed; "
+                "free some space and open it again."
+            ) from None
         log.info("workspace schema moved from %s to head", current)
 
     # --- restoring ----------------------------------------------------------------------------
