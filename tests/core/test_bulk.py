@@ -130,3 +130,29 @@ def test_a_process_that_does_not_keep_sets_nothing_aside() -> None:
     kept, entries, freed = _run(KEEPING.replace("KEEP", ""))
     assert entries > 0
     assert (kept, freed) == (0, 0)  # the command line and the tests: the collector as usual
+
+
+GROWING = """
+import gc
+from chronology_app.core import bulk, casefile, records
+bulk.keep_what_reads_make()
+bulk.SET_ASIDE_LIMIT = 20_000
+document = casefile.read(FILE)
+counts = []
+for _ in range(30):  # case after case, no quiet minute
+    with bulk.collector_paused(kept=True):
+        for _ in range(2_000):  # garbage cycles the read's own work left (as SQLAlchemy's do)
+            cycle = []
+            cycle.append(cycle)
+        case = records.case_data(document)
+    counts.append(gc.get_freeze_count())
+print(max(counts[10:]) - min(counts[10:]), len(case.entries))
+"""
+
+
+def test_what_is_set_aside_is_collected_by_a_read_once_it_passes_the_limit() -> None:
+    """Garbage made between reads is set aside with them; without a quiet minute it would
+    only grow. Past SET_ASIDE_LIMIT objects a read collects: what is set aside stays bounded."""
+    spread, entries = _run(GROWING)
+    assert entries > 0
+    assert spread <= 20_000 + 5_000  # the limit, plus about one read's records and garbage
