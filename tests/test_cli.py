@@ -246,3 +246,18 @@ def test_a_workspace_whose_first_byte_is_a_brace_is_read_as_a_workspace(tmp_path
     assert code != 0 and "does not open w.chronology" in err
     assert "case file" not in err.replace("not a Chronology workspace", "")
     assert not target.exists()
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
+def test_a_case_file_saved_as_utf16_is_refused_by_name_not_taken_for_a_workspace(
+    tmp_path: Path, encoding: str
+) -> None:
+    """Windows tools often save text as UTF-16: the file is a case file all the same, and the
+    message says what to do, not that a passphrase does not open it."""
+    path = tmp_path / "case.txt"  # no .json to go by
+    path.write_bytes(json.dumps(minimal_case(), indent=2).encode(encoding))
+    width = "UTF-32" if encoding == "utf-32" else "UTF-16"
+    for command in ("validate", "flags"):  # (flags tells a case file from a workspace)
+        code, out, err = run(command, str(path))
+        assert code != 0 and f"{width} text: a case file must be UTF-8" in out + err
+        assert "passphrase" not in (out + err).lower()

@@ -15,7 +15,12 @@ from typing import Any
 
 from chronology_app.core import validation as v
 from chronology_app.core.errors import InvalidCaseFile, WorkspaceError
-from chronology_app.core.files import check_replaceable, is_case_file, write_atomically
+from chronology_app.core.files import (
+    check_replaceable,
+    is_case_file,
+    wide_encoding,
+    write_atomically,
+)
 from chronology_app.core.model import schemas
 
 log = logging.getLogger(__name__)
@@ -56,6 +61,11 @@ def parse_json(data: bytes | str, source: str | None = None) -> Any:
         if len(data) > MAX_FILE_BYTES:
             raise InvalidCaseFile(
                 [f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB"], source
+            )
+        wide = wide_encoding(data[:64])
+        if wide is not None:
+            raise InvalidCaseFile(
+                [f"{wide} text: a case file must be UTF-8 (save it again as UTF-8)"], source
             )
         try:
             data = data.decode("utf-8-sig")

@@ -24,9 +24,12 @@ def is_pdf(start: bytes) -> bool:
 
 def is_json_text(start: bytes) -> bool:
     """Whether a file's first bytes (after any byte-order mark and whitespace) open JSON text:
-    "{", then UTF-8 with no control character but whitespace (JSON allows none). A workspace
-    begins with random bytes (SQLCipher's salt), the first of them "{" one time in 256: those
-    are not text."""
+    "{", then UTF-8 with no control character but whitespace (JSON allows none); or the same
+    in UTF-16 or UTF-32 (`wide_encoding`), which the case-file reader then refuses by name. A
+    workspace begins with random bytes (SQLCipher's salt), the first of them "{" one time in
+    256: those are not text."""
+    if wide_encoding(start) is not None:
+        return True
     if not start.startswith(b"{"):
         return False
     try:  # (the bytes may end inside a character)
@@ -34,6 +37,34 @@ def is_json_text(start: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return not _CONTROL.search(text)
+
+
+def wide_encoding(start: bytes) -> str | None:
+    """ "UTF-16" or "UTF-32" when a file's first bytes are JSON text in it ("{" after any
+    byte-order mark and whitespace, then plain ASCII, as every case file's first key is), as
+    Windows tools often save text; otherwise None."""
+    for mark, codec, name in _WIDE:
+        if start.startswith(mark):
+            try:
+                text = codecs.getincrementaldecoder(codec)().decode(start)
+            except UnicodeDecodeError:
+                return None
+            opening = text.lstrip("\ufeff \t\r\n")[:8]
+            if opening.startswith("{") and all(" " <= c <= "~" or c in "\t\r\n" for c in opening):
+                return name
+            return None
+    return None
+
+
+# Byte-order marks, and the first bytes of "{" without one; longest first.
+_WIDE = (
+    (b"\xff\xfe\x00\x00", "utf-32", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "utf-32", "UTF-32"),
+    (b"\xff\xfe", "utf-16", "UTF-16"),
+    (b"\xfe\xff", "utf-16", "UTF-16"),
+    (b"{\x00", "utf-16-le", "UTF-16"),
+    (b"\x00{", "utf-16-be", "UTF-16"),
+)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
