@@ -126,3 +126,83 @@ def test_another_practitioner_cannot_release_it(
         server_admin.release(team_db("ann"), "N-1")
     with pytest.raises(NotFound):
         server_admin.release(team_db("bob"), "N-1")  # another team's case: not even seen
+
+
+FILED = (
+    "SELECT p.key, k.key, k.case_id, k.birth_year, k.birth_month, k.birth_day, k.professional, "
+    "p.date_of_birth FROM person_name_key k JOIN person p ON p.id = k.person_id "
+    "ORDER BY p.key, k.key"
+)
+
+
+def _as_released_before_0006(url: str) -> None:
+    """The server as a release before migration 0006 left it: the schema at 0005 and the hold
+    as that release made it, refusing every change to a checked-out case by anyone else."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    from chronology_app.core.store import server_checkout
+    from chronology_app.core.store.server import connect
+    from chronology_app.core.store.server_policies import OWNER
+    from chronology_app.core.store.workspace import MIGRATIONS_DIR
+
+    engine = create_engine(
+        "postgresql+psycopg://", creator=lambda: connect(url), poolclass=NullPool
+    )
+    try:
+        with engine.begin() as bound:
+            bound.exec_driver_sql(f"SET LOCAL ROLE {OWNER}")
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS_DIR))
+            config.attributes["connection"] = bound
+            command.downgrade(config, "0005")
+            old_hold = server_checkout.REFUSE_CHECKED_OUT.replace(
+                server_checkout.ADMINISTRATOR_PASSES, ""
+            )
+            assert old_hold != server_checkout.REFUSE_CHECKED_OUT
+            bound.connection.driver_connection.execute(old_hold)
+    finally:
+        engine.dispose()
+
+
+def test_the_administrators_upgrade_refiles_a_checked_out_case_and_keeps_the_hold(
+    held: tuple[Any, Path],
+    service_as: Callable[[str], Any],
+    as_user: Callable[[str], Any],
+    team_db: Callable[[str], str],
+) -> None:
+    """`server init` after an upgrade of Chronology runs migration 0006, which refiles every
+    person's match columns, also those of a case checked out under the old release's hold:
+    the administrator is not held, practitioners still are, the case stays checked out and
+    its check-in is unaffected (the case's content did not change)."""
+    from chronology_app.core.store import server_admin
+
+    administrator = as_user("postgres")
+    filed = administrator.execute(FILED).fetchall()
+    assert filed
+    _as_released_before_0006(team_db("postgres"))
+    # the old release's hold refused the administrator too: the refusal the review found
+    with pytest.raises(psycopg.Error) as refused:
+        administrator.execute("UPDATE person SET name = name WHERE key = 'p1'")
+    assert refused.value.sqlstate == HELD
+
+    assert server_admin.init(team_db("postgres")) == "0006"
+
+    assert administrator.execute(FILED).fetchall() == filed
+    holders = administrator.execute(
+        "SELECT c.reference, k.who FROM chronology_checkout k JOIN case_record c "
+        "ON c.id = k.case_id"
+    ).fetchall()
+    assert holders == [("N-1", "alice")]
+    ann = as_user("ann")
+    for _what, statement in CHANGES:
+        with pytest.raises(psycopg.Error) as refused:
+            ann.execute(statement)
+        assert refused.value.sqlstate == HELD
+    _alice, laptop = held
+    assert checkout.checkin(service_as("alice"), laptop, PASSPHRASE) == 0
+    ann_app = service_as("ann")
+    entry = ann_app.document("N-1")["entries"][1]
+    ann_app.edit_entry("N-1", "e2", {**entry, "summary": "Ann after the check-in"}, "notes")

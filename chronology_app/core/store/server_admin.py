@@ -94,6 +94,9 @@ def init(url: str) -> str:
         for group in policy.GROUPS:
             connection.execute(f"GRANT USAGE ON SCHEMA public TO {group}")
         connection.execute(f"SET LOCAL ROLE {policy.OWNER}")
+        # This release's hold on checked-out cases first, which lets the administrator's
+        # migrations refile the persons of a checked-out case (server_checkout.py).
+        connection.execute(server_checkout.REFUSE_CHECKED_OUT)
         _migrate(bound)
         connection.execute(policy.TABLES)
         connection.execute(policy.FIRST_FUNCTIONS)
