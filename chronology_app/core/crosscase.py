@@ -9,6 +9,7 @@ matching).
 from __future__ import annotations
 
 import json
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import NamedTuple
 
 from chronology_app.core.bulk import collector_paused
 from chronology_app.core.dates import PartialDate, parse_expression
+from chronology_app.core.errors import InvalidDate
 from chronology_app.core.model.vocabulary import kinds_in
 from chronology_app.core.name_matching import (
     NameForms,
@@ -29,6 +31,8 @@ from chronology_app.core.name_matching import (
 )
 from chronology_app.core.records import CaseData, EntryRecord, PersonRecord
 from chronology_app.core.rules.facts import ExternalEntry
+
+log = logging.getLogger(__name__)
 
 HISTORY_KINDS = kinds_in("history")
 
@@ -152,7 +156,7 @@ def suggest_from_store(
             for stored, (reference, person_id, names, born) in people.items()
         )
         at = {row[3]: index for index, row in enumerate(rows)}
-        dates = {born: None if born is None else parse_expression(born) for *_, born, _ in rows}
+        dates = {born: _stored_birth(born) for *_, born, _ in rows}
         return _check(
             [row[0] for row in rows],
             [row[1] for row in rows],
@@ -160,6 +164,22 @@ def suggest_from_store(
             ((at[a], at[b]) for a, b in pairs if a in at and b in at),
             decided,
         )
+
+
+def _stored_birth(born: object) -> PartialDate | None:
+    """A date of birth as the store gives it (the column written from the person's document).
+    One that does not read as a case-file date can only have been altered outside Chronology
+    (`audit verify` names the person): it is taken as not known, compatible with any, so one
+    altered row neither hides the person nor stops the whole list."""
+    if born is None:
+        return None
+    try:
+        if isinstance(born, str):
+            return parse_expression(born)
+    except InvalidDate:
+        pass
+    log.warning("a stored date of birth does not read as a date: taken as not known")
+    return None
 
 
 def suggest_from_pairs(
