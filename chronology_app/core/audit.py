@@ -489,7 +489,9 @@ def sharing_sign_offs(session: Session, reference: str, action: str) -> dict[str
 
 def check_case_data(session: Session) -> list[ChainProblem]:
     """Compare the stored case data with the trail's latest after-states (`audit_replay`): a
-    direct edit of a case table, leaving the trail alone, is a "data" problem."""
+    direct edit of a case table, leaving the trail alone, is a "data" problem. So is a person
+    filed for cross-case suggestions otherwise than their stored document files them (the
+    columns suggestions read, derived from the document: `audit_replay.filing_differences`)."""
     from chronology_app.core import audit_replay
 
     def records() -> Iterator[tuple[int, str | None, list[Any]]]:
@@ -498,6 +500,8 @@ def check_case_data(session: Session) -> list[ChainProblem]:
             if record is not None:  # an unreadable record is reported by `verify`
                 yield int(raw.id), record.case_reference, record.changes
 
-    return [
-        ChainProblem("data", (), message) for message in audit_replay.compare(session, records())
+    messages = [
+        *audit_replay.compare(session, records()),
+        *audit_replay.filing_differences(session),
     ]
+    return [ChainProblem("data", (), message) for message in messages]

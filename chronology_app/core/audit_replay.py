@@ -14,6 +14,7 @@ names objects by case reference and id, never by their content.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,8 +23,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel, col
 
-from chronology_app.core.model.tables import Case, CaseReview, Entry
-from chronology_app.core.store import objects
+from chronology_app.core.model.tables import (
+    Case,
+    CaseReview,
+    Entry,
+    Person,
+    PersonAlias,
+    PersonNameKey,
+)
+from chronology_app.core.store import filing, objects
 from chronology_app.core.store import repository as repo
 
 log = logging.getLogger(__name__)
@@ -149,3 +157,117 @@ def _differences(stored: Session, replay: Session) -> list[str]:
     if found:
         log.warning("the case data differs from the audit trail in %d places", len(found))
     return found
+
+
+# --- what each person is filed under, against their document ----------------------------------
+
+# A name key row as compared: the key and what the candidate join blocks on beside it.
+_KEY_FIELDS = ("key", "case_id", "birth_year", "birth_month", "birth_day", "professional")
+
+
+def filing_differences(stored: Session) -> list[str]:
+    """Differences between the columns cross-case suggestions read of each stored person (the
+    name and aliases, the date of birth as written, the `person_name_key` rows) and what the
+    person's document gives (core/store/filing.py, as every write files a person). The trail
+    replay compares documents only; these columns are derived from them, so an edit of one
+    straight in the database (hiding a person from a supervisor's suggestions, say) shows here.
+    Persons are named by case reference and id, never by their content."""
+    keys: dict[int, Counter[tuple[Any, ...]]] = {}
+    for row in stored.execute(
+        select(col(PersonNameKey.person_id), *(getattr(PersonNameKey, f) for f in _KEY_FIELDS))
+    ):
+        keys.setdefault(row[0], Counter())[_key_row(row[1:])] += 1
+    aliases: dict[int, list[Any]] = {}
+    for person_id, alias in stored.execute(
+        select(col(PersonAlias.person_id), col(PersonAlias.alias)).order_by(col(PersonAlias.id))
+    ):
+        aliases.setdefault(person_id, []).append(alias)
+    persons = stored.execute(
+        select(
+            col(Person.id),
+            col(Case.reference),
+            col(Person.key),
+            col(Person.case_id),
+            col(Person.name),
+            col(Person.date_of_birth),
+            col(Person.doc),
+        )
+        .join(Case, col(Case.id) == col(Person.case_id))
+        .order_by(col(Case.reference), col(Person.key))
+    ).all()
+    found: list[str] = []
+    for person_id, reference, key, case_id, name, born, doc in persons:
+        what = _misfiled(
+            person_id,
+            case_id,
+            doc,
+            name,
+            born,
+            aliases.pop(person_id, []),
+            keys.pop(person_id, None),
+        )
+        if what:
+            found.append(
+                f"case {reference}: person {key}'s filing for suggestions changed outside "
+                f"Chronology ({'; '.join(what)})"
+            )
+    stray = sum(sum(rows.values()) for rows in keys.values())
+    if stray:  # rows of persons that are not there (a file whose foreign keys were switched off)
+        found.append(f"{stray} name key rows belong to no person: added outside Chronology")
+    if aliases:
+        found.append(
+            f"aliases of {len(aliases)} persons that are not there: added outside Chronology"
+        )
+    if len(found) > MAX_NAMED:
+        found = [*found[:MAX_NAMED], f"and {len(found) - MAX_NAMED} more differences"]
+    if found:
+        log.warning("persons' filing differs from their documents in %d places", len(found))
+    return found
+
+
+def _key_row(values: Any) -> tuple[Any, ...]:
+    # the flag as a truth value (SQLite keeps 0 and 1), everything else as stored
+    *rest, professional = values
+    return (*rest, None if professional is None else bool(professional))
+
+
+def _misfiled(
+    person_id: int,
+    case_id: int,
+    doc: Any,
+    name: Any,
+    born: Any,
+    aliases: list[Any],
+    keys: Counter[tuple[Any, ...]] | None,
+) -> list[str]:
+    """What of one person's filing differs from their document, in words (counts, no content)."""
+    try:
+        wanted_rows = filing.key_rows(person_id, case_id, doc)
+        wanted_born = filing.date_of_birth(doc)
+        wanted_aliases = list(doc.get("aliases") or ())
+    except (KeyError, TypeError, AttributeError):
+        # a document that cannot be filed is reported by the trail's compare (it never came
+        # from Chronology); its columns cannot be checked against it
+        return ["its document cannot be filed"]
+    what = []
+    if name != doc.get("name"):
+        what.append("name altered")
+    if aliases != wanted_aliases:
+        what.append("aliases altered")
+    if born != wanted_born:
+        what.append("date of birth altered")
+    wanted = Counter(_key_row([row[f] for f in _KEY_FIELDS]) for row in wanted_rows)
+    have = keys or Counter()
+    if have != wanted:
+        missing, extra = wanted - have, have - wanted
+        altered = sum(
+            min(count, sum(n for row, n in extra.items() if row[0] == key))
+            for key, count in Counter(row[0] for row in missing.elements()).items()
+        )
+        counts = [
+            (missing.total() - altered, "missing"),
+            (extra.total() - altered, "extra"),
+            (altered, "altered"),
+        ]
+        what.append("name keys: " + ", ".join(f"{n} {word}" for n, word in counts if n))
+    return what

@@ -305,3 +305,125 @@ def test_workspace_events_are_on_the_trail(service: Service) -> None:
     )
     assert service.undo_name is None
     assert verify(service.workspace).intact
+
+
+# --- the columns cross-case suggestions read, against the persons' documents -----------------
+
+# The stored id of person p{n} of case {ref} (plain SQL on a file and on a team server alike).
+PERSON = (
+    "(SELECT p.id FROM person p JOIN case_record c ON c.id = p.case_id "
+    "WHERE c.reference = '{ref}' AND p.key = '{key}')"
+)
+# Edits of the derived columns straight in the database, as someone with the passphrase (or a
+# practitioner on a team server, who may update these tables) could make them, and what the
+# check says: the case and the person's id, never a name.
+MISFILINGS = [
+    (
+        "a date of birth that is no date",
+        "UPDATE person SET date_of_birth = 'not a date' WHERE id = {p2}",
+        "person p2's filing for suggestions changed outside Chronology (date of birth altered)",
+    ),
+    (
+        "a date of birth removed",
+        "UPDATE person SET date_of_birth = NULL WHERE id = {p2}",
+        "person p2's filing for suggestions changed outside Chronology (date of birth altered)",
+    ),
+    (
+        "a year of birth that rules the match out",
+        "UPDATE person_name_key SET birth_year = 1900 WHERE person_id = {p2}",
+        "person p2's filing for suggestions changed outside Chronology (name keys: ",
+    ),
+    (
+        "a person made a professional",
+        "UPDATE person_name_key SET professional = NOT professional WHERE person_id = {p3}",
+        "person p3's filing for suggestions changed outside Chronology (name keys: ",
+    ),
+    (
+        "a person moved to another case",
+        "UPDATE person_name_key SET case_id = case_id + 1 WHERE person_id = {p3}",
+        "person p3's filing for suggestions changed outside Chronology (name keys: ",
+    ),
+    (
+        "a person's keys removed",
+        "DELETE FROM person_name_key WHERE person_id = {p3}",
+        "person p3's filing for suggestions changed outside Chronology (name keys: ",
+    ),
+    (
+        "a key added",
+        "INSERT INTO person_name_key (person_id, key, case_id, professional) "
+        "SELECT person_id, 'n:someone else', case_id, professional FROM person_name_key "
+        "WHERE person_id = {p1} AND key LIKE 'n:%'",
+        "person p1's filing for suggestions changed outside Chronology (name keys: 1 extra)",
+    ),
+    (
+        "a name",
+        "UPDATE person SET name = 'Someone Else' WHERE id = {p1}",
+        "person p1's filing for suggestions changed outside Chronology (name altered)",
+    ),
+    (
+        "an alias",
+        "DELETE FROM person_alias WHERE person_id = {p3}",
+        "person p3's filing for suggestions changed outside Chronology (aliases altered)",
+    ),
+]
+
+
+def misfiling(statement: str, reference: str) -> str:
+    return statement.format(
+        **{key: PERSON.format(ref=reference, key=key) for key in ("p1", "p2", "p3")}
+    )
+
+
+def data_problems(workspace: Any) -> list[str]:
+    with workspace.reading() as session:
+        problems = audit.check_case_data(session)
+    assert {problem.kind for problem in problems} <= {"data"}
+    return [problem.message for problem in problems]
+
+
+@pytest.fixture
+def two_cases(service: Service) -> Service:
+    """The same family in two cases: every person of one a suggestion with one of the other."""
+    service.import_case(minimal_case("A-1"))
+    service.import_case(minimal_case("B-1"))
+    return service
+
+
+@pytest.mark.parametrize(
+    ("what", "statement", "said"), MISFILINGS, ids=[m[0] for m in MISFILINGS]
+)
+def test_a_person_filed_otherwise_than_their_document_is_a_data_problem(
+    two_cases: Service, what: str, statement: str, said: str
+) -> None:
+    assert data_problems(two_cases.workspace) == []
+    suggested = two_cases.match_suggestions()
+    assert len(suggested) == 3
+    sql(two_cases.workspace, misfiling(statement, "A-1"))
+    problems = data_problems(two_cases.workspace)
+    assert len(problems) == 1, what
+    assert problems[0].startswith(f"case A-1: {said}"), problems
+    assert not any(name in problems[0] for name in ("Ann", "Bo", "Cal", "Test", "Someone"))
+    two_cases.match_suggestions()  # the list still comes, whatever was altered
+
+
+def test_a_date_of_birth_that_is_no_date_is_not_known_to_suggestions(two_cases: Service) -> None:
+    """One altered column neither stops the list nor hides the person: the date of birth is
+    taken as not known (compatible with any), and the check names the person."""
+    before = two_cases.match_suggestions()
+    sql(two_cases.workspace, misfiling(MISFILINGS[0][1], "A-1"))
+    after = two_cases.match_suggestions()
+    assert [(s.first, s.second) for s in after] == [(s.first, s.second) for s in before]
+    [child] = [s for s in after if s.first.person_id == "p2"]
+    assert child.dates_of_birth == "one or both unknown"
+
+
+def test_suggestions_are_the_same_when_nothing_was_altered(two_cases: Service) -> None:
+    """The columns read as the documents are: the same list as the matcher makes from them."""
+    from chronology_app.core import crosscase
+
+    persons = [
+        (reference, person)
+        for reference in ("A-1", "B-1")
+        for person in two_cases.case_data(reference).persons
+    ]
+    assert two_cases.match_suggestions() == crosscase.suggest_matches(persons, [])
