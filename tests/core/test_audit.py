@@ -389,9 +389,7 @@ def two_cases(service: Service) -> Service:
     return service
 
 
-@pytest.mark.parametrize(
-    ("what", "statement", "said"), MISFILINGS, ids=[m[0] for m in MISFILINGS]
-)
+@pytest.mark.parametrize(("what", "statement", "said"), MISFILINGS, ids=[m[0] for m in MISFILINGS])
 def test_a_person_filed_otherwise_than_their_document_is_a_data_problem(
     two_cases: Service, what: str, statement: str, said: str
 ) -> None:

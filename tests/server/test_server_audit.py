@@ -12,6 +12,7 @@ import pytest
 
 from chronology_app.core import audit
 from chronology_app.core.errors import Conflict
+from tests.core.test_audit import MISFILINGS, data_problems, misfiling
 from tests.server.conftest import case_for
 
 N1 = "N-1"
@@ -175,3 +176,26 @@ def test_plain_sql_cannot_forge_a_chain_fork(as_user: Callable[[str], Any]) -> N
             "INSERT INTO audit_record (at, who, action, changes, prev_hash, hash) "
             "VALUES (now(), '', 'b', '[]', 'p', 'h2')"
         )
+
+
+@pytest.mark.parametrize(("what", "statement", "said"), MISFILINGS, ids=[m[0] for m in MISFILINGS])
+def test_a_person_filed_otherwise_than_their_document_is_found_on_a_server(
+    service_as: Callable[[str], Any],
+    as_user: Callable[[str], Any],
+    what: str,
+    statement: str,
+    said: str,
+) -> None:
+    """A practitioner may update the columns suggestions read (they write persons): an edit in
+    plain SQL that would hide a person from the supervisor's suggestions, or stop the list,
+    is named by the case data check, and the supervisor's list still comes."""
+    service_as("alice").import_case(case_for(N1))
+    service_as("bob").import_case(case_for("S-1"))
+    sam = service_as("sam")
+    assert data_problems(sam.workspace) == []
+    assert len(sam.match_suggestions()) == 3
+    as_user("alice").execute(misfiling(statement, N1))
+    problems = data_problems(sam.workspace)
+    assert len(problems) == 1, what
+    assert problems[0].startswith(f"case {N1}: {said}"), problems
+    sam.match_suggestions()
