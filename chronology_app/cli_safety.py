@@ -64,14 +64,17 @@ def _verify(ctx: CliContext) -> int:
     from chronology_app.core.store.location import is_server
     from chronology_app.core.store.workspace import Workspace
 
-    if is_server(ctx.args.workspace):  # the server's own chains, per case the user may see
+    if is_server(ctx.args.workspace):
+        # The server's own chains, and the case data against them, per case the user may see
+        # (the pages and the anchor are the server's to keep: docs/team-server.md).
         with (
             ctx.service(ctx.args.workspace, backup_on_open=False) as service,
             service.workspace.reading() as session,
         ):
             report = audit.verify(session, ctx.args.anchor or ())
+            data = audit.check_case_data(session)
         name = getattr(service.workspace, "location", ctx.args.workspace)
-        return _verify_answer(ctx, name, report, list(report.problems), "")
+        return _verify_answer(ctx, name, report, [*report.problems, *data], "", server=True)
     name = Path(ctx.args.workspace).name
     try:
         with ctx.service(ctx.args.workspace, backup_on_open=False) as service:
@@ -103,7 +106,13 @@ def _verify(ctx: CliContext) -> int:
 
 
 def _verify_answer(
-    ctx: CliContext, name: str, report: audit.ChainReport, problems: list[Any], advice: str
+    ctx: CliContext,
+    name: str,
+    report: audit.ChainReport,
+    problems: list[Any],
+    advice: str,
+    *,
+    server: bool = False,
 ) -> int:
     from chronology_app.core import audit
 
@@ -119,8 +128,8 @@ def _verify_answer(
         print(json.dumps(output, indent=2), file=ctx.out)
     elif not problems:
         print(
-            f"{name}: the audit trail is intact ({report.records} records), the file is sound "
-            "and the case data matches the trail. "
+            f"{name}: the audit trail is intact ({report.records} records), "
+            f"{'' if server else 'the file is sound '}and the case data matches the trail. "
             f"Fingerprint of the newest record: {report.fingerprint}",
             file=ctx.out,
         )

@@ -12,6 +12,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from chronology_app.cli_safety import EXIT_TAMPERED
 from tests.conftest import PASSPHRASE
 from tests.conftest import run_cli as run
 from tests.server.conftest import case_for
@@ -60,7 +61,13 @@ def test_an_authority_sets_up_a_server_and_practitioners_work_on_it(
     assert code == 1 and "not a practitioner or supervisor on this server: nobody" in err
     code, out, err = run("audit", "verify", carol)
     assert code == 0, err
-    assert "the audit trail is intact (1 records)" in out and "E-1: fingerprint" in out
+    assert "the audit trail is intact (1 records), and the case data matches" in out
+    assert "E-1: fingerprint" in out
+    # The case data against the trail too: a person's date of birth changed in plain SQL.
+    with psycopg.connect(carol) as connection:
+        connection.execute("UPDATE person SET date_of_birth = '1970' WHERE key = 'p3'")
+    code, out, _ = run("audit", "verify", carol)
+    assert code == EXIT_TAMPERED and "case E-1: person p3's filing for suggestions" in out
     code, out, _ = run("flags", carol, "E-1", "--json")
     assert code == 0 and isinstance(json.loads(out), list)
 
