@@ -76,11 +76,10 @@ def test_a_wrong_passphrase_leaves_no_window_and_the_file_as_it_was(
     assert saved.read_bytes() == before
 
 
-def test_the_welcome_screen_says_a_wrong_passphrase_and_asks_again(
-    qtbot: Any, saved: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """choose_workspace: the warning, then the welcome screen again (the user leaves it)."""
-    choices = [Choice(saved, "not the passphrase at all"), None]
+def _welcome_screen_twice(monkeypatch: pytest.MonkeyPatch, choice: Choice) -> list[str]:
+    """choose_workspace with the welcome screen giving `choice`, then left by the user: the
+    warnings it showed (the welcome screen must have been shown the second time)."""
+    choices: list[Choice | None] = [choice, None]
     warned: list[str] = []
 
     class Welcome:
@@ -95,8 +94,15 @@ def test_the_welcome_screen_says_a_wrong_passphrase_and_asks_again(
         app_module.QMessageBox, "warning", lambda _parent, _title, text: warned.append(text)
     )
     assert app_module.choose_workspace("Alice") is None
-    assert len(warned) == 1 and "does not open team.chronology" in warned[0]
     assert choices == []  # the welcome screen was shown again
+    return warned
+
+
+def test_the_welcome_screen_says_a_wrong_passphrase_and_asks_again(
+    qtbot: Any, saved: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warned = _welcome_screen_twice(monkeypatch, Choice(saved, "not the passphrase at all"))
+    assert len(warned) == 1 and "does not open team.chronology" in warned[0]
 
 
 def test_any_workspace_that_does_not_open_brings_the_welcome_screen_back(
@@ -108,23 +114,8 @@ def test_any_workspace_that_does_not_open_brings_the_welcome_screen_back(
 
     with Workspace.open(saved, PASSPHRASE) as workspace, workspace.engine.begin() as connection:
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
-    choices = [Choice(saved, PASSPHRASE), None]
-    warned: list[str] = []
-
-    class Welcome:
-        def __init__(self) -> None:
-            self.result_choice = choices.pop(0)
-
-        def exec(self) -> bool:
-            return self.result_choice is not None
-
-    monkeypatch.setattr(app_module, "WelcomeDialog", Welcome)
-    monkeypatch.setattr(
-        app_module.QMessageBox, "warning", lambda _parent, _title, text: warned.append(text)
-    )
-    assert app_module.choose_workspace("Alice") is None
+    warned = _welcome_screen_twice(monkeypatch, Choice(saved, PASSPHRASE))
     assert len(warned) == 1 and "newer version of Chronology" in warned[0]
-    assert choices == []
 
 
 def test_a_workspace_closed_to_the_welcome_screen_leaves_nothing_of_it_in_memory(
