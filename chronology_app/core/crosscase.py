@@ -20,7 +20,6 @@ from chronology_app.core.dates import PartialDate, parse_expression
 from chronology_app.core.errors import InvalidDate
 from chronology_app.core.model.vocabulary import kinds_in
 from chronology_app.core.name_matching import (
-    NameForms,
     NameMatch,
     compare_forms,
     compare_names,
@@ -117,29 +116,18 @@ _UNSEEN = NameMatch("", False, "")
 
 class Candidate(NamedTuple):
     """What the matcher reads of one person, made once a person however many pairs they are
-    in (a supervisor's list on a team server holds 100,000 pairs)."""
+    in (`_check` works out the rest, once a person, from these)."""
 
     order: tuple[str, str]  # (case reference, person id): how pairs are put in order
-    who: PersonRef
     names: tuple[str, ...]  # the name, then the aliases
-    forms: tuple[NameForms, ...]  # the names as the comparison reads them
     date_of_birth: PartialDate | None
-    exact_birth: bool  # a date of birth known to the day
 
 
 def candidate(reference: str, person: PersonRecord) -> Candidate | None:
     """The person as the matcher reads them; None for a professional (never suggested)."""
     if "professional" in person.roles:
         return None
-    names = all_names(person)
-    return Candidate(
-        (reference, person.id),
-        PersonRef(reference, person.id),
-        names,
-        forms_of(names),
-        person.date_of_birth,
-        person.date_of_birth is not None and person.date_of_birth.is_exact,
-    )
+    return Candidate((reference, person.id), all_names(person), person.date_of_birth)
 
 
 def suggest_from_store(
