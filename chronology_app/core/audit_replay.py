@@ -28,7 +28,6 @@ from chronology_app.core.model.tables import (
     CaseReview,
     Entry,
     Person,
-    PersonAlias,
     PersonNameKey,
 )
 from chronology_app.core.store import filing, objects
@@ -161,8 +160,13 @@ def _differences(stored: Session, replay: Session) -> list[str]:
 
 # --- what each person is filed under, against their document ----------------------------------
 
-# A name key row as compared: the key and what the candidate join blocks on beside it.
-_KEY_FIELDS = ("key", "case_id", "birth_year", "birth_month", "birth_day", "professional")
+# A name key row as compared: the key and what the candidate join blocks on beside it (every
+# column of the table but its own id and the person's, as filing.key_rows writes them).
+_KEY_FIELDS = tuple(
+    column.name
+    for column in PersonNameKey.__table__.columns  # type: ignore[attr-defined]
+    if column.name not in ("id", "person_id")
+)
 
 
 def filing_differences(stored: Session) -> list[str]:
@@ -177,11 +181,7 @@ def filing_differences(stored: Session) -> list[str]:
         select(col(PersonNameKey.person_id), *(getattr(PersonNameKey, f) for f in _KEY_FIELDS))
     ):
         keys.setdefault(row[0], Counter())[_key_row(row[1:])] += 1
-    aliases: dict[int, list[Any]] = {}
-    for person_id, alias in stored.execute(
-        select(col(PersonAlias.person_id), col(PersonAlias.alias)).order_by(col(PersonAlias.id))
-    ):
-        aliases.setdefault(person_id, []).append(alias)
+    aliases: dict[int, list[Any]] = dict(repo.aliases_by_person(stored))
     persons = stored.execute(
         select(
             col(Person.id),

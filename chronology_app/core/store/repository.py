@@ -23,6 +23,7 @@ from chronology_app.core.store.documents import (
 from chronology_app.core.store.rows import (
     SPEC_TOP_LEVEL,
     Snapshot,
+    aliases_by_person,
     all_person_docs,
     case_row,
     case_rows,
@@ -68,6 +69,7 @@ from chronology_app.core.store.snapshots import (
 __all__ = [
     "SPEC_TOP_LEVEL",
     "Snapshot",
+    "aliases_by_person",
     "all_person_docs",
     "batch_key",
     "case_reviews",

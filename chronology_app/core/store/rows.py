@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from sqlalchemy import (
@@ -145,6 +145,20 @@ def all_person_docs(session: Session) -> list[tuple[str, dict[str, Any]]]:
 MatchPerson = tuple[str, str, tuple[str, ...], str | None]
 
 
+def aliases_by_person(
+    session: Session, persons: Collection[int] | None = None
+) -> dict[int, list[str]]:
+    """Each stored person's aliases (of `persons`, or of everyone), in the document's order;
+    a person with none is not there."""
+    query = select(col(PersonAlias.person_id), col(PersonAlias.alias))
+    if persons is not None:
+        query = query.where(col(PersonAlias.person_id).in_(persons))
+    found: dict[int, list[str]] = {}
+    for person_id, alias in session.execute(query.order_by(col(PersonAlias.id))):
+        found.setdefault(person_id, []).append(alias)
+    return found
+
+
 def match_candidates(session: Session) -> tuple[dict[int, MatchPerson], list[tuple[int, int]]]:
     """The candidates for cross-case suggestions, found by the key index: persons in different
     cases filed under a shared name key (professionals never), as pairs of stored ids, and
@@ -169,13 +183,7 @@ def match_candidates(session: Session) -> tuple[dict[int, MatchPerson], list[tup
         .distinct()
     ).all()
     wanted = {person_id for pair in pairs for person_id in pair}
-    aliases: dict[int, list[str]] = {}
-    for person_id, alias in session.execute(
-        select(col(PersonAlias.person_id), col(PersonAlias.alias))
-        .where(col(PersonAlias.person_id).in_(wanted))
-        .order_by(col(PersonAlias.id))
-    ):
-        aliases.setdefault(person_id, []).append(alias)
+    aliases = aliases_by_person(session, wanted)
     people: dict[int, MatchPerson] = {}
     for stored, reference, key, name, born in session.execute(
         select(
