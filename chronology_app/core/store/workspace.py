@@ -133,9 +133,11 @@ class Workspace(Safekeeping):
                     f"{target.name}: cannot open the workspace."
                 ) from None
             workspace = cls(target, engine, passphrase, lock)
+            updating = False
             try:
                 current = workspace._revision_on_open()
                 if current != SCHEMA_REVISION:
+                    updating = True
                     workspace._migrate(current)
                 elif backup_on_open:
                     workspace._backup_on_open(keep_backups)
@@ -143,16 +145,16 @@ class Workspace(Safekeeping):
                 workspace.unfinished_passphrase_change = pending.find(workspace)
             except DatabaseError as err:
                 engine.dispose()
-                raise workspace._opening_error(err) from None
+                raise workspace._opening_error(err, updating=updating) from None
             except BaseException:
                 engine.dispose()
                 raise
         return workspace
 
-    def _opening_error(self, err: DatabaseError) -> Exception:
+    def _opening_error(self, err: DatabaseError, *, updating: bool) -> Exception:
         """A database error while opening (or updating the schema): said in words, always a
         WorkspaceError (never the driver's text, which may carry the statement's values)."""
-        found = self._database_error(err, writing=False)
+        found = self._database_error(err, writing=False, updating=updating)
         if isinstance(found, ChronologyError):
             return found
         reason = str(err.orig).splitlines()[0] if err.orig is not None else type(err).__name__
@@ -214,8 +216,11 @@ class Workspace(Safekeeping):
         except DatabaseError as err:
             raise self._database_error(err, writing=True) from None
 
-    def _database_error(self, err: DatabaseError, *, writing: bool) -> Exception:
-        """The error to raise for a database error: busy, disk full, damaged, or as it was."""
+    def _database_error(
+        self, err: DatabaseError, *, writing: bool, updating: bool = False
+    ) -> Exception:
+        """The error to raise for a database error: busy, disk full, damaged, or as it was.
+        `updating`: the schema was being updated for this version on opening."""
         message = str(err.orig) if err.orig is not None else str(err)
         if isinstance(err, OperationalError) and ("locked" in message or "busy" in message):
             return WorkspaceLocked(
@@ -225,6 +230,12 @@ class Workspace(Safekeeping):
         where = f"{self.path.name} ({self.path.parent})"
         if "full" in message:
             log.warning("the disk is full")
+            if updating:
+                return WorkspaceError(
+                    f"{where}: the disk is full, so the workspace could not be updated for "
+                    "this version of Chronology. Nothing was changed; free some space and open "
+                    "it again."
+                )
             if writing:
                 return WorkspaceError(
                     f"{where}: the disk is full, so this change was not saved. Everything "
@@ -287,20 +298,9 @@ class Workspace(Safekeeping):
             )
         if current is not None:
             self.backup(label=f"before-migration-from-{current}")
-        try:
-            with self.engine.begin() as connection:
-                config.attributes["connection"] = connection
-                command.upgrade(config, "head")
-        except DatabaseError as err:
-            message = str(err.orig) if err.orig is not None else str(err)
-            if "full" not in message:
-                raise
-            log.warning("the disk is full")
-            raise WorkspaceError(
-                f"{self.path.name} ({self.path.parent}): the disk is full, so the workspace "
-                "could not be updated for this version of Chronology. Nothing was changed; "
-                "free some space and open it again."
-            ) from None
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
         log.info("workspace schema moved from %s to head", current)
 
     # --- restoring ----------------------------------------------------------------------------
