@@ -64,6 +64,7 @@ from chronology_app.core.service import Service  # noqa: E402
 from chronology_app.core.store import repository as repo  # noqa: E402
 from chronology_app.core.store import server_admin  # noqa: E402
 from chronology_app.core.store.server import ServerWorkspace  # noqa: E402
+from chronology_app.core.store.server_matching import match_candidates  # noqa: E402
 from tests.conftest import minimal_case  # noqa: E402
 from tests.server.pg_cluster import Cluster, running  # noqa: E402
 
@@ -329,13 +330,10 @@ def matching(cluster: Cluster, persons: int) -> None:
     )
     supervisor = Service(ServerWorkspace.open(cluster.url("bench", "sup")), "")
     with supervisor.workspace.reading() as session:
-        cursor = session.connection().connection.cursor(binary=True)
         began = time.perf_counter()
-        cursor.execute("SELECT * FROM chronology_match_candidates()")
-        rows = cursor.fetchall()
+        _people, pairs = match_candidates(session)
         in_sql = time.perf_counter() - began
-        candidates = sum(len(row[6]) for row in rows if row[0] is None)
-        cursor.close()
+        candidates = len(pairs)
     began, used = time.perf_counter(), time.process_time()
     suggestions = supervisor.match_suggestions()
     took, cpu = time.perf_counter() - began, time.process_time() - used
@@ -352,8 +350,8 @@ def matching(cluster: Cluster, persons: int) -> None:
 def fingerprint(suggestions: list[Any]) -> str:
     """A hash over every suggestion, word for word and in order: two versions of the matcher
     that print the same one suggested the same (the data are generated from a fixed seed)."""
-    text = repr([(str(s.first), str(s.second), *s[2:]) for s in suggestions])
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    words = repr([(str(s.first), str(s.second), *s[2:]) for s in suggestions])
+    return hashlib.sha256(words.encode()).hexdigest()[:16]
 
 
 def settings(cluster: Cluster) -> str:
